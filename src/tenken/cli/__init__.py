@@ -7,7 +7,10 @@ import importlib
 from tenken.cli.apps import app
 
 # Each module registers its commands on the apps in tenken.cli.apps when imported.
-_COMMAND_MODULES = ("tenken.cli.demo",)
+_COMMAND_MODULES = (
+    "tenken.cli.demo",
+    "tenken.cli.survey",
+)
 
 for _name in _COMMAND_MODULES:
     importlib.import_module(_name)
