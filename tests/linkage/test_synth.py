@@ -1,0 +1,102 @@
+"""The synthetic population: deterministic, realistic enough, and its truth is right."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow.compute as pc
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tenken.linkage import synth
+from tenken.normalize.mynumber import check_digit, is_valid
+
+
+@pytest.fixture(scope="module")
+def data() -> synth.Synthetic:
+    return synth.generate(4000, seed=7)
+
+
+def _rows(table, key: str) -> dict[str, dict[str, object]]:
+    return {row[key]: row for row in table.to_pylist()}
+
+
+@given(st.integers(min_value=10**10, max_value=10**11 - 1))
+def test_vectorised_check_digit_agrees_with_the_official_formula(first11: int) -> None:
+    """numpy check digits equal tenken.normalize.mynumber.check_digit (python-stdnum)."""
+    assert synth.check_digits(np.array([first11]))[0] == int(check_digit(str(first11)))
+
+
+def test_same_seed_gives_the_same_data_and_another_seed_does_not() -> None:
+    """--seed makes the output reproducible."""
+    a, b, c = synth.generate(300, 1), synth.generate(300, 1), synth.generate(300, 2)
+    assert a.records.equals(b.records) and a.registry.equals(b.registry)
+    assert not a.records.equals(c.records)
+
+
+def test_registry_numbers_are_valid_and_each_person_has_one(data: synth.Synthetic) -> None:
+    """Every registry number passes the check digit; current states are one per number."""
+    numbers = data.registry.column("個人番号").to_pylist()
+    assert all(is_valid(n) for n in numbers[:500])
+    current = pc.is_null(data.registry.column("有効終了日"))
+    current_numbers = pc.filter(data.registry.column("個人番号"), current)
+    assert len(pc.unique(current_numbers)) == len(current_numbers) == 4000
+
+
+def test_history_has_moves_and_marriages(data: synth.Synthetic) -> None:
+    """Some persons have an older state with another address or another surname."""
+    by_number: dict[str, list[dict[str, object]]] = {}
+    for row in data.registry.to_pylist():
+        by_number.setdefault(str(row["個人番号"]), []).append(row)
+    histories = [rows for rows in by_number.values() if len(rows) == 2]
+    assert len(histories) > 200
+    moved = [h for h in histories if h[0]["住所"] != h[1]["住所"]]
+    renamed = [h for h in histories if str(h[0]["氏名"])[:1] != str(h[1]["氏名"])[:1]]
+    assert moved and renamed
+    for old, new in histories:
+        assert old["有効終了日"] is not None and new["有効終了日"] is None
+        assert str(old["有効終了日"]) < str(new["有効開始日"])
+
+
+def test_every_cause_is_injected_and_the_truth_explains_it(data: synth.Synthetic) -> None:
+    """Each cause has its mislinks, and the wrong number relates to the true one as claimed."""
+    truth = _rows(data.truth, "制度固有番号")
+    records = _rows(data.records, "制度固有番号")
+    current = {r["個人番号"]: r for r in data.registry.to_pylist() if r["有効終了日"] is None}
+    causes: dict[str, list[str]] = {}
+    for rid, row in truth.items():
+        causes.setdefault(str(row["原因"]), []).append(rid)
+    assert {"homonym", "family", "typo", "shared", "unlinked", ""} <= set(causes)
+    for rid in causes["typo"]:
+        wrong, right = str(records[rid]["個人番号"]), str(truth[rid]["正しい個人番号"])
+        assert sum(a != b for a, b in zip(wrong, right, strict=True)) == 1
+    for rid in causes["homonym"]:
+        namesake, person = current[records[rid]["個人番号"]], current[truth[rid]["正しい個人番号"]]
+        assert namesake["生年月日"] == person["生年月日"] and namesake["住所"] != person["住所"]
+    for rid in causes["family"]:
+        member, person = current[records[rid]["個人番号"]], current[truth[rid]["正しい個人番号"]]
+        assert member["住所"] == person["住所"] and member["個人番号"] != person["個人番号"]
+    linked = [str(r["個人番号"]) for r in records.values()]
+    for rid in causes["shared"]:
+        assert linked.count(str(records[rid]["個人番号"])) == 2
+    for rid in causes["unlinked"]:
+        assert records[rid]["個人番号"] == "" and records[rid]["紐付け日"] == ""
+
+
+def test_records_use_varied_notations(data: synth.Synthetic) -> None:
+    """The benefit system writes addresses, dates and sexes in several notations."""
+    addresses = " ".join(data.records.column("住所").to_pylist()[:2000])
+    births = " ".join(data.records.column("生年月日").to_pylist()[:2000])
+    sexes = set(data.records.column("性別").to_pylist())
+    assert "-" in addresses and "－" in addresses and "丁目" in addresses
+    assert "/" in births and "年" in births
+    assert {"1", "2", "男", "女"} <= sexes
+
+
+def test_registry_uses_itaiji_and_gaiji(data: synth.Synthetic) -> None:
+    """Registry names carry 異体字 and private-use 外字; records never carry the 外字."""
+    names = "".join(data.registry.column("氏名").to_pylist())
+    assert any(ch in names for ch in "髙﨑邊齋澤濱嶋𠮷廣櫻國冨")
+    assert any("\ue000" <= ch <= "\uf8ff" for ch in names)
+    record_names = "".join(data.records.column("氏名").to_pylist())
+    assert not any("\ue000" <= ch <= "\uf8ff" for ch in record_names)
