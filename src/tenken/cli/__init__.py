@@ -10,6 +10,7 @@ from tenken.cli.apps import app
 _COMMAND_MODULES = (
     "tenken.cli.demo",
     "tenken.cli.survey",
+    "tenken.cli.linkage",
 )
 
 for _name in _COMMAND_MODULES:
