@@ -11,6 +11,7 @@ _COMMAND_MODULES = (
     "tenken.cli.demo",
     "tenken.cli.survey",
     "tenken.cli.linkage",
+    "tenken.cli.serve",
 )
 
 for _name in _COMMAND_MODULES:

@@ -1,0 +1,37 @@
+"""``tenken serve``: run the web site on waitress (a production WSGI server), migrating first."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from tenken.cli.apps import app
+from tenken.cli.output import console, guarded
+
+
+def prepare_site() -> None:
+    """Configure Django and bring the database schema up to date."""
+    from django.core.management import call_command
+
+    from tenken.web import setup
+
+    setup()
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="待ち受けるアドレス")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="待ち受けるポート", min=1, max=65535)] = 8000,
+    threads: Annotated[int, typer.Option(help="同時に処理する要求の数", min=1)] = 8,
+) -> None:
+    """Web サイトを起動する（データベースを最新の形にしてから）。"""
+    with guarded():
+        prepare_site()
+        from waitress import serve as waitress_serve
+
+        from tenken.web.wsgi import application
+
+        console.print(f"tenken を http://{host}:{port}/ で起動しました（終了は Ctrl+C）")
+        waitress_serve(application, host=host, port=port, threads=threads, ident="tenken")

@@ -1,0 +1,1 @@
+"""Accounts, roles, organisations, survey rounds with their roster, and invitation links."""

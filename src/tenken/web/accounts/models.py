@@ -1,0 +1,131 @@
+"""Who may do what: organisations, survey rounds and their roster, roles, invitations.
+
+Responses themselves live in the survey store (issue 3); this app only knows who belongs to
+which organisation and which organisations a round asks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "省庁管理者"
+    RESPONDENT = "respondent", "回答者"
+    VIEWER = "viewer", "閲覧者"
+
+
+class Organisation(models.Model):
+    """A responding body: a prefecture or a municipality, named as the survey's 組織名."""
+
+    name = models.CharField("組織名", max_length=200, unique=True)
+    kind = models.CharField("組織区分", max_length=40)
+    prefecture = models.CharField("都道府県", max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SurveyRound(models.Model):
+    """One run of a questionnaire: its file (kept as text), a deadline and the roster."""
+
+    title = models.CharField("調査名", max_length=200)
+    questionnaire_id = models.CharField("調査票ID", max_length=100)
+    questionnaire_yaml = models.TextField("調査票ファイル")
+    deadline = models.DateTimeField("回答期限")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    organisations = models.ManyToManyField(Organisation, through="RosterEntry")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_past_deadline(self) -> bool:
+        return timezone.now() > self.deadline
+
+
+class RosterEntry(models.Model):
+    """An organisation asked in a round; ``reopened`` lets it edit after the deadline."""
+
+    survey_round = models.ForeignKey(SurveyRound, models.CASCADE, related_name="roster")
+    organisation = models.ForeignKey(Organisation, models.PROTECT, related_name="roster_entries")
+    contact_email = models.EmailField("連絡先メールアドレス", blank=True)
+    reopened = models.BooleanField("期限後の修正を許可", default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey_round", "organisation"], name="roster_entry_unique"
+            )
+        ]
+        ordering = ["organisation__name"]
+
+    def can_edit(self) -> bool:
+        return self.reopened or not self.survey_round.is_past_deadline()
+
+
+class Membership(models.Model):
+    """A user's role; a respondent belongs to exactly one organisation."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="membership")
+    role = models.CharField("役割", max_length=20, choices=Role.choices)
+    organisation = models.ForeignKey(
+        Organisation, models.PROTECT, null=True, blank=True, related_name="members"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role=Role.RESPONDENT, organisation__isnull=False)
+                    | (~models.Q(role=Role.RESPONDENT) & models.Q(organisation__isnull=True))
+                ),
+                name="respondent_has_exactly_one_organisation",
+            )
+        ]
+
+
+def hash_token(token: str) -> str:
+    """Invitations are stored as SHA-256 of the token: a database leak reveals no usable link."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def usable(self) -> InvitationQuerySet:
+        return self.filter(used_at__isnull=True, revoked=False, expires_at__gt=timezone.now())
+
+
+class Invitation(models.Model):
+    """A one-time link to set a password; expires, works once, and a newer one revokes it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked = models.BooleanField(default=False)
+
+    objects = InvitationQuerySet.as_manager()
+
+    @classmethod
+    def issue(cls, user: models.Model, days: int | None = None) -> tuple[Invitation, str]:
+        """Create an invitation for ``user`` (revoking older ones); returns it and the token."""
+        cls.objects.filter(user=user, used_at__isnull=True).update(revoked=True)
+        token = secrets.token_urlsafe(32)
+        lifetime = timedelta(days=days or settings.TENKEN_INVITATION_DAYS)
+        invitation = cls.objects.create(
+            user=user, token_hash=hash_token(token), expires_at=timezone.now() + lifetime
+        )
+        return invitation, token

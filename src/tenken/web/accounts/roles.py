@@ -1,0 +1,66 @@
+"""What a signed-in user may see and do, in one place; views ask here, never decide alone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+
+from tenken.web.accounts.models import Membership, Organisation, Role
+
+
+@dataclass(frozen=True)
+class Access:
+    """A user's role and, for a respondent, the one organisation they answer for."""
+
+    role: str | None
+    organisation_id: int | None = None
+
+    @property
+    def label(self) -> str:
+        return Role(self.role).label if self.role else "権限なし"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_respondent(self) -> bool:
+        return self.role == Role.RESPONDENT
+
+    @property
+    def can_see_dashboard(self) -> bool:
+        return self.role in (Role.ADMIN, Role.VIEWER)
+
+    def can_read(self, organisation: Organisation) -> bool:
+        if self.role in (Role.ADMIN, Role.VIEWER):
+            return True
+        return self.is_respondent and organisation.pk == self.organisation_id
+
+    def can_answer(self, organisation: Organisation) -> bool:
+        """Only the organisation's own respondents change its answer (deadline checked apart)."""
+        return self.is_respondent and organisation.pk == self.organisation_id
+
+
+def access_of(user: AbstractBaseUser | AnonymousUser) -> Access:
+    if not user.is_authenticated:
+        return Access(None)
+    membership = Membership.objects.filter(user=user).first()
+    if membership is None:
+        return Access(None)
+    return Access(membership.role, membership.organisation_id)
+
+
+def require(request: HttpRequest, allowed: bool) -> None:
+    """Refuse with 403 unless ``allowed``."""
+    if not allowed:
+        raise PermissionDenied("この操作を行う権限がありません")
+
+
+def role_context(request: HttpRequest) -> dict[str, Any]:
+    """Template context: ``role`` is the signed-in user's :class:`Access`."""
+    user = getattr(request, "user", None)
+    return {"role": access_of(user) if user is not None else Access(None)}

@@ -1,0 +1,148 @@
+"""Account operations shared by the views, the CLI demo and the tests (no request objects here)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import yaml
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from tenken.errors import SpecError
+from tenken.survey.loader import build
+from tenken.survey.model import Questionnaire
+from tenken.web.accounts.models import (
+    Invitation,
+    Membership,
+    Organisation,
+    Role,
+    RosterEntry,
+    SurveyRound,
+)
+from tenken.web.accounts.roster import RosterRow
+
+INVITATION_COLUMNS = (
+    "組織名",
+    "組織区分",
+    "メールアドレス",
+    "ユーザー名",
+    "招待リンク",
+    "有効期限",
+)
+
+
+def parse_questionnaire(text: str, source: str) -> Questionnaire:
+    """Check a questionnaire file's text with the survey loader (SpecError lists every mistake)."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise SpecError(f"調査票ファイル {source} を YAML として読めません: {error}") from error
+    return build(data, source)
+
+
+def questionnaire_of(survey_round: SurveyRound) -> Questionnaire:
+    return parse_questionnaire(survey_round.questionnaire_yaml, f"調査回 {survey_round.pk}")
+
+
+@transaction.atomic
+def create_round(
+    title: str, questionnaire_text: str, roster: Iterable[RosterRow], deadline: datetime, by: Any
+) -> SurveyRound:
+    """A round with its roster; each organisation gets one respondent account (no password yet)."""
+    questionnaire = parse_questionnaire(questionnaire_text, title)
+    survey_round = SurveyRound.objects.create(
+        title=title,
+        questionnaire_id=questionnaire.id,
+        questionnaire_yaml=questionnaire_text,
+        deadline=deadline,
+        created_by=by,
+    )
+    for row in roster:
+        organisation, _ = Organisation.objects.get_or_create(
+            name=row.org_name, defaults={"kind": row.kind, "prefecture": row.prefecture}
+        )
+        RosterEntry.objects.create(
+            survey_round=survey_round, organisation=organisation, contact_email=row.email
+        )
+        ensure_respondent(organisation, row.username, row.email)
+    return survey_round
+
+
+def ensure_respondent(organisation: Organisation, username: str, email: str = "") -> Any:
+    """The organisation's respondent account, created without a usable password when missing."""
+    existing = Membership.objects.filter(organisation=organisation, role=Role.RESPONDENT).first()
+    if existing is not None:
+        return existing.user
+    user = get_user_model().objects.create_user(username=username, email=email, password=None)
+    user.first_name = organisation.name[:150]
+    user.save(update_fields=["first_name"])
+    Membership.objects.create(user=user, role=Role.RESPONDENT, organisation=organisation)
+    return user
+
+
+def create_staff(username: str, role: Role, password: str | None, email: str = "") -> Any:
+    """An administrator or viewer account (no organisation)."""
+    user = get_user_model().objects.create_user(username=username, email=email, password=password)
+    Membership.objects.create(user=user, role=role)
+    return user
+
+
+@dataclass(frozen=True)
+class IssuedInvitation:
+    entry: RosterEntry
+    username: str
+    url: str
+    expires_at: datetime
+
+
+@transaction.atomic
+def issue_invitations(
+    survey_round: SurveyRound, link_for: Callable[[str], str]
+) -> list[IssuedInvitation]:
+    """New links for every respondent of the round who has not set a password yet.
+
+    Older unused links of those users are revoked: only the latest export works.
+    """
+    issued: list[IssuedInvitation] = []
+    entries = survey_round.roster.select_related("organisation").order_by("organisation__name")
+    for entry in entries:
+        members = Membership.objects.filter(organisation=entry.organisation, role=Role.RESPONDENT)
+        for membership in members.select_related("user"):
+            user = membership.user
+            if user.has_usable_password():
+                continue
+            invitation, token = Invitation.issue(user)
+            issued.append(
+                IssuedInvitation(entry, user.username, link_for(token), invitation.expires_at)
+            )
+    return issued
+
+
+def invitations_csv(issued: Iterable[IssuedInvitation]) -> bytes:
+    """The links as CSV for mail merge (UTF-8 with BOM so that Excel opens it correctly)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(INVITATION_COLUMNS)
+    for item in issued:
+        expires = timezone.localtime(item.expires_at).strftime("%Y-%m-%d %H:%M")
+        org = item.entry.organisation
+        email = item.entry.contact_email
+        writer.writerow([org.name, org.kind, email, item.username, item.url, expires])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def redeem(token_hash: str) -> Invitation | None:
+    """Mark a usable invitation used (atomically, so a link works once even under races)."""
+    invitation = Invitation.objects.usable().filter(token_hash=token_hash).first()
+    if invitation is None:
+        return None
+    updated = Invitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(
+        used_at=timezone.now()
+    )
+    return invitation if updated == 1 else None

@@ -1,0 +1,31 @@
+"""URL map of the site (each app owns its views; this file only wires them)."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from tenken.web.accounts import views as account_views
+from tenken.web.site import views as site_views
+
+urlpatterns = [
+    path("", site_views.home, name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="tenken/login.html"),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("invite/<str:token>/", account_views.accept_invitation, name="invitation"),
+    path("rounds/", account_views.round_list, name="rounds"),
+    path("rounds/new/", account_views.round_create, name="round_create"),
+    path("rounds/<int:round_id>/", account_views.round_detail, name="round_detail"),
+    path(
+        "rounds/<int:round_id>/invitations.csv",
+        account_views.invitations_csv,
+        name="invitations_csv",
+    ),
+    path("dashboard/", site_views.dashboard, name="dashboard"),
+]
+
+handler403 = "tenken.web.site.views.forbidden"

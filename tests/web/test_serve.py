@@ -1,0 +1,24 @@
+"""`tenken serve` migrates the database and serves the site on waitress."""
+
+from __future__ import annotations
+
+import sqlite3
+import urllib.request
+from pathlib import Path
+
+from tests.web.server import running_site
+
+
+def test_serve_migrates_then_serves_pages_and_static_files(tmp_path: Path) -> None:
+    """A fresh workspace gets its schema, and the login page and CSS are served with headers."""
+    with running_site(tmp_path) as base:
+        with urllib.request.urlopen(f"{base}/login/") as response:
+            body = response.read().decode()
+            assert "ログイン" in body
+            assert response.headers["Server"] == "tenken"
+            assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+        with urllib.request.urlopen(f"{base}/static/tenken/site.css") as response:
+            assert response.status == 200
+    with sqlite3.connect(tmp_path / "tenken.sqlite3") as db:
+        tables = {row[0] for row in db.execute("select name from sqlite_master")}
+    assert {"tenken_accounts_membership", "auth_user", "django_session"} <= tables
