@@ -31,3 +31,15 @@ def load_answers(path: Path, questionnaire: Questionnaire) -> AnswerDocument:
             hint=f"読める形式: {known}",
         )
     return reader(path, questionnaire)
+
+
+def _read_workbook(path: Path, questionnaire: Questionnaire) -> AnswerDocument:
+    """Excel answer sheets (imported lazily: openpyxl is only loaded when a sheet is read)."""
+    from tenken.survey.xlsx.reader import read_sheet
+
+    return read_sheet(path, questionnaire)
+
+
+# .xlsm and .xls are registered too, so that they get a clear refusal rather than "unknown".
+for _suffix in (".xlsx", ".xlsm", ".xls"):
+    register_reader(_suffix, _read_workbook)
