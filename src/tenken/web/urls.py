@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from tenken.web.accounts import views as account_views
+from tenken.web.site import answer_views
 from tenken.web.site import views as site_views
 
 urlpatterns = [
@@ -24,6 +25,11 @@ urlpatterns = [
         "rounds/<int:round_id>/invitations.csv",
         account_views.invitations_csv,
         name="invitations_csv",
+    ),
+    path(
+        "rounds/<int:round_id>/answers/<int:org_id>/",
+        answer_views.answer,
+        name="answer",
     ),
     path("dashboard/", site_views.dashboard, name="dashboard"),
 ]

@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from tenken.web.accounts.models import RosterEntry
 from tenken.web.accounts.roles import access_of, require
+from tenken.web.site import answer_views, store
 
 
 @login_required
@@ -20,7 +22,9 @@ def home(request: HttpRequest) -> HttpResponse:
     if access.is_respondent:
         found = RosterEntry.objects.filter(organisation_id=access.organisation_id)
         for entry in found.select_related("survey_round", "organisation"):
-            entries.append({"entry": entry, "status": "", "url": ""})
+            url = reverse("answer", args=[entry.survey_round_id, entry.organisation_id])
+            status = answer_views.status_label(store.load(entry))
+            entries.append({"entry": entry, "status": status, "url": url})
     return render(request, "tenken/home.html", {"access": access, "entries": entries})
 
 
