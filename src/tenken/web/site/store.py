@@ -23,6 +23,9 @@ class Stored:
     document: AnswerDocument
     submitted: bool
     updated_at: datetime
+    missing_info: bool = False
+    unanswered: bool = False
+    problem_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,11 @@ def available() -> bool:
 
 def load(entry: RosterEntry) -> Stored | None:
     return None
+
+
+def load_round(round_id: int) -> dict[int, Stored]:
+    """Every stored answer of a round, keyed by organisation id (for the dashboard)."""
+    return {}
 
 
 def history(entry: RosterEntry) -> list[HistoryRow]:

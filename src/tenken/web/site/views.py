@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from tenken.web.accounts.models import RosterEntry
+from tenken.web.accounts.models import RosterEntry, SurveyRound
 from tenken.web.accounts.roles import access_of, require
-from tenken.web.site import answer_views, store
+from tenken.web.site import answer_views, progress, store
 
 
 @login_required
@@ -30,9 +32,40 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """Progress against the roster of one round, filtered by prefecture, 組織区分 and state."""
     access = access_of(request.user)
     require(request, access.can_see_dashboard)
-    return render(request, "tenken/dashboard.html", {})
+    rounds = list(SurveyRound.objects.all())
+    context: dict[str, Any] = {"rounds": rounds}
+    if not rounds:
+        return render(request, "tenken/dashboard.html", context)
+    chosen = _chosen_round(rounds, request.GET.get("round", ""))
+    entries = list(chosen.roster.select_related("organisation"))
+    filters = {key: request.GET.get(key, "") for key in ("prefecture", "kind", "state")}
+    context.update(
+        round=chosen,
+        filters=filters,
+        prefectures=sorted({e.organisation.prefecture for e in entries}, key=_pref_order),
+        kinds=sorted({e.organisation.kind for e in entries}),
+        states=progress.STATES,
+        progress=progress.progress(entries, store.load_round(chosen.pk), **filters),
+    )
+    return render(request, "tenken/dashboard.html", context)
+
+
+def _chosen_round(rounds: list[SurveyRound], wanted: str) -> SurveyRound:
+    for survey_round in rounds:
+        if str(survey_round.pk) == wanted:
+            return survey_round
+    return rounds[0]
+
+
+def _pref_order(name: str) -> str:
+    """Prefectures in JIS code order (北海道 first), unknown names last."""
+    from tenken.survey.local_governments import all_local_governments
+
+    codes = {lg.prefecture: lg.code for lg in all_local_governments() if lg.kind == "都道府県"}
+    return codes.get(name, "99" + name)
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
