@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from tenken.survey.document import AnswerDocument, AnswerValue
-from tenken.survey.expr import Value, to_bool
+from tenken.survey.expr import Lookup, Value, to_bool
 from tenken.survey.model import Attachment, ChoiceList, Field, Questionnaire
 
 ProblemKind = Literal[
@@ -240,3 +240,12 @@ def evaluate(questionnaire: Questionnaire, document: AnswerDocument) -> Evaluati
     return Evaluation(
         questionnaire.id, statuses, tuple(problems), missing_info, unanswered, attachments
     )
+
+
+def effective_lookup(questionnaire: Questionnaire, document: AnswerDocument) -> Lookup:
+    """Field values exactly as ``relevant`` expressions see them (a skipped field reads as empty).
+
+    For other rule sets over the same answers (e.g. risk rules), so that they share the
+    engine's notion of what applies instead of reimplementing it.
+    """
+    return _Run(questionnaire, document).effective

@@ -64,10 +64,10 @@ def bundled_path(questionnaire_id: str) -> Path:
 
 
 def bundled_ids() -> list[str]:
+    """Ids of bundled questionnaires (companion files such as ``ID.risk.yaml`` are not ones)."""
     folder = resources.files("tenken.survey") / "questionnaires"
-    return sorted(
-        p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")
-    )
+    stems = (p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+    return sorted(stem for stem in stems if "." not in stem)
 
 
 @cache

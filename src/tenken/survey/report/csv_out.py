@@ -1,0 +1,83 @@
+"""CSV exports that are safe to open in Excel.
+
+A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return could be read by a
+spreadsheet as a formula (CSV injection): such a text gets a leading ``'``. Files are UTF-8 with
+a BOM so that Excel reads the Japanese correctly.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+
+from tenken.survey.report.figures import share
+from tenken.survey.report.model import ReportData
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+Cell = str | int | float | bool
+
+
+def safe_cell(value: Cell) -> str | int | float:
+    """Neutralise text that a spreadsheet would run as a formula; numbers pass unchanged."""
+    if isinstance(value, bool):
+        return "はい" if value else "いいえ"
+    if isinstance(value, int | float):
+        return value
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
+    """CSV text (CRLF line ends, every text cell made safe)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([safe_cell(h) for h in header])
+    for row in rows:
+        writer.writerow([safe_cell(v) for v in row])
+    return buffer.getvalue()
+
+
+def organisations_csv(data: ReportData) -> str:
+    """One row per organisation: status, flags, level and the rules that fired."""
+    header = ["団体コード", "組織名", "組織区分", "都道府県", "提出", "名簿内", "情報未入力あり",
+              "未回答あり", "不備件数", "判定", "該当ルール"]  # fmt: skip
+    rows: Iterable[list[Cell]] = (
+        [
+            o.code,
+            o.org_name,
+            o.kind,
+            o.prefecture,
+            o.submitted,
+            o.in_roster,
+            o.missing_info,
+            o.unanswered,
+            o.problems,
+            o.level,
+            " ".join(o.rules),
+        ]
+        for o in data.orgs
+    )
+    return to_csv(header, rows)
+
+
+def tallies_csv(data: ReportData) -> str:
+    """One row per item, group and choice: respondents and share."""
+    header = [
+        "項番",
+        "区分",
+        "選択肢",
+        "選択肢の文言",
+        "件数",
+        "割合",
+        "回答数",
+        "回答対象",
+        "無回答",
+    ]
+    rows: list[list[Cell]] = []
+    for tally in data.tallies:
+        for group, g in tally.groups.items():
+            for code, label in zip(tally.codes, tally.labels, strict=True):
+                count = g.counts[code]
+                rows.append([tally.item, group, code, label, count, share(count, g.answered),
+                             g.answered, g.applicable, g.no_answer])  # fmt: skip
+    return to_csv(header, rows)

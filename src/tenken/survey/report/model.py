@@ -1,0 +1,171 @@
+"""The report's figures, built once from a roster and answer documents (pure: no I/O).
+
+Every renderer (Excel, HTML, JSON, CSV) reads the same :class:`ReportData`, so the figures agree.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from tenken.survey.aggregate import (
+    OVERALL,
+    CrossTab,
+    ItemTally,
+    Response,
+    crosstab,
+    group_names,
+    make_response,
+    tally_items,
+)
+from tenken.survey.document import AnswerDocument
+from tenken.survey.local_governments import LocalGovernment
+from tenken.survey.model import Questionnaire
+from tenken.survey.risk import LEVELS, RuleSet, assess, level_rank
+
+NOT_SUBMITTED = "未提出"
+# Pairs of items worth reading together: how partial queries are made (7-2 × 7-4), whether
+# those who skip the document route check their links (5 × 9), and so on.
+DEFAULT_CROSSTABS: tuple[tuple[str, str], ...] = (
+    ("7-2", "7-4"),
+    ("5", "9"),
+    ("7-3", "8-1"),
+    ("8-1", "9"),
+    ("2", "9"),
+)
+
+
+@dataclass(frozen=True)
+class OrgRow:
+    """One organisation of the roster (or an answer from outside it) and how it stands."""
+
+    org_name: str
+    kind: str
+    prefecture: str
+    code: str
+    submitted: bool
+    in_roster: bool
+    missing_info: bool
+    unanswered: bool
+    problems: int
+    level: str  # 高 / 中 / 低, or 未提出
+    rules: tuple[str, ...]
+    source: str
+
+    @property
+    def flagged(self) -> bool:
+        return self.missing_info or self.unanswered
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything a report shows."""
+
+    questionnaire: Questionnaire
+    rules: RuleSet
+    generated_at: str
+    orgs: tuple[OrgRow, ...]  # most severe first, then code order
+    tallies: tuple[ItemTally, ...]
+    crosstabs: tuple[CrossTab, ...]
+    groups: tuple[str, ...]
+    duplicates: tuple[str, ...]  # 組織名 answered more than once (the last answer is used)
+
+    @property
+    def submitted(self) -> tuple[OrgRow, ...]:
+        return tuple(o for o in self.orgs if o.submitted)
+
+    @property
+    def not_submitted(self) -> tuple[OrgRow, ...]:
+        return tuple(o for o in self.orgs if not o.submitted)
+
+    @property
+    def flagged(self) -> tuple[OrgRow, ...]:
+        return tuple(o for o in self.orgs if o.submitted and (o.flagged or o.problems))
+
+    def level_counts(self) -> dict[str, dict[str, int]]:
+        """group → level (高, 中, 低, 未提出) → organisations."""
+        result: dict[str, dict[str, int]] = {}
+        for group in self.groups:
+            members = [o for o in self.orgs if group in (OVERALL, o.kind)]
+            counts = Counter(o.level for o in members)
+            result[group] = {level: counts[level] for level in (*LEVELS, NOT_SUBMITTED)}
+        return result
+
+    def rule_counts(self) -> dict[str, int]:
+        counts = Counter(rule for o in self.orgs for rule in o.rules)
+        return {r.id: counts[r.id] for r in self.rules.rules}
+
+
+def build_report(
+    questionnaire: Questionnaire,
+    rules: RuleSet,
+    roster: Sequence[LocalGovernment],
+    documents: Iterable[AnswerDocument],
+    generated_at: str,
+    crosstab_pairs: Sequence[tuple[str, str]] = DEFAULT_CROSSTABS,
+) -> ReportData:
+    """Evaluate, classify and tally ``documents`` against ``roster``."""
+    by_name: dict[str, Response] = {}
+    seen: Counter[str] = Counter()
+    for document in documents:
+        response = make_response(questionnaire, document)
+        seen[response.org_name] += 1
+        by_name[response.org_name] = response  # the last answer of an organisation wins
+    responses = list(by_name.values())
+    orgs = [_roster_row(questionnaire, rules, lg, by_name.get(lg.org_name)) for lg in roster]
+    roster_names = {lg.org_name for lg in roster}
+    orgs += [
+        _outside_row(questionnaire, rules, r) for r in responses if r.org_name not in roster_names
+    ]
+    orgs.sort(key=lambda o: (level_rank(o.level), not o.in_roster, o.code, o.org_name))
+    return ReportData(
+        questionnaire=questionnaire,
+        rules=rules,
+        generated_at=generated_at,
+        orgs=tuple(orgs),
+        tallies=tuple(tally_items(questionnaire, responses)),
+        crosstabs=tuple(crosstab(questionnaire, responses, a, b) for a, b in crosstab_pairs),
+        groups=tuple(group_names(questionnaire, responses)),
+        duplicates=tuple(sorted(name for name, n in seen.items() if n > 1)),
+    )
+
+
+def _roster_row(
+    q: Questionnaire, rules: RuleSet, lg: LocalGovernment, response: Response | None
+) -> OrgRow:
+    if response is None:
+        return OrgRow(lg.org_name, lg.kind, lg.prefecture, lg.code, False, True,
+                      False, False, 0, NOT_SUBMITTED, (), "")  # fmt: skip
+    return _answered_row(q, rules, response, lg.kind, lg.prefecture, lg.code, True)
+
+
+def _outside_row(q: Questionnaire, rules: RuleSet, response: Response) -> OrgRow:
+    return _answered_row(q, rules, response, response.kind, "", "", False)
+
+
+def _answered_row(
+    q: Questionnaire,
+    rules: RuleSet,
+    response: Response,
+    kind: str,
+    prefecture: str,
+    code: str,
+    in_roster: bool,
+) -> OrgRow:
+    evaluation = response.evaluation
+    assessment = assess(rules, q, response.document, evaluation)
+    return OrgRow(
+        org_name=response.org_name,
+        kind=kind,
+        prefecture=prefecture,
+        code=code,
+        submitted=True,
+        in_roster=in_roster,
+        missing_info=evaluation.missing_info,
+        unanswered=evaluation.unanswered,
+        problems=len(evaluation.problems),
+        level=assessment.level,
+        rules=assessment.rule_ids,
+        source=response.document.source,
+    )
