@@ -12,6 +12,7 @@ _COMMAND_MODULES = (
     "tenken.cli.survey",
     "tenken.cli.linkage",
     "tenken.cli.serve",
+    "tenken.cli.survey_report",
 )
 
 for _name in _COMMAND_MODULES:

@@ -1,0 +1,139 @@
+"""``tenken survey report`` and the demo steps that generate answers and build the report."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from tenken.cli.apps import survey_app
+from tenken.cli.demo import DemoContext, demo_step
+from tenken.cli.output import EXIT_OK, console, err_console, run
+from tenken.cli.survey import QuestionnaireOption, resolve_questionnaire
+from tenken.errors import InputError, Location
+from tenken.survey.document import AnswerDocument
+from tenken.survey.loader import DEFAULT_QUESTIONNAIRE
+from tenken.survey.local_governments import all_local_governments
+from tenken.survey.model import Questionnaire
+from tenken.survey.report import ReportData, build_report, write_report
+from tenken.survey.report.write import HTML_NAME
+from tenken.survey.risk import LEVELS, RuleSet, bundled_rules_path, load_rules
+from tenken.survey.sources import READERS, load_answers
+
+
+def read_answer_dir(folder: Path, q: Questionnaire) -> tuple[list[AnswerDocument], list[str]]:
+    """Every readable answer file in ``folder`` (by suffix); unreadable ones are reported."""
+    if not folder.is_dir():
+        raise InputError("回答のフォルダがありません", location=Location(str(folder)))
+    documents: list[AnswerDocument] = []
+    skipped: list[str] = []
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() not in READERS or path.name.startswith((".", "~$")):
+            continue
+        try:
+            documents.append(load_answers(path, q))
+        except InputError as error:
+            skipped.append(str(error))
+    return documents, skipped
+
+
+def rules_for(q: Questionnaire) -> RuleSet:
+    return load_rules(bundled_rules_path(q.id), q)
+
+
+def now_text() -> str:
+    return datetime.now().strftime("%Y-%m-%d %H:%M")
+
+
+def print_summary(data: ReportData) -> None:
+    counts = data.level_counts()
+    table = Table("区分", *LEVELS, "未提出", title="リスク判定（団体数）")
+    for group in data.groups:
+        table.add_row(group, *(str(counts[group][lv]) for lv in (*LEVELS, "未提出")))
+    console.print(table)
+
+
+@survey_app.command()
+def report(
+    out: Annotated[Path, typer.Option("--out", help="レポートの出力先フォルダ")],
+    answers: Annotated[
+        Path | None, typer.Option("--answers", help="回答ファイル（JSON/Excel）のフォルダ")
+    ] = None,
+    db: Annotated[str | None, typer.Option("--db", help="回答を保存したデータベースの URL")] = None,
+    questionnaire: QuestionnaireOption = DEFAULT_QUESTIONNAIRE,
+    as_json: Annotated[bool, typer.Option("--json", help="report.json も書き出す")] = False,
+) -> None:
+    """回答を集計し、リスクを判定して、Excel・HTML・CSV（--json で JSON も）を書き出す。"""
+
+    def body() -> int:
+        if (answers is None) == (db is None):
+            raise InputError(
+                "--answers と --db のどちらか一方を指定してください",
+                hint="例: tenken survey report --answers 回答フォルダ --out レポート",
+            )
+        q = resolve_questionnaire(questionnaire)
+        if db is not None:
+            raise InputError(
+                "--db はまだ使えません（回答の保存機能が未導入です）",
+                hint="--answers を使ってください",
+            )
+        assert answers is not None
+        documents, skipped = read_answer_dir(answers, q)
+        for message in skipped:
+            err_console.print(f"[yellow]読み飛ばし:[/] {message}", highlight=False)
+        data = build_report(q, rules_for(q), all_local_governments(), documents, now_text())
+        written = write_report(data, out, with_json=as_json)
+        print_summary(data)
+        console.print(f"回答 {len(documents)} 件（読み飛ばし {len(skipped)} 件）を集計しました。")
+        for path in written:
+            console.print(f"  {path}")
+        return EXIT_OK
+
+    run(body)
+
+
+# ---------------------------------------------------------------- demo steps
+
+
+@demo_step(40, "サンプルの回答を生成する（1,788 団体、乱数の種は固定）")
+def _generate_answers(ctx: DemoContext) -> None:
+    from tenken.survey.loader import load_bundled
+    from tenken.survey.sample import generate
+
+    q = load_bundled()
+    sample = generate(q, all_local_governments(), seed=2023)
+    folder = ctx.workspace / "answers"
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.json"):
+        old.unlink()
+    for i, document in enumerate(sample.documents, start=1):
+        text = json.dumps(document.to_json(), ensure_ascii=False, indent=1)
+        (folder / f"{i:04d}.json").write_text(text, encoding="utf-8")
+    ctx.notes["answers_dir"] = folder
+    ctx.notes["documents"] = sample.documents
+    kinds = Counter(d.respondent.get("組織区分", "") for d in sample.documents)
+    console.print(
+        f"回答 {len(sample.documents):,} 件（都道府県 {kinds['都道府県']}・市区町村 "
+        f"{kinds['市区町村']:,}）、未提出 {len(sample.non_responders)} 団体 → {folder}"
+    )
+
+
+@demo_step(80, "集計・リスク判定・レポート（Excel・HTML・CSV・JSON）")
+def _build_report(ctx: DemoContext) -> None:
+    from tenken.survey.loader import load_bundled
+
+    q = load_bundled()
+    documents = ctx.notes.get("documents")
+    if not isinstance(documents, tuple):
+        documents, _ = read_answer_dir(ctx.workspace / "answers", q)
+    data = build_report(q, rules_for(q), all_local_governments(), documents, now_text())
+    out = ctx.workspace / "report"
+    write_report(data, out, with_json=True)
+    print_summary(data)
+    console.print(f"HTML レポート: [bold]{(out / HTML_NAME).resolve()}[/]")
+    console.print(f"Excel・CSV・JSON: {out}")
