@@ -28,11 +28,11 @@ def site_env(workspace: Path, **extra: str) -> dict[str, str]:
 
 
 @contextmanager
-def running_site(workspace: Path, timeout: float = 30.0) -> Iterator[str]:
+def running_site(workspace: Path, *options: str, timeout: float = 30.0) -> Iterator[str]:
     """Start ``tenken serve`` and yield its base URL once it answers; stop it afterwards."""
     port = free_port()
     tenken = Path(sys.executable).parent / "tenken"
-    command = [str(tenken), "serve", "--port", str(port)]
+    command = [str(tenken), "serve", "--port", str(port), *options]
     log = (workspace / "serve.log").open("w")
     process = subprocess.Popen(
         command, env=site_env(workspace), stdout=log, stderr=subprocess.STDOUT

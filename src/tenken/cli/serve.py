@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.table import Table
 
 from tenken.cli.apps import app
 from tenken.cli.output import console, guarded
@@ -20,15 +21,33 @@ def prepare_site() -> None:
     call_command("migrate", interactive=False, verbosity=0)
 
 
+def _seed_demo(host: str, port: int) -> None:
+    from django.conf import settings
+
+    from tenken.web.accounts.demo import seed
+
+    accounts = seed(settings.WORKSPACE)
+    table = Table("役割", "ユーザー名", "パスワード")
+    for role, label in (("admin", "省庁管理者"), ("respondent", "回答者"), ("viewer", "閲覧者")):
+        table.add_row(label, accounts[role]["username"], accounts[role]["password"])
+    console.print(f"デモ用アカウント（{settings.WORKSPACE / 'demo-accounts.json'} にも保存）")
+    console.print(table)
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="待ち受けるアドレス")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="待ち受けるポート", min=1, max=65535)] = 8000,
     threads: Annotated[int, typer.Option(help="同時に処理する要求の数", min=1)] = 8,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="デモ用の調査と各役割のアカウントを用意する")
+    ] = False,
 ) -> None:
     """Web サイトを起動する（データベースを最新の形にしてから）。"""
     with guarded():
         prepare_site()
+        if demo:
+            _seed_demo(host, port)
         from waitress import serve as waitress_serve
 
         from tenken.web.wsgi import application

@@ -1,0 +1,73 @@
+"""Sample site content for demonstrations and browser tests: one account per role, one round.
+
+Idempotent: running it again keeps existing accounts and reuses the stored demo passwords.
+Passwords are random and written to ``<workspace>/demo-accounts.json`` (mode 0600).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from tenken.survey.loader import DEFAULT_QUESTIONNAIRE, bundled_path
+from tenken.web.accounts import services
+from tenken.web.accounts.models import Membership, Role, SurveyRound
+from tenken.web.accounts.roster import parse_roster
+
+DEMO_ROUND = "【デモ】職業転換給付金制度 マイナンバー情報連携関係実態調査"
+DEMO_ROSTER = """組織名,組織区分,メールアドレス
+14神奈川県相模原市,市区町村,fukushi@city.sagamihara.example.lg.jp
+14神奈川県,都道府県,koyo@pref.kanagawa.example.lg.jp
+13東京都,都道府県,koyo@metro.tokyo.example.lg.jp
+13東京都八王子市,市区町村,fukushi@city.hachioji.example.lg.jp
+27大阪府大阪市,市区町村,fukushi@city.osaka.example.lg.jp
+"""
+
+
+def seed(workspace: Path) -> dict[str, dict[str, str]]:
+    """Create the demo round and accounts; return {role: {username, password}}."""
+    path = workspace / "demo-accounts.json"
+    accounts: dict[str, dict[str, str]] = (
+        json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    )
+    with transaction.atomic():
+        admin = _staff(accounts, "admin", "demo-admin", Role.ADMIN)
+        _staff(accounts, "viewer", "demo-viewer", Role.VIEWER)
+        survey_round = SurveyRound.objects.filter(title=DEMO_ROUND).first()
+        if survey_round is None:
+            text = bundled_path(DEFAULT_QUESTIONNAIRE).read_text(encoding="utf-8")
+            roster = parse_roster(DEMO_ROSTER.encode("utf-8"), "demo-roster.csv")
+            deadline = timezone.now() + timedelta(days=14)
+            survey_round = services.create_round(DEMO_ROUND, text, roster, deadline, admin)
+        member = Membership.objects.get(
+            role=Role.RESPONDENT, organisation__name="14神奈川県相模原市"
+        )
+        _password(accounts, "respondent", member.user)
+    workspace.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(accounts, handle, ensure_ascii=False, indent=2)
+    return accounts
+
+
+def _staff(accounts: dict[str, dict[str, str]], key: str, username: str, role: Role) -> object:
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        user = services.create_staff(username, role, None)
+    _password(accounts, key, user)
+    return user
+
+
+def _password(accounts: dict[str, dict[str, str]], key: str, user: object) -> None:
+    known = accounts.get(key)
+    password = known["password"] if known else secrets.token_urlsafe(12)
+    user.set_password(password)  # type: ignore[attr-defined]
+    user.save()  # type: ignore[attr-defined]
+    accounts[key] = {"username": user.username, "password": password}  # type: ignore[attr-defined]

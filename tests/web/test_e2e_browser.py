@@ -1,0 +1,130 @@
+"""End to end in headless Debian chromium against `tenken serve`: respondent and administrator.
+
+Playwright drives /usr/bin/chromium (never a downloaded browser). Every request the pages make
+is recorded and must go to the local site only; CSP violations reported in the console fail
+the test. Screenshots land in artifacts/e2e/ (gitignored) for a human to look at.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.web.server import running_site
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "e2e"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [pytest.mark.chromium, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (sudo bash scripts/system-deps.sh)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield instance
+        instance.close()
+
+
+class Watch:
+    """Collects the hosts of every request and every CSP complaint of one browser context."""
+
+    def __init__(self, context: Any) -> None:
+        self.hosts: set[str] = set()
+        self.csp_errors: list[str] = []
+        context.on("request", lambda request: self.hosts.add(urlsplit(request.url).hostname))
+
+    def page(self, context: Any) -> Any:
+        page = context.new_page()
+        page.on("console", self._console)
+        return page
+
+    def _console(self, message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            self.csp_errors.append(message.text)
+
+
+def _login(page: Any, base: str, account: dict[str, str]) -> None:
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", account["username"])
+    page.fill("#id_password", account["password"])
+    page.click("button[type=submit]")
+
+
+def _is_skipped(page: Any, name: str) -> bool:
+    return bool(
+        page.eval_on_selector(
+            f'[data-field="{name}"]', "e => e.classList.contains('not-applicable')"
+        )
+    )
+
+
+def test_respondent_answers_with_live_skip_logic_and_admin_sees_the_dashboard(
+    browser: Any, tmp_path: Path
+) -> None:
+    """Login, live skip logic (Q3 ② hides Q4/Q5), check shows problems, admin's dashboard."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with running_site(tmp_path, "--demo") as base:
+        accounts = json.loads((tmp_path / "demo-accounts.json").read_text(encoding="utf-8"))
+        context = browser.new_context(locale="ja-JP", viewport={"width": 1200, "height": 900})
+        watch = Watch(context)
+        page = watch.page(context)
+
+        _login(page, base, accounts["respondent"])
+        page.click("text=回答画面へ")
+        assert page.is_visible("text=14神奈川県相模原市")
+        assert _is_skipped(page, "1-2") and not _is_skipped(page, "1-1")
+
+        page.fill('[name="q:担当部署名"]', "健康福祉局福祉部地域福祉課")
+        page.check('[name="q:3"][value="②"]')
+        assert _is_skipped(page, "4") and _is_skipped(page, "5")
+        assert page.is_disabled('[name="q:4"][value="①"]')
+        page.screenshot(path=str(ARTIFACTS / "01-skip-logic.png"), full_page=True)
+
+        page.check('[name="q:3"][value="①"]')
+        assert not _is_skipped(page, "4") and not _is_skipped(page, "5")
+        page.check('[name="q:5"][value="①"]')
+        assert _is_skipped(page, "6")
+        page.check('[name="q:2"][value="③"]')
+        assert not _is_skipped(page, "2-予定年月")
+
+        page.click("button[value=check]")
+        assert page.is_visible("text=未回答あり")
+        assert "補足" in page.inner_text('[data-field="2-予定年月"]')
+        assert page.input_value('[name="q:担当部署名"]') == "健康福祉局福祉部地域福祉課"
+        assert _is_skipped(page, "6")
+        page.screenshot(path=str(ARTIFACTS / "02-checked.png"), full_page=True)
+
+        staff_context = browser.new_context(locale="ja-JP", viewport={"width": 1200, "height": 900})
+        staff = Watch(staff_context)
+        staff_page = staff.page(staff_context)
+        _login(staff_page, base, accounts["admin"])
+        assert staff_page.is_visible("text=回答の進捗")
+        assert staff_page.is_visible("text=14神奈川県相模原市")
+        staff_page.select_option("#f-pref", "神奈川県")
+        staff_page.click("text=絞り込む")
+        assert not staff_page.is_visible("text=13東京都八王子市")
+        staff_page.screenshot(path=str(ARTIFACTS / "03-dashboard.png"), full_page=True)
+
+        for seen in (watch, staff):
+            assert seen.hosts == {"127.0.0.1"}, seen.hosts
+            assert seen.csp_errors == []
+        context.close()
+        staff_context.close()
