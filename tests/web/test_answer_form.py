@@ -147,3 +147,23 @@ def test_the_respondent_home_links_to_the_form(site: Site) -> None:
     """A respondent's home page lists the round with a link to their own form only."""
     body = site.client_for(site.respondent).get("/").content.decode()
     assert _own(site) in body and _url(site, "13東京都") not in body
+
+
+def test_the_sheet_download_is_prefilled_and_reads_back(site: Site) -> None:
+    """The Excel sheet carries the organisation and reads back through the sheet reader."""
+    from tenken.survey.xlsx.reader import read_sheet_bytes
+    from tenken.web.site.answer_views import questionnaire_for
+
+    response = site.client_for(site.respondent).get(_own(site) + "sheet.xlsx")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    entry = site.round.roster.get(organisation__name="14神奈川県相模原市")
+    document = read_sheet_bytes(response.content, questionnaire_for(entry), "download.xlsx")
+    assert document.respondent["組織名"] == "14神奈川県相模原市"
+    assert document.respondent["組織区分"] == "市区町村"
+
+
+def test_another_organisations_sheet_is_forbidden(site: Site) -> None:
+    """The sheet download obeys the same rule as the form: own organisation only."""
+    client = site.client_for(site.respondent)
+    assert client.get(_url(site, "13東京都") + "sheet.xlsx").status_code == 403

@@ -6,7 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from tenken.web.accounts import views as account_views
-from tenken.web.site import answer_views
+from tenken.web.site import answer_views, sheet_views
 from tenken.web.site import views as site_views
 
 urlpatterns = [
@@ -30,6 +30,11 @@ urlpatterns = [
         "rounds/<int:round_id>/answers/<int:org_id>/",
         answer_views.answer,
         name="answer",
+    ),
+    path(
+        "rounds/<int:round_id>/answers/<int:org_id>/sheet.xlsx",
+        sheet_views.download_sheet,
+        name="answer_sheet",
     ),
     path("dashboard/", site_views.dashboard, name="dashboard"),
 ]
