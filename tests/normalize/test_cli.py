@@ -1,0 +1,68 @@
+"""``tenken normalize ...``: one JSON object per value, JSON Lines for files, errors in-line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from tenken.cli import app
+
+runner = CliRunner()
+
+
+def test_address_prints_structured_parts_and_key() -> None:
+    """A single address prints one JSON object with its key."""
+    result = runner.invoke(app, ["normalize", "address", "東京都千代田区霞が関5の4の3"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["key"] == "13101/霞ケ関/5-4-3"
+    assert data["town"] == "霞が関"
+
+
+def test_date_and_sex_keys() -> None:
+    """Dates print their ISO date as key, sex its code."""
+    date = runner.invoke(app, ["normalize", "date", "S45.1.23"])
+    sex = runner.invoke(app, ["normalize", "sex", "女性"])
+    assert json.loads(date.stdout)["key"] == "1970-01-23"
+    assert json.loads(sex.stdout)["key"] == "2"
+
+
+def test_a_bad_single_value_prints_an_error_field_and_exits_1() -> None:
+    """An impossible date is a result with an error, not a traceback."""
+    result = runner.invoke(app, ["normalize", "date", "平成31年5月1日"])
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["key"] is None
+    assert "平成は2019年4月30日まで" in data["error"]
+
+
+def test_input_file_gives_json_lines_in_order(tmp_path: Path) -> None:
+    """Every line gets its output line, in order, errors included."""
+    source = tmp_path / "dates.txt"
+    source.write_text("1970-01-23\nだめ\n\nR5.7.21\n", encoding="utf-8")
+    result = runner.invoke(app, ["normalize", "date", "--input", str(source)])
+    assert result.exit_code == 1
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["key"] for line in lines] == ["1970-01-23", None, None, "2023-07-21"]
+    assert "error" in lines[1] and "error" in lines[2]
+
+
+def test_cp932_file_needs_the_encoding_option(tmp_path: Path) -> None:
+    """A Shift_JIS file is refused with a hint, and read with --encoding cp932."""
+    source = tmp_path / "names.txt"
+    source.write_bytes("髙橋 一郎\n".encode("cp932"))
+    refused = runner.invoke(app, ["normalize", "name", "--input", str(source)])
+    assert refused.exit_code == 2
+    assert "cp932" in refused.output
+    read = runner.invoke(app, ["normalize", "name", "-i", str(source), "--encoding", "cp932"])
+    assert json.loads(read.stdout)["key"] == "高橋一郎"
+
+
+def test_missing_value_and_missing_file_are_clear_errors(tmp_path: Path) -> None:
+    """No value, or a file that does not exist, exits 2 with a message."""
+    assert runner.invoke(app, ["normalize", "sex"]).exit_code == 2
+    missing = runner.invoke(app, ["normalize", "sex", "-i", str(tmp_path / "none.txt")])
+    assert missing.exit_code == 2
+    assert "Traceback" not in missing.output
