@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 from hypothesis import given
@@ -79,7 +80,7 @@ def test_impossible_dates_raise_a_clear_japanese_error(text: str, fragment: str)
 
 def test_eras_are_contiguous() -> None:
     """Each era starts on the day the previous one ends, or the day after it."""
-    for before, after in zip(ERAS, ERAS[1:], strict=False):
+    for before, after in itertools.pairwise(ERAS):
         assert before.last is not None
         assert (after.first - before.last).days in (0, 1)
 
