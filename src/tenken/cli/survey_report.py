@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -100,27 +101,45 @@ def report(
 # ---------------------------------------------------------------- demo steps
 
 
-@demo_step(40, "サンプルの回答を生成する（1,788 団体、乱数の種は固定）")
+@demo_step(40, "名簿の全団体分のサンプル回答を作る（一部は Excel シートに記入、乱数の種は固定）")
 def _generate_answers(ctx: DemoContext) -> None:
     from tenken.survey.loader import load_bundled
     from tenken.survey.sample import generate
 
     q = load_bundled()
-    sample = generate(q, all_local_governments(), seed=2023)
+    roster = all_local_governments()
+    sample = generate(q, roster, seed=2023)
     folder = ctx.workspace / "answers"
     folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.json"):
+    for old in [*folder.glob("*.json"), *folder.glob("*.xlsx")]:
         old.unlink()
-    for i, document in enumerate(sample.documents, start=1):
+    in_sheets = _write_sheets(q, sample.documents[:DEMO_SHEETS], folder)
+    for i, document in enumerate(sample.documents[in_sheets:], start=in_sheets + 1):
         text = json.dumps(document.to_json(), ensure_ascii=False, indent=1)
         (folder / f"{i:04d}.json").write_text(text, encoding="utf-8")
-    ctx.notes["answers_dir"] = folder
-    ctx.notes["documents"] = sample.documents
     kinds = Counter(d.respondent.get("組織区分", "") for d in sample.documents)
     console.print(
-        f"回答 {len(sample.documents):,} 件（都道府県 {kinds['都道府県']}・市区町村 "
-        f"{kinds['市区町村']:,}）、未提出 {len(sample.non_responders)} 団体 → {folder}"
+        f"名簿 {len(roster):,} 団体 → 回答 {len(sample.documents):,} 件（都道府県 "
+        f"{kinds['都道府県']}・市区町村 {kinds['市区町村']:,}、うち {in_sheets} 件は Excel の"
+        f"回答シートに記入）、未提出 {len(sample.non_responders)} 団体 → {folder}"
     )
+
+
+DEMO_SHEETS = 5  # sheets are slower to make than JSON: a few show the path, the rest stay fast
+
+
+def _write_sheets(q: Questionnaire, documents: Sequence[AnswerDocument], folder: Path) -> int:
+    """Fill the Excel answer sheet for ``documents`` (0 when the Excel module is absent)."""
+    try:
+        from tenken.survey.xlsx.fill import fill_sheet
+        from tenken.survey.xlsx.writer import form_bytes
+    except ImportError:
+        return 0
+    for i, document in enumerate(documents, start=1):
+        prefill = {k: document.respondent.get(k, "") for k in ("組織名", "組織区分")}
+        data = fill_sheet(form_bytes(q, prefill), q, document)
+        (folder / f"{i:04d}.xlsx").write_bytes(data)
+    return len(documents)
 
 
 @demo_step(80, "集計・リスク判定・レポート（Excel・HTML・CSV・JSON）")
@@ -128,12 +147,11 @@ def _build_report(ctx: DemoContext) -> None:
     from tenken.survey.loader import load_bundled
 
     q = load_bundled()
-    documents = ctx.notes.get("documents")
-    if not isinstance(documents, tuple):
-        documents, _ = read_answer_dir(ctx.workspace / "answers", q)
+    documents, skipped = read_answer_dir(ctx.workspace / "answers", q)
     data = build_report(q, rules_for(q), all_local_governments(), documents, now_text())
     out = ctx.workspace / "report"
     write_report(data, out, with_json=True)
     print_summary(data)
+    console.print(f"回答 {len(documents):,} 件を集計（読めないファイル {len(skipped)} 件）")
     console.print(f"HTML レポート: [bold]{(out / HTML_NAME).resolve()}[/]")
     console.print(f"Excel・CSV・JSON: {out}")
