@@ -27,7 +27,7 @@ h3{font-size:1.05rem;margin:1.2em 0 .5em}
 .lv-card.lv-低{border-top:4px solid var(--lo)}.lv-card.lv-未提出{border-top:4px solid var(--na)}
 .stack .bar-row{display:grid;grid-template-columns:90px 1fr;align-items:center;gap:8px;margin:6px 0}
 .bar-label{font-size:.9rem;color:var(--muted);text-align:right}
-.chart{display:block;max-width:100%}.chart.stacked rect{shape-rendering:crispEdges}
+.chart{display:block;max-width:100%;height:auto}.chart.stacked rect{shape-rendering:crispEdges}
 .badge{display:inline-block;min-width:2.6em;text-align:center;border-radius:999px;padding:0 .6em;
 font-size:.8rem;font-weight:700;color:#fff;background:var(--na)}
 .badge.lv-高{background:var(--hi)}.badge.lv-中{background:var(--mid)}.badge.lv-低{background:var(--lo)}

@@ -67,16 +67,16 @@ class BarRow:
 
 
 def grouped_bars(
-    rows: Sequence[BarRow], series: Sequence[str], *, width: int = 640, label_width: int = 210
+    rows: Sequence[BarRow], series: Sequence[str], *, width: int = 760, label_width: int = 250
 ) -> str:
     """Horizontal bars: one block per category, one thin bar per series (share 0–100 %)."""
-    bar_h, gap, pad = 14, 3, 12
+    bar_h, gap, pad = 16, 3, 14
     block = len(series) * (bar_h + gap) + pad
     legend_h = 22
     height = legend_h + len(rows) * block + 4
     plot_w = width - label_width - 70
     parts = [
-        f'<svg class="chart bars" viewBox="0 0 {width} {height}" width="100%" role="img" '
+        f'<svg class="chart bars" viewBox="0 0 {width} {height}" width="{width}" role="img" '
         f'aria-label="{_e("・".join(r.label for r in rows))}" '
         'xmlns="http://www.w3.org/2000/svg">'
     ]
@@ -85,13 +85,13 @@ def grouped_bars(
         colour = GROUP_COLOURS[i % len(GROUP_COLOURS)]
         parts.append(
             f'<rect x="{lx}" y="4" width="12" height="12" fill="{colour}"/>'
-            f'<text x="{lx + 16}" y="14" font-size="12" fill="#444" {_FONT}>{_e(name)}</text>'
+            f'<text x="{lx + 16}" y="14" font-size="13" fill="#444" {_FONT}>{_e(name)}</text>'
         )
     for r, row in enumerate(rows):
         top = legend_h + r * block
         parts.append(
             f'<text x="{label_width - 8}" y="{top + block / 2:.1f}" text-anchor="end" '
-            f'font-size="13" fill="#222" {_FONT}>{_e(_clip(row.label, 16))}'
+            f'font-size="14" fill="#222" {_FONT}>{_e(_clip(row.label, 18))}'
             f"<title>{_e(row.label)}</title></text>"
         )
         for i, (value, count) in enumerate(zip(row.shares, row.counts, strict=True)):
@@ -104,7 +104,7 @@ def grouped_bars(
                 f'<rect class="bar" x="{label_width}" y="{y}" width="{w:.1f}" height="{bar_h}" '
                 f'fill="{colour}" rx="2"><title>{_e(series[i])}: {count}（{percent(value)}）'
                 f"</title></rect>"
-                f'<text x="{label_width + plot_w + 6}" y="{y + bar_h - 3}" font-size="11" '
+                f'<text x="{label_width + plot_w + 6}" y="{y + bar_h - 3}" font-size="13" '
                 f'fill="#333" {_FONT}>{percent(value)}</text>'
             )
     parts.append("</svg>")
