@@ -15,3 +15,6 @@ def test_demo_runs_and_finishes(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "調査票" in result.output and "デモ完了" in result.output
     assert "Traceback" not in result.output
+    # the survey flow ends in a report whose HTML path is printed
+    assert (tmp_path / "demo" / "report" / "report.html").is_file()
+    assert "HTML レポート" in result.output

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from tenken.survey.aggregate import (
     OVERALL,
@@ -20,7 +21,6 @@ from tenken.survey.aggregate import (
     tally_items,
 )
 from tenken.survey.document import AnswerDocument
-from tenken.survey.local_governments import LocalGovernment
 from tenken.survey.model import Questionnaire
 from tenken.survey.risk import LEVELS, RuleSet, assess, level_rank
 
@@ -34,6 +34,29 @@ DEFAULT_CROSSTABS: tuple[tuple[str, str], ...] = (
     ("8-1", "9"),
     ("2", "9"),
 )
+
+
+class RosterOrg(Protocol):
+    """An organisation the survey asks (a :class:`LocalGovernment` is one)."""
+
+    @property
+    def org_name(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def prefecture(self) -> str: ...
+    @property
+    def code(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class ListedOrg:
+    """A roster organisation that is not a local government of the bundled list."""
+
+    org_name: str
+    kind: str
+    prefecture: str = ""
+    code: str = ""
 
 
 @dataclass(frozen=True)
@@ -100,7 +123,7 @@ class ReportData:
 def build_report(
     questionnaire: Questionnaire,
     rules: RuleSet,
-    roster: Sequence[LocalGovernment],
+    roster: Sequence[RosterOrg],
     documents: Iterable[AnswerDocument],
     generated_at: str,
     crosstab_pairs: Sequence[tuple[str, str]] = DEFAULT_CROSSTABS,
@@ -132,7 +155,7 @@ def build_report(
 
 
 def _roster_row(
-    q: Questionnaire, rules: RuleSet, lg: LocalGovernment, response: Response | None
+    q: Questionnaire, rules: RuleSet, lg: RosterOrg, response: Response | None
 ) -> OrgRow:
     if response is None:
         return OrgRow(lg.org_name, lg.kind, lg.prefecture, lg.code, False, True,
