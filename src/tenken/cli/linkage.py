@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.table import Table
 
 from tenken.cli.apps import app
 from tenken.cli.output import EXIT_OK, console, run
+from tenken.errors import InputError
 
 
 @app.command()
@@ -34,6 +36,54 @@ def synth(
         )
         for path in paths.values():
             console.print(f"  {path}")
+        return EXIT_OK
+
+    run(body)
+
+
+@app.command()
+def inspect(
+    registry: Annotated[Path, typer.Option("--registry", help="住民基本台帳（履歴付き）")],
+    records: Annotated[Path, typer.Option("--records", help="制度の記録")],
+    out: Annotated[Path, typer.Option("--out", help="出力先フォルダ")],
+    mapping: Annotated[
+        list[str] | None, typer.Option("--map", help="列名の対応づけ（例: 氏名=NAME_KJ）")
+    ] = None,
+    truth: Annotated[Path | None, typer.Option("--truth", help="正解表（精度の評価用）")] = None,
+    engine: Annotated[str, typer.Option("--engine", help="実行エンジン")] = "duckdb",
+) -> None:
+    """紐付け済みの記録を住基と照合し直し、誤紐付けの疑いを判定する（verdicts.csv ほか）。"""
+
+    def body() -> int:
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        from tenken.linkage.columns import VERDICTS
+        from tenken.linkage.inspection import STAGES, run
+        from tenken.linkage.readers import parse_mapping
+
+        if engine != "duckdb":
+            raise InputError(f"エンジン「{engine}」は使えません", hint="--engine duckdb")
+        columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=console, transient=True) as bar:
+            task = bar.add_task(STAGES[0], total=len(STAGES))
+
+            def step(name: str) -> None:
+                bar.update(task, description=name, completed=STAGES.index(name))
+
+            summary = run(
+                registry, records, out, mapping=parse_mapping(mapping or []), truth=truth,
+                engine_name=engine, progress=step,
+            )  # fmt: skip
+        table = Table("判定", "件数")
+        for code, n in summary["verdicts"].items():
+            table.add_row(f"{VERDICTS[code]}（{code}）", f"{n:,}")
+        console.print(table)
+        if truth is not None:
+            console.print(
+                f"適合率 {summary['precision']:.4f}、再現率 {summary['recall']:.4f}、"
+                f"誤検知 {summary['false_alarms_per_10000']} 件/1万件"
+            )
+        console.print(f"出力: {out}（verdicts.csv、verdicts.parquet、summary.json、review.xlsx）")
         return EXIT_OK
 
     run(body)

@@ -1,0 +1,143 @@
+"""Python-side normalisation, once per distinct value (never once per row).
+
+Each function takes Arrow columns, finds their distinct values, runs a :mod:`tenken.normalize`
+function on each distinct value and returns a small lookup table (``raw`` -> result) that SQL
+joins back. Values that cannot be normalised raise an :class:`InputError` naming the first row
+and the column where the value occurs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing as mp
+import os
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from tenken.errors import InputError, NormalizeError
+from tenken.linkage.readers import Loaded
+from tenken.normalize.address import address_key
+from tenken.normalize.date import parse_date
+from tenken.normalize.mynumber import mask
+from tenken.normalize.name import compare_names, kana_key, name_key
+from tenken.normalize.sex import normalize_sex
+
+
+def distinct(arrays: Iterable[pa.Array | pa.ChunkedArray]) -> list[str]:
+    """Distinct non-null, non-empty strings over several columns."""
+    chunks: list[pa.Array] = []
+    for array in arrays:
+        chunks.extend(array.chunks if isinstance(array, pa.ChunkedArray) else [array])
+    if not chunks:
+        return []
+    values = pc.unique(pa.chunked_array(chunks, pa.string()))
+    return [v for v in values.to_pylist() if v]
+
+
+def lookup(raw: Sequence[str], values: Sequence[object], kind: pa.DataType) -> pa.Table:
+    """A ``raw`` -> ``key`` table for SQL joins."""
+    return pa.table({"raw": pa.array(raw, pa.string()), "key": pa.array(values, kind)})
+
+
+PARALLEL_FROM = 100_000
+"""Lists at least this long are normalised by one worker process per core."""
+
+
+def _apply(fn: Callable[[str], str], values: Sequence[str]) -> list[str]:
+    return [fn(v) for v in values]
+
+
+def parallel_map(fn: Callable[[str], str], values: Sequence[str]) -> list[str]:
+    """``fn`` over ``values``, split across the cores for long lists (fork: workers inherit the
+    loaded normalisation tables; each chunk is a contiguous slice, so order is kept)."""
+    workers = min(os.cpu_count() or 1, 4)
+    if len(values) < PARALLEL_FROM or workers < 2 or "fork" not in mp.get_all_start_methods():
+        return _apply(fn, values)
+    step = -(-len(values) // (workers * 4))
+    chunks = [values[i : i + step] for i in range(0, len(values), step)]
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+        results = pool.map(_apply, [fn] * len(chunks), chunks)
+        return [key for chunk in results for key in chunk]
+
+
+def map_keys(values: Sequence[str], fn: Callable[[str], str]) -> pa.Table:
+    """``fn`` applied to each distinct value, as a ``raw``/``key`` table."""
+    return lookup(values, parallel_map(fn, values), pa.string())
+
+
+def _parsed(
+    columns: Sequence[tuple[Loaded, str, bool]],
+    fn: Callable[[str], object],
+    what: str,
+    hint: str,
+) -> tuple[list[str], list[object]]:
+    """Parse each distinct value of the given (file, column, required) triples; stop with the
+    first row of the first value that fails, or that is empty in a required column."""
+    raws: dict[str, object] = {}
+    for loaded, name, required in columns:
+        column = loaded.table.column(name)
+        if required:
+            empty = pc.or_(pc.is_null(column), pc.equal(pc.utf8_trim_whitespace(column), ""))
+            if pc.any(empty).as_py():
+                index = pc.index(empty, True).as_py()
+                raise InputError(
+                    f"{what}が空です", location=loaded.location(index, name), hint=hint
+                )
+        for value in distinct([column]):
+            if value in raws or not value.strip():
+                continue
+            try:
+                raws[value] = fn(value)
+            except NormalizeError as error:
+                index = pc.index(column, value).as_py()
+                raise InputError(
+                    f"{what}として読めません: 「{value}」",
+                    location=loaded.location(index, name),
+                    hint=error.hint or hint,
+                ) from error
+    return list(raws), list(raws.values())
+
+
+def dates(columns: Sequence[tuple[Loaded, str, bool]]) -> pa.Table:
+    """``raw`` -> ``d`` (DATE) for every distinct date string in the given columns."""
+    raw, parsed = _parsed(columns, parse_date, "日付", "例: 1980-01-02、1980/1/2、昭和55年1月2日")
+    values: list[dt.date | None] = [v if isinstance(v, dt.date) else None for v in parsed]
+    return pa.table({"raw": pa.array(raw, pa.string()), "d": pa.array(values, pa.date32())})
+
+
+def sexes(columns: Sequence[tuple[Loaded, str, bool]]) -> pa.Table:
+    """``raw`` -> ``s`` ("1", "2" or "9") for every distinct sex value."""
+    raw, parsed = _parsed(columns, normalize_sex, "性別", "1/2/9 または 男/女 で入力してください")
+    return pa.table({"raw": pa.array(raw, pa.string()), "s": pa.array(parsed, pa.string())})
+
+
+def name_keys(arrays: Iterable[pa.Array | pa.ChunkedArray]) -> pa.Table:
+    """Name keys (異体字 folded, spaces removed) for every distinct name."""
+    return map_keys(distinct(arrays), name_key)
+
+
+def address_keys(values: Sequence[str]) -> pa.Table:
+    """Address keys for the given distinct addresses."""
+    return map_keys(values, address_key)
+
+
+def kana_keys(values: Sequence[str]) -> pa.Table:
+    """Kana keys for the given distinct kana names."""
+    return map_keys(values, kana_key)
+
+
+def name_comparisons(pairs: pa.Table) -> pa.Table:
+    """``a``, ``b`` -> ``status`` (match / mismatch / unverifiable) for distinct name pairs."""
+    a, b = pairs.column("a").to_pylist(), pairs.column("b").to_pylist()
+    status = [compare_names(x or "", y or "") for x, y in zip(a, b, strict=True)]
+    return pa.table(
+        {"a": pa.array(a, pa.string()), "b": pa.array(b, pa.string()), "status": status}
+    )
+
+
+def masks(numbers: Sequence[str]) -> pa.Table:
+    """``mn`` -> ``masked`` (via :func:`tenken.normalize.mynumber.mask`) for a few numbers."""
+    return pa.table({"mn": pa.array(numbers, pa.string()), "masked": [mask(n) for n in numbers]})

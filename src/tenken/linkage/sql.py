@@ -1,0 +1,242 @@
+"""Pure SQL builders for the inspection: each returns a :class:`Step` and executes nothing.
+
+Tables, in order (inputs registered by :mod:`tenken.linkage.inspection`):
+
+    reg_in, rec_in         the files as strings, with ``row`` (0-based)
+    dates, sexes           distinct raw values -> parsed values (computed in Python once each)
+    name_keys              distinct raw names -> name key
+    reg, rec               typed, cleaned, keyed
+    lp                     linked pairs: a record x every registry state of its number
+    op                     other persons: same name key, birth and sex, another number
+    addr_keys, kana_keys,  keys for the raw values that differ inside lp/op (lazy)
+    name_cmp, masks
+    best                   per linked record, its best registry state with per-fact flags
+    others                 per record, the other persons matching on all four facts / partly
+    dup                    numbers linked to several records
+    verdicts               one row per record
+"""
+
+from __future__ import annotations
+
+from tenken.linkage.engine import Dialect, Step
+
+FULL_DIGITS = "０１２３４５６７８９"
+_NUMBER_SEPARATORS = " \\t　-"
+
+
+def clean_number(d: Dialect, expr: str) -> str:
+    """The My Number digits: full-width digits folded, spaces and hyphens removed, '' -> NULL.
+
+    Mirrors :func:`tenken.normalize.mynumber.clean` for digits, spaces and hyphens.
+    """
+    folded = f"translate({expr}, '{FULL_DIGITS}－', '0123456789-')"
+    removed = d.remove_chars(folded, _NUMBER_SEPARATORS)
+    return f"NULLIF({removed}, '')"
+
+
+def check_digit_ok(d: Dialect, expr: str) -> str:
+    """True when the 12th digit of ``expr`` is the My Number check digit of the first 11."""
+    terms = []
+    for n in range(1, 12):  # n-th digit from the right of the first eleven
+        weight = n + 1 if n <= 6 else n - 5
+        terms.append(f"{d.try_int(f'substr({expr}, {12 - n}, 1)')} * {weight}")
+    remainder = f"(({' + '.join(terms)}) % 11)"
+    check = f"(CASE WHEN {remainder} <= 1 THEN 0 ELSE 11 - {remainder} END)"
+    return f"({check} = {d.try_int(f'substr({expr}, 12, 1)')})"
+
+
+def number_status(d: Dialect, expr: str) -> str:
+    """'none', 'format' (not 12 digits), 'check' (bad check digit) or 'ok'."""
+    return (
+        f"CASE WHEN {expr} IS NULL THEN 'none' "
+        f"WHEN NOT {d.full_match(expr, '[0-9]{12}')} THEN 'format' "
+        f"WHEN NOT {check_digit_ok(d, expr)} THEN 'check' ELSE 'ok' END"
+    )
+
+
+def registry_sql(d: Dialect) -> Step:
+    """Typed registry states with their name key."""
+    return Step(
+        "reg",
+        f"""SELECT i.row, {clean_number(d, "i.mn")} AS mn, i.name, coalesce(i.kana, '') AS kana,
+  b.d AS birth, s.s AS sex, i.address, f.d AS vfrom, t.d AS vto, k.key AS nk
+FROM reg_in i
+LEFT JOIN dates b ON i.birth = b.raw LEFT JOIN sexes s ON i.sex = s.raw
+LEFT JOIN dates f ON i.vfrom = f.raw LEFT JOIN dates t ON i.vto = t.raw
+LEFT JOIN name_keys k ON i.name = k.raw""",
+    )
+
+
+def records_sql(d: Dialect) -> Step:
+    """Typed records with their cleaned number, its status and the name key."""
+    return Step(
+        "rec",
+        f"""SELECT x.*, {number_status(d, "x.mn")} AS mn_status FROM (
+  SELECT i.row, i.rid, {clean_number(d, "i.mn")} AS mn, i.name, coalesce(i.kana, '') AS kana,
+    b.d AS birth, s.s AS sex, i.address, l.d AS linked_on, k.key AS nk
+  FROM rec_in i
+  LEFT JOIN dates b ON i.birth = b.raw LEFT JOIN sexes s ON i.sex = s.raw
+  LEFT JOIN dates l ON i.linked_on = l.raw LEFT JOIN name_keys k ON i.name = k.raw) x""",
+    )
+
+
+def linked_pairs_sql() -> Step:
+    """Each linked record with every registry state of its number; ``eligible`` when the state
+    was valid at or after 紐付け日 (moves and marriages before the link are history)."""
+    return Step(
+        "lp",
+        """SELECT r.rid, s.row AS srow, s.vfrom, s.vto,
+  (s.vto IS NULL OR r.linked_on IS NULL OR s.vto >= r.linked_on) AS eligible,
+  coalesce(r.nk = s.nk AND r.nk <> '', false) AS nk_eq, r.name AS rname, s.name AS sname,
+  coalesce(r.birth = s.birth, false) AS birth_eq, coalesce(r.sex = s.sex, false) AS sex_eq,
+  r.address AS raddr, s.address AS saddr, r.kana AS rkana, s.kana AS skana
+FROM rec r JOIN reg s ON r.mn = s.mn
+WHERE r.mn_status = 'ok'""",
+    )
+
+
+def other_pairs_sql() -> Step:
+    """Registry states of *other* persons with the record's name key, birth date and sex
+    (for unlinked records: of anyone). Blocking on the exact name key keeps this small."""
+    return Step(
+        "op",
+        """SELECT r.rid, r.mn AS rmn, s.mn AS omn, s.row AS srow,
+  r.address AS raddr, s.address AS saddr
+FROM rec r JOIN reg s ON r.nk = s.nk AND r.birth = s.birth AND r.sex = s.sex
+WHERE r.nk <> '' AND (r.mn IS NULL OR s.mn <> r.mn)""",
+    )
+
+
+def differing_values_sql(table: str, left: str, right: str) -> str:
+    """Distinct values of two columns in the rows where they differ (the keys still needed)."""
+    differ = f"{left} <> {right} AND {left} <> '' AND {right} <> ''"
+    return (
+        f"SELECT {left} AS v FROM {table} WHERE {differ} "
+        f"UNION SELECT {right} AS v FROM {table} WHERE {differ}"
+    )
+
+
+def name_pairs_sql() -> str:
+    """Distinct (record name, registry name) pairs whose name keys differ."""
+    return "SELECT DISTINCT rname AS a, sname AS b FROM lp WHERE NOT nk_eq"
+
+
+SCORE = (
+    "(CASE WHEN eligible THEN 128 ELSE 0 END + CASE WHEN birth_eq THEN 32 ELSE 0 END"
+    " + CASE WHEN sex_eq THEN 16 ELSE 0 END + CASE name_st WHEN 'match' THEN 8"
+    " WHEN 'unverifiable' THEN 4 ELSE 0 END + CASE WHEN addr_eq THEN 2 ELSE 0 END"
+    " + CASE WHEN kana_eq THEN 1 ELSE 0 END)"
+)
+
+
+def best_state_sql() -> Step:
+    """Per linked record, the registry state that agrees best (eligible states first), with
+    per-fact flags, and whether some *ineligible* state agreed on all four facts."""
+    scored = """SELECT lp.rid, lp.srow, lp.vfrom, lp.vto, lp.eligible, lp.birth_eq, lp.sex_eq,
+    CASE WHEN lp.nk_eq THEN 'match' ELSE coalesce(c.status, 'mismatch') END AS name_st,
+    coalesce(lp.raddr = lp.saddr OR ar.key = sa.key, false) AS addr_eq,
+    coalesce(lp.rkana = '' OR lp.skana = '' OR lp.rkana = lp.skana OR kr.key = ks.key, false)
+      AS kana_eq
+  FROM lp
+  LEFT JOIN name_cmp c ON lp.rname = c.a AND lp.sname = c.b
+  LEFT JOIN addr_keys ar ON lp.raddr = ar.raw LEFT JOIN addr_keys sa ON lp.saddr = sa.raw
+  LEFT JOIN kana_keys kr ON lp.rkana = kr.raw LEFT JOIN kana_keys ks ON lp.skana = ks.raw"""
+    full = "(name_st = 'match' AND birth_eq AND sex_eq AND addr_eq)"
+    return Step(
+        "best",
+        f"""SELECT * FROM (
+  SELECT *, {full} AS full4,
+    bool_or(NOT eligible AND {full}) OVER (PARTITION BY rid) AS full_before,
+    row_number() OVER (PARTITION BY rid ORDER BY {SCORE} DESC, srow DESC) AS rn
+  FROM ({scored}) x) y
+WHERE rn = 1""",
+    )
+
+
+def other_persons_sql(d: Dialect) -> Step:
+    """Per record, the other persons agreeing on all four facts (``n_full``) and those agreeing
+    on name, birth and sex only (``n_partial``), with masked candidate lists."""
+    addr_eq = "coalesce(op.raddr = op.saddr OR ar.key = sa.key, false)"
+    padded = [f"rpad(left(coalesce({c}, ''), 12), 12, 'x')" for c in ("op.rmn", "op.omn")]
+    one_off = f"(length(op.rmn) = 12 AND {d.hamming(*padded)} = 1)"
+    return Step(
+        "others",
+        f"""SELECT rid,
+  count(DISTINCT CASE WHEN addr_eq THEN omn END) AS n_full,
+  count(DISTINCT omn) AS n_partial,
+  bool_or(addr_eq AND one_off) AS one_digit_off,
+  min(CASE WHEN addr_eq THEN omn END) AS first_full,
+  min(CASE WHEN addr_eq THEN srow END) AS full_srow, min(srow) AS partial_srow,
+  {d.string_agg("CASE WHEN addr_eq THEN masked END", " / ")} AS full_list,
+  {d.string_agg("masked", " / ")} AS partial_list
+FROM (SELECT op.rid, op.omn, op.srow, m.masked, {addr_eq} AS addr_eq, {one_off} AS one_off
+  FROM op LEFT JOIN addr_keys ar ON op.raddr = ar.raw LEFT JOIN addr_keys sa ON op.saddr = sa.raw
+  LEFT JOIN masks m ON op.omn = m.mn) z
+GROUP BY rid""",
+    )
+
+
+def duplicates_sql() -> Step:
+    """Numbers linked to more than one record, each with a group id D000001, ..."""
+    return Step(
+        "dup",
+        """SELECT mn, 'D' || lpad(CAST(row_number() OVER (ORDER BY mn) AS VARCHAR), 6, '0') AS grp
+FROM rec WHERE mn IS NOT NULL GROUP BY mn HAVING count(*) > 1""",
+    )
+
+
+_VERDICT = """CASE
+  WHEN r.mn_status = 'none' THEN CASE WHEN coalesce(o.n_full, 0) = 1 THEN 'unlinked_match'
+    WHEN o.n_full > 1 THEN 'unlinked_ambiguous' ELSE 'unlinked_none' END
+  WHEN r.mn_status <> 'ok' THEN 'invalid_number'
+  WHEN b.rid IS NULL THEN 'not_in_registry'
+  WHEN b.eligible AND b.full4 AND b.kana_eq AND coalesce(o.n_full, 0) = 0 THEN 'confirmed'
+  WHEN coalesce(o.n_full, 0) > 0 AND NOT (b.eligible AND b.full4) THEN 'suspected_mislink'
+  WHEN NOT b.birth_eq OR NOT b.sex_eq OR b.name_st = 'mismatch' THEN 'suspected_mislink'
+  ELSE 'review' END"""
+
+_REASONS = (
+    ("number_format", "r.mn_status = 'format'"),
+    ("check_digit", "r.mn_status = 'check'"),
+    ("number_not_found", "r.mn_status = 'ok' AND b.rid IS NULL"),
+    ("name_differs", "b.name_st = 'mismatch'"),
+    ("name_unverifiable", "b.name_st = 'unverifiable'"),
+    ("birth_differs", "NOT b.birth_eq"),
+    ("sex_differs", "NOT b.sex_eq"),
+    ("address_differs", "NOT b.addr_eq"),
+    ("kana_differs", "NOT b.kana_eq"),
+    ("history_used", "b.vto IS NOT NULL AND b.full4"),
+    ("matches_state_before_link", "b.full_before AND NOT (b.eligible AND b.full4)"),
+    (
+        "other_person_matches",
+        "r.mn_status <> 'none' AND o.n_full > 0 AND NOT coalesce(b.eligible AND b.full4, false)",
+    ),
+    ("another_person_also_matches", "o.n_full > 0 AND b.eligible AND b.full4"),
+    (
+        "same_name_birth_elsewhere",
+        "o.n_full > 0 AND b.name_st = 'match' AND b.birth_eq AND NOT b.addr_eq",
+    ),
+    ("family_at_same_address", "o.n_full > 0 AND b.addr_eq AND NOT b.full4"),
+    ("one_digit_off", "o.one_digit_off"),
+    ("shared_number", "g.grp IS NOT NULL"),
+    (
+        "partial_candidates_only",
+        "r.mn_status = 'none' AND coalesce(o.n_full, 0) = 0 AND o.n_partial > 0",
+    ),
+)
+
+
+def verdicts_sql() -> Step:
+    """One row per record: verdict, reason codes, candidates (masked), duplicate group, and
+    the registry state used as evidence."""
+    reasons = ", ".join(f"CASE WHEN {cond} THEN '{code}' END" for code, cond in _REASONS)
+    return Step(
+        "verdicts",
+        f"""SELECT r.row, r.rid, {_VERDICT} AS verdict, concat_ws(';', {reasons}) AS reasons,
+  CASE WHEN coalesce(o.n_full, 0) > 0 THEN o.full_list
+    WHEN r.mn_status = 'none' THEN o.partial_list END AS candidates,
+  g.grp AS duplicate_group, b.vfrom AS state_from, b.vto AS state_to,
+  coalesce(b.srow, o.full_srow, o.partial_srow) AS evidence_srow, o.first_full, r.mn
+FROM rec r LEFT JOIN best b ON r.rid = b.rid LEFT JOIN others o ON r.rid = o.rid
+LEFT JOIN dup g ON r.mn = g.mn""",
+    )
