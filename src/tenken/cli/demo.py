@@ -80,6 +80,29 @@ def _check_examples(ctx: DemoContext) -> None:
     console.print("1件ずつの詳細は [bold]tenken survey check FILE[/] で表示できます。")
 
 
+@demo_step(60, "合成データで紐付けを総点検する（tenken synth / tenken inspect）")
+def _inspect_linkage(ctx: DemoContext) -> None:
+    from tenken.linkage import synth
+    from tenken.linkage.columns import VERDICTS
+    from tenken.linkage.inspection import run
+
+    folder = ctx.workspace / "linkage"
+    synth.write(synth.generate(2000, seed=1), folder)
+    summary = run(
+        folder / "registry.csv", folder / "records.csv", folder / "out",
+        truth=folder / "truth.csv",
+    )  # fmt: skip
+    table = Table("判定", "件数")
+    for code, count in summary["verdicts"].items():
+        table.add_row(VERDICTS[code], str(count))
+    console.print(table)
+    console.print(
+        f"正解表との比較: 再現率 {summary['recall']:.0%}、"
+        f"誤検知 {summary['false_alarms_per_10000']} 件/1万件。"
+        f"要確認一覧は {folder / 'out' / 'review.xlsx'}"
+    )
+
+
 def _mark(on: bool) -> str:
     return "[red]あり[/]" if on else "[green]なし[/]"
 
