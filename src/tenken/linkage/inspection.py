@@ -89,17 +89,18 @@ def _column(engine: Engine, sql: str) -> list[str]:
 def match(engine: Engine, progress: Progress = _quiet) -> None:
     """Build the pair tables, the lazy keys and the verdicts table."""
     d = engine.dialect
-    for step in (q.registry_sql(d), q.records_sql(d), q.linked_pairs_sql(), q.other_pairs_sql()):
+    steps = (q.registry_sql(d), q.records_sql(d), q.linked_pairs_sql(), q.other_pairs_sql())
+    for step in (*steps, q.open_pairs_sql()):
         engine.run(step)
     progress(STAGES[3])
     addresses = _column(
         engine,
-        f"{q.differing_values_sql('lp', 'raddr', 'saddr')} "
+        f"{q.differing_values_sql('lp_open', 'raddr', 'saddr')} "
         f"UNION {q.differing_values_sql('op', 'raddr', 'saddr')}",
     )
     engine.register("addr_keys", keys.address_keys(addresses))
     engine.register(
-        "kana_keys", keys.kana_keys(_column(engine, q.differing_values_sql("lp", "rkana", "skana")))
+        "kana_keys", keys.kana_keys(_column(engine, q.differing_values_sql("lp_open", "rkana", "skana")))
     )
     engine.register("name_cmp", keys.name_comparisons(engine.arrow(q.name_pairs_sql())))
     engine.register("masks", keys.masks(_column(engine, "SELECT DISTINCT omn FROM op")))

@@ -50,17 +50,28 @@ def _apply(fn: Callable[[str], str], values: Sequence[str]) -> list[str]:
     return [fn(v) for v in values]
 
 
+_WORKER_FN: list[Callable[[str], str]] = []
+
+
+def _apply_inherited(values: Sequence[str]) -> list[str]:
+    """Run in a forked worker: the function was set before the fork (nothing to pickle)."""
+    return _apply(_WORKER_FN[0], values)
+
+
 def parallel_map(fn: Callable[[str], str], values: Sequence[str]) -> list[str]:
     """``fn`` over ``values``, split across the cores for long lists (fork: workers inherit the
-    loaded normalisation tables; each chunk is a contiguous slice, so order is kept)."""
+    function and the loaded normalisation tables; chunks are contiguous, so order is kept)."""
     workers = min(os.cpu_count() or 1, 4)
     if len(values) < PARALLEL_FROM or workers < 2 or "fork" not in mp.get_all_start_methods():
         return _apply(fn, values)
     step = -(-len(values) // (workers * 4))
     chunks = [values[i : i + step] for i in range(0, len(values), step)]
-    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-        results = pool.map(_apply, [fn] * len(chunks), chunks)
-        return [key for chunk in results for key in chunk]
+    _WORKER_FN[:] = [fn]
+    try:
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+            return [key for chunk in pool.map(_apply_inherited, chunks) for key in chunk]
+    finally:
+        _WORKER_FN.clear()
 
 
 def map_keys(values: Sequence[str], fn: Callable[[str], str]) -> pa.Table:

@@ -116,6 +116,18 @@ def differing_values_sql(table: str, left: str, right: str) -> str:
     )
 
 
+def open_pairs_sql() -> Step:
+    """Linked pairs of records *not* already confirmed as written (a state valid at or after
+    紐付け日 with the same address text and the same name key, birth and sex). Only these need
+    address and kana keys, so most records skip Python normalisation of addresses entirely."""
+    return Step(
+        "lp_open",
+        """SELECT * FROM lp WHERE rid NOT IN (
+  SELECT rid FROM lp WHERE eligible AND nk_eq AND birth_eq AND sex_eq AND raddr = saddr
+    AND (rkana = '' OR skana = '' OR rkana = skana))""",
+    )
+
+
 def name_pairs_sql() -> str:
     """Distinct (record name, registry name) pairs whose name keys differ."""
     return "SELECT DISTINCT rname AS a, sname AS b FROM lp WHERE NOT nk_eq"
