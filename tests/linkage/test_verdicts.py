@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+pytest.importorskip("tenken.normalize.address", reason="needs tenken.normalize (issue 5)")
+
 from tenken.linkage.inspection import run
 from tests.linkage import fixtures
 

@@ -100,7 +100,8 @@ def match(engine: Engine, progress: Progress = _quiet) -> None:
     )
     engine.register("addr_keys", keys.address_keys(addresses))
     engine.register(
-        "kana_keys", keys.kana_keys(_column(engine, q.differing_values_sql("lp_open", "rkana", "skana")))
+        "kana_keys",
+        keys.kana_keys(_column(engine, q.differing_values_sql("lp_open", "rkana", "skana"))),
     )
     engine.register("name_cmp", keys.name_comparisons(engine.arrow(q.name_pairs_sql())))
     engine.register("masks", keys.masks(_column(engine, "SELECT DISTINCT omn FROM op")))

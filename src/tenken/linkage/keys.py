@@ -22,7 +22,7 @@ from tenken.linkage.readers import Loaded
 from tenken.normalize.address import address_key
 from tenken.normalize.date import parse_date
 from tenken.normalize.mynumber import mask
-from tenken.normalize.name import compare_names, kana_key, name_key
+from tenken.normalize.name import compare_names, kana_key, name_key, normalize_name
 from tenken.normalize.sex import normalize_sex
 
 
@@ -125,9 +125,28 @@ def sexes(columns: Sequence[tuple[Loaded, str, bool]]) -> pa.Table:
     return pa.table({"raw": pa.array(raw, pa.string()), "s": pa.array(parsed, pa.string())})
 
 
+# Names made only of these characters cannot hold a 外字 (a sound pre-filter: any other
+# character sends the name to normalize_name, which decides).
+_PLAIN_NAME = (
+    "^[\u3400-\u4dbf\u4e00-\u9fff\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"
+    "A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a \u3000]*$"
+)
+
+
+def _unverifiable(name: str) -> bool:
+    return bool(normalize_name(name).unverifiable)
+
+
 def name_keys(arrays: Iterable[pa.Array | pa.ChunkedArray]) -> pa.Table:
-    """Name keys (異体字 folded, spaces removed) for every distinct name."""
-    return map_keys(distinct(arrays), name_key)
+    """Name keys (異体字 folded, spaces removed) for every distinct name, and ``nu``: the name
+    holds a character that cannot be compared (外字, 〓, ?)."""
+    names = distinct(arrays)
+    table = map_keys(names, name_key)
+    plain = pc.match_substring_regex(pa.array(names, pa.string()), _PLAIN_NAME)
+    flags = [
+        False if ok else _unverifiable(n) for n, ok in zip(names, plain.to_pylist(), strict=True)
+    ]
+    return table.append_column("nu", pa.array(flags, pa.bool_()))
 
 
 def address_keys(values: Sequence[str]) -> pa.Table:

@@ -59,7 +59,8 @@ def registry_sql(d: Dialect) -> Step:
     return Step(
         "reg",
         f"""SELECT i.row, {clean_number(d, "i.mn")} AS mn, i.name, coalesce(i.kana, '') AS kana,
-  b.d AS birth, s.s AS sex, i.address, f.d AS vfrom, t.d AS vto, k.key AS nk
+  b.d AS birth, s.s AS sex, i.address, f.d AS vfrom, t.d AS vto, k.key AS nk,
+  coalesce(k.nu, false) AS nu
 FROM reg_in i
 LEFT JOIN dates b ON i.birth = b.raw LEFT JOIN sexes s ON i.sex = s.raw
 LEFT JOIN dates f ON i.vfrom = f.raw LEFT JOIN dates t ON i.vto = t.raw
@@ -73,7 +74,7 @@ def records_sql(d: Dialect) -> Step:
         "rec",
         f"""SELECT x.*, {number_status(d, "x.mn")} AS mn_status FROM (
   SELECT i.row, i.rid, {clean_number(d, "i.mn")} AS mn, i.name, coalesce(i.kana, '') AS kana,
-    b.d AS birth, s.s AS sex, i.address, l.d AS linked_on, k.key AS nk
+    b.d AS birth, s.s AS sex, i.address, l.d AS linked_on, k.key AS nk, coalesce(k.nu, false) AS nu
   FROM rec_in i
   LEFT JOIN dates b ON i.birth = b.raw LEFT JOIN sexes s ON i.sex = s.raw
   LEFT JOIN dates l ON i.linked_on = l.raw LEFT JOIN name_keys k ON i.name = k.raw) x""",
@@ -87,7 +88,8 @@ def linked_pairs_sql() -> Step:
         "lp",
         """SELECT r.rid, s.row AS srow, s.vfrom, s.vto,
   (s.vto IS NULL OR r.linked_on IS NULL OR s.vto >= r.linked_on) AS eligible,
-  coalesce(r.nk = s.nk AND r.nk <> '', false) AS nk_eq, r.name AS rname, s.name AS sname,
+  coalesce(r.nk = s.nk AND r.nk <> '' AND NOT r.nu AND NOT s.nu, false) AS nk_eq,
+  r.name AS rname, s.name AS sname,
   coalesce(r.birth = s.birth, false) AS birth_eq, coalesce(r.sex = s.sex, false) AS sex_eq,
   r.address AS raddr, s.address AS saddr, r.kana AS rkana, s.kana AS skana
 FROM rec r JOIN reg s ON r.mn = s.mn
@@ -97,13 +99,14 @@ WHERE r.mn_status = 'ok'""",
 
 def other_pairs_sql() -> Step:
     """Registry states of *other* persons with the record's name key, birth date and sex
-    (for unlinked records: of anyone). Blocking on the exact name key keeps this small."""
+    (for unlinked records: of anyone). Blocking on the exact name key keeps this small; names
+    with a 外字 cannot prove a four-fact match and are left out."""
     return Step(
         "op",
         """SELECT r.rid, r.mn AS rmn, s.mn AS omn, s.row AS srow,
   r.address AS raddr, s.address AS saddr
 FROM rec r JOIN reg s ON r.nk = s.nk AND r.birth = s.birth AND r.sex = s.sex
-WHERE r.nk <> '' AND (r.mn IS NULL OR s.mn <> r.mn)""",
+WHERE r.nk <> '' AND NOT r.nu AND NOT s.nu AND (r.mn IS NULL OR s.mn <> r.mn)""",
     )
 
 
@@ -129,7 +132,7 @@ def open_pairs_sql() -> Step:
 
 
 def name_pairs_sql() -> str:
-    """Distinct (record name, registry name) pairs whose name keys differ."""
+    """Distinct (record name, registry name) pairs whose keys differ or hold a 外字."""
     return "SELECT DISTINCT rname AS a, sname AS b FROM lp WHERE NOT nk_eq"
 
 
