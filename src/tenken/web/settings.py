@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "axes",
     "tenken.web.accounts",
     "tenken.web.site",
+    "tenken.web.store",
 ]
 
 MIDDLEWARE = [

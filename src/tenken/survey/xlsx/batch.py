@@ -1,0 +1,99 @@
+"""Answer sheets for a whole roster: one file per organisation, plus a mailing list CSV.
+
+Building a workbook with openpyxl takes about 25 ms; a roster of 1,788 organisations would
+spend most of a minute on it. So the sheet is built once per questionnaire with a placeholder
+in each respondent field, and each organisation's file is that package with the placeholders
+in its worksheet parts replaced (about 2 ms). The result reads back exactly like a sheet
+built directly (tests/sheets/test_batch.py holds the two to each other).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from tenken.survey.model import Questionnaire
+from tenken.survey.roster import RosterEntry
+from tenken.survey.xlsx.writer import default_prefill, form_bytes, write_atomically
+
+MAILING_LIST = "送付一覧.csv"
+
+
+def sheet_name(entry: RosterEntry) -> str:
+    return f"{entry.org_name}.xlsx"
+
+
+_PARTS = "xl/worksheets/"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+class SheetTemplate:
+    """The questionnaire's sheet with placeholders, filled in per organisation."""
+
+    def __init__(self, q: Questionnaire) -> None:
+        self.q = q
+        self.names = [f.name for f in q.respondent_fields]
+        self.tokens = {name: f"@@TENKEN_PREFILL_{i}@@" for i, name in enumerate(self.names)}
+        data = form_bytes(q, self.tokens)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            self.members = [(info, archive.read(info.filename)) for info in archive.infolist()]
+        self.parts = {
+            info.filename: payload.decode("utf-8")
+            for info, payload in self.members
+            if info.filename.startswith(_PARTS) and b"@@TENKEN_PREFILL_" in payload
+        }
+        missing = [t for t in self.tokens.values() if not any(t in p for p in self.parts.values())]
+        if missing:
+            raise RuntimeError(f"placeholders not found in the worksheets: {missing}")
+
+    def render(self, prefill: Mapping[str, str]) -> bytes:
+        """The sheet bytes with ``prefill`` (plus the questionnaire's defaults) in place."""
+        values = {**default_prefill(self.q), **prefill}
+        texts = {
+            token: escape(_CONTROL.sub("", values.get(name, "").strip()))
+            for name, token in self.tokens.items()
+        }
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            for info, payload in self.members:
+                part = self.parts.get(info.filename)
+                if part is not None:
+                    for token, text in texts.items():
+                        part = part.replace(token, text)
+                    payload = part.encode("utf-8")
+                archive.writestr(info, payload, compress_type=zipfile.ZIP_DEFLATED)
+        return out.getvalue()
+
+
+_TEMPLATES: dict[int, SheetTemplate] = {}
+
+
+def template_for(q: Questionnaire) -> SheetTemplate:
+    template = _TEMPLATES.get(id(q))
+    if template is None or template.q is not q:
+        template = _TEMPLATES[id(q)] = SheetTemplate(q)
+    return template
+
+
+def _write_one(entry: RosterEntry, q: Questionnaire, out_dir: Path) -> str:
+    path = out_dir / sheet_name(entry)
+    write_atomically(path, template_for(q).render(entry.prefill()))
+    return path.name
+
+
+def write_roster_forms(q: Questionnaire, entries: list[RosterEntry], out_dir: Path) -> list[Path]:
+    """Write one sheet per roster entry into ``out_dir`` (each atomically) and 送付一覧.csv."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    names = [_write_one(entry, q, out_dir) for entry in entries]
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\r\n")
+    writer.writerow(["組織名", "組織区分", "メールアドレス", "ファイル"])
+    for entry, name in zip(entries, names, strict=True):
+        writer.writerow([entry.org_name, entry.org_kind, entry.email, name])
+    write_atomically(out_dir / MAILING_LIST, text.getvalue().encode("utf-8-sig"))
+    return [out_dir / name for name in names]

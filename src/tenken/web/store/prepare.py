@@ -1,0 +1,143 @@
+"""Read and check one answer file for the store (no Django here: this runs in worker processes).
+
+A sheet's attachments are the other files beside it: every non-sheet file of its folder when
+the folder holds one sheet, otherwise the files whose name starts with the sheet's name
+(``14神奈川県相模原市.xlsx`` → ``14神奈川県相模原市_事務取扱要領.pdf``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tenken.errors import InputError, Location
+from tenken.survey.document import AnswerDocument, parse_document
+from tenken.survey.engine import evaluate
+from tenken.survey.model import Questionnaire
+
+SHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+ANSWER_SUFFIXES = (*SHEET_SUFFIXES, ".json")
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    name: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Everything the store keeps about one answer file."""
+
+    path: str
+    sha256: str
+    org_name: str
+    org_kind: str
+    respondent: dict[str, str]
+    answers: dict[str, Any]
+    problems: list[dict[str, str]]
+    missing_info: bool
+    unanswered: bool
+    attachments_requested: list[str]
+    received_at: dt.datetime
+    attachments: list[FileInfo] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Rejected:
+    path: str
+    message: str
+
+
+def _skip(path: Path) -> bool:
+    return path.name.startswith((".", "~$"))
+
+
+def collect(paths: Iterable[Path]) -> list[Path]:
+    """Answer files named directly, plus every sheet under the named folders (sorted)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file() and p.suffix.lower() in SHEET_SUFFIXES and not _skip(p)
+            )
+        else:
+            found.append(path)
+    return list(dict.fromkeys(found))
+
+
+def attachments_beside(sheet: Path) -> Iterator[Path]:
+    siblings = [p for p in sorted(sheet.parent.iterdir()) if p.is_file() and not _skip(p)]
+    answers = [p for p in siblings if p.suffix.lower() in ANSWER_SUFFIXES]
+    for p in siblings:
+        if p.suffix.lower() in ANSWER_SUFFIXES:
+            continue
+        if len(answers) == 1 or p.name.startswith(sheet.stem):
+            yield p
+
+
+def _hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _read(path: Path, data: bytes, q: Questionnaire) -> AnswerDocument:
+    if path.suffix.lower() == ".json":
+        try:
+            raw = json.loads(data.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            message = f"JSON として読めません: {error}"
+            raise InputError(message, location=Location(str(path))) from error
+        return parse_document(raw, q, str(path))
+    if path.suffix.lower() == ".xlsm":
+        from tenken.survey.xlsx.reader import read_sheet
+
+        return read_sheet(path, q)  # refuses it with the macro message
+    from tenken.survey.xlsx.reader import read_sheet_bytes
+
+    return read_sheet_bytes(data, q, str(path))
+
+
+def prepare(path: Path, q: Questionnaire) -> Prepared | Rejected:
+    """Read, check and evaluate one file; a file that cannot be used becomes :class:`Rejected`."""
+    try:
+        data = path.read_bytes()
+        received = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
+        document = _read(path, data, q)
+        org_name = document.respondent.get("組織名", "").strip()
+        if not org_name:
+            raise InputError(
+                "組織名が空欄のため、どの組織の回答か分かりません",
+                location=Location(str(path)),
+                hint="回答シートの組織名を入力して送り直してもらってください",
+            )
+        evaluation = evaluate(q, document)
+        attachments = [
+            FileInfo(p.name, p.stat().st_size, _hash(p.read_bytes()))
+            for p in attachments_beside(path)
+        ]
+    except InputError as error:
+        return Rejected(str(path), str(error))
+    except OSError as error:
+        return Rejected(str(path), f"{path}: {error.strerror or error}")
+    return Prepared(
+        path=str(path),
+        sha256=_hash(data),
+        org_name=org_name,
+        org_kind=document.respondent.get("組織区分", "").strip(),
+        respondent=dict(document.respondent),
+        answers=dict(document.answers),
+        problems=[p.to_json() for p in evaluation.problems],
+        missing_info=evaluation.missing_info,
+        unanswered=evaluation.unanswered,
+        attachments_requested=[a.label for a in evaluation.attachments],
+        received_at=received,
+        attachments=attachments,
+    )
