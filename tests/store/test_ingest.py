@@ -138,6 +138,6 @@ def test_ingest_cli_reports_unreadable_files_and_stores_the_rest(
     with django_db_blocker.unblock():
         result = CliRunner().invoke(app, ["survey", "ingest", str(folder), *store_db.cli_args()])
         assert result.exit_code == 2, result.output
-        output = result.output.replace("\n", "")
+        output = "".join(result.output.split())
         assert "bad.xlsx" in output and "ファイル（.xlsx）ではありません" in output
         assert responses(store_db).count() == 1
