@@ -7,8 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-
-pytest.importorskip("tenken.normalize.address", reason="needs tenken.normalize (issue 5)")
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 

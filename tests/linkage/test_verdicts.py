@@ -8,8 +8,6 @@ from typing import Any
 
 import pytest
 
-pytest.importorskip("tenken.normalize.address", reason="needs tenken.normalize (issue 5)")
-
 from tenken.linkage.inspection import run
 from tests.linkage import fixtures
 

@@ -82,13 +82,10 @@ def _check_examples(ctx: DemoContext) -> None:
 
 @demo_step(60, "合成データで紐付けを総点検する（tenken synth / tenken inspect）")
 def _inspect_linkage(ctx: DemoContext) -> None:
-    from tenken.linkage import normalizers_available, synth
+    from tenken.linkage import synth
 
     folder = ctx.workspace / "linkage"
     synth.write(synth.generate(2000, seed=1), folder)
-    if not normalizers_available():
-        console.print(f"合成データ: {folder}（点検には tenken.normalize が必要です）")
-        return
     from tenken.linkage.columns import VERDICTS
     from tenken.linkage.inspection import run
 

@@ -57,13 +57,6 @@ def inspect(
     def body() -> int:
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-        from tenken.linkage import normalizers_available
-
-        if not normalizers_available():
-            raise InputError(
-                "基本4情報の正規化モジュール（tenken.normalize）が入っていません",
-                hint="tenken を最新版に更新してください",
-            )
         if engine != "duckdb":
             raise InputError(f"エンジン「{engine}」は使えません", hint="--engine duckdb")
         from tenken.linkage.columns import VERDICTS
