@@ -19,7 +19,9 @@ import pytest
 from tests.web.server import running_site
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "e2e"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts" / "e2e"
+EXAMPLES = ROOT / "src" / "tenken" / "survey" / "examples"
 FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -76,11 +78,28 @@ def _is_skipped(page: Any, name: str) -> bool:
     )
 
 
-def test_respondent_answers_with_live_skip_logic_and_admin_sees_the_dashboard(
+def _answer(page: Any, document: dict[str, Any]) -> None:
+    """Type a whole answer document into the form, field by field, in questionnaire order."""
+    for section in ("respondent", "answers"):
+        for name, value in document[section].items():
+            selector = f'[name="q:{name}"]'
+            if page.query_selector(selector) is None:
+                continue  # fixed by the site (組織名, 組織区分, ministry fields)
+            if isinstance(value, list):
+                for code in value:
+                    page.check(f'{selector}[value="{code}"]')
+            elif page.query_selector(f'{selector}[type="radio"]') is not None:
+                page.check(f'{selector}[value="{value}"]')
+            else:
+                page.fill(selector, value)
+
+
+def test_respondent_answers_drafts_returns_submits_and_admin_sees_it(
     browser: Any, tmp_path: Path
 ) -> None:
-    """Login, live skip logic (Q3 ② hides Q4/Q5), check shows problems, admin's dashboard."""
+    """Login, live skip logic, check, draft, come back, submit; the dashboard shows it."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    example = json.loads((EXAMPLES / "municipality-complete.json").read_text(encoding="utf-8"))
     with running_site(tmp_path, "--demo") as base:
         accounts = json.loads((tmp_path / "demo-accounts.json").read_text(encoding="utf-8"))
         context = browser.new_context(locale="ja-JP", viewport={"width": 1200, "height": 900})
@@ -112,16 +131,34 @@ def test_respondent_answers_with_live_skip_logic_and_admin_sees_the_dashboard(
         assert _is_skipped(page, "6")
         page.screenshot(path=str(ARTIFACTS / "02-checked.png"), full_page=True)
 
+        _answer(page, example)
+        assert not _is_skipped(page, "6")
+        page.click("button[value=draft]")
+        assert page.is_visible("text=一時保存しました")
+
+        page.goto(f"{base}/")
+        assert page.is_visible("td:has-text('一時保存')")
+        page.click("text=回答画面へ")
+        assert page.input_value('[name="q:担当部署名"]') == example["respondent"]["担当部署名"]
+        assert page.is_checked('[name="q:10"][value="①"]')
+        page.click("button[value=submit]")
+        assert page.is_visible("text=提出しました")
+        assert page.inner_text("#answer-status") == "提出済み"
+        page.screenshot(path=str(ARTIFACTS / "03-submitted.png"), full_page=True)
+
         staff_context = browser.new_context(locale="ja-JP", viewport={"width": 1200, "height": 900})
         staff = Watch(staff_context)
         staff_page = staff.page(staff_context)
         _login(staff_page, base, accounts["admin"])
         assert staff_page.is_visible("text=回答の進捗")
-        assert staff_page.is_visible("text=14神奈川県相模原市")
+        assert staff_page.inner_text('[data-state="提出済み"]') == "1"
         staff_page.select_option("#f-pref", "神奈川県")
         staff_page.click("text=絞り込む")
+        assert staff_page.is_visible("text=14神奈川県相模原市")
         assert not staff_page.is_visible("text=13東京都八王子市")
-        staff_page.screenshot(path=str(ARTIFACTS / "03-dashboard.png"), full_page=True)
+        row = staff_page.inner_text("#organisations tr:has-text('14神奈川県相模原市')")
+        assert "提出済み" in row
+        staff_page.screenshot(path=str(ARTIFACTS / "04-dashboard.png"), full_page=True)
 
         for seen in (watch, staff):
             assert seen.hosts == {"127.0.0.1"}, seen.hosts

@@ -36,6 +36,11 @@ urlpatterns = [
         sheet_views.download_sheet,
         name="answer_sheet",
     ),
+    path(
+        "rounds/<int:round_id>/answers/<int:org_id>/sheet/",
+        sheet_views.upload_sheet,
+        name="answer_sheet_upload",
+    ),
     path("dashboard/", site_views.dashboard, name="dashboard"),
 ]
 

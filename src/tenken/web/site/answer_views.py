@@ -68,7 +68,8 @@ def answer(request: HttpRequest, round_id: int, org_id: int) -> HttpResponse:
                     request, "不備があるため提出できません。各項目の表示を確認してください。"
                 )
             else:
-                store.save(entry, document, evaluation, action == "submit", request.user)
+                username = request.user.get_username()
+                store.save(entry, questionnaire, document, evaluation, action == "submit", username)
                 done = "提出しました" if action == "submit" else "一時保存しました"
                 messages.success(request, f"{done}。")
                 return redirect("answer", round_id=round_id, org_id=org_id)

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
 
 from tenken.survey.document import AnswerDocument
 from tenken.survey.xlsx.fill import fill_sheet
@@ -52,3 +55,40 @@ def download_sheet(request: HttpRequest, round_id: int, org_id: int) -> HttpResp
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
     response["Cache-Control"] = "no-store"
     return response
+
+
+MAX_SHEET_BYTES = 5 * 1024 * 1024
+
+
+@login_required
+@require_POST
+def upload_sheet(request: HttpRequest, round_id: int, org_id: int) -> HttpResponse:
+    """A filled sheet instead of answering online: checked and stored by the CLI's ingest."""
+    entry = _entry(round_id, org_id)
+    require(request, access_of(request.user).can_answer(entry.organisation) and entry.can_edit())
+    upload = request.FILES.get("sheet")
+    back = redirect("answer", round_id=round_id, org_id=org_id)
+    if upload is None:
+        messages.error(request, "ファイルを選んでください。")
+        return back
+    if not upload.name.lower().endswith(".xlsx"):
+        messages.error(request, "Excel ブック（.xlsx）を選んでください（マクロ有効ブックは不可）。")
+        return back
+    if upload.size > MAX_SHEET_BYTES:
+        messages.error(request, "ファイルが大きすぎます（5MB まで）。")
+        return back
+    folder = settings.WORKSPACE / "uploads"
+    try:
+        outcome = store.ingest_upload(
+            entry, questionnaire_for(entry), folder, upload.name, upload.read()
+        )
+    except ValueError as error:
+        messages.error(request, f"回答シートを受け付けられませんでした: {error}")
+        return back
+    if outcome == "duplicate":
+        messages.info(request, "同じ内容の回答シートは受付済みです。")
+    else:
+        messages.success(
+            request, "回答シートを受け付けました。点検結果は下の各項目に表示されます。"
+        )
+    return back

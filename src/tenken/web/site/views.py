@@ -48,7 +48,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         prefectures=sorted({e.organisation.prefecture for e in entries}, key=_pref_order),
         kinds=sorted({e.organisation.kind for e in entries}),
         states=progress.STATES,
-        progress=progress.progress(entries, store.load_round(chosen.pk), **filters),
+        progress=progress.progress(entries, store.load_round(entries), **filters),
     )
     return render(request, "tenken/dashboard.html", context)
 
