@@ -19,23 +19,27 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def site_env(workspace: Path, **extra: str) -> dict[str, str]:
-    """Environment for a local plain-HTTP site with its own workspace (SQLite)."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("TENKEN_")}
+def site_env(workspace: Path, pass_env: tuple[str, ...] = (), **extra: str) -> dict[str, str]:
+    """Environment for a local plain-HTTP site with its own workspace (SQLite by default)."""
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith("TENKEN_") or k in pass_env
+    }
     environment.pop("DJANGO_SETTINGS_MODULE", None)
     environment.update({"TENKEN_WORKSPACE": str(workspace), "TENKEN_HTTPS": "false", **extra})
     return environment
 
 
 @contextmanager
-def running_site(workspace: Path, *options: str, timeout: float = 30.0) -> Iterator[str]:
+def running_site(
+    workspace: Path, *options: str, timeout: float = 30.0, pass_env: tuple[str, ...] = ()
+) -> Iterator[str]:
     """Start ``tenken serve`` and yield its base URL once it answers; stop it afterwards."""
     port = free_port()
     tenken = Path(sys.executable).parent / "tenken"
     command = [str(tenken), "serve", "--port", str(port), *options]
     log = (workspace / "serve.log").open("w")
     process = subprocess.Popen(
-        command, env=site_env(workspace), stdout=log, stderr=subprocess.STDOUT
+        command, env=site_env(workspace, pass_env), stdout=log, stderr=subprocess.STDOUT
     )
     base = f"http://127.0.0.1:{port}"
     try:

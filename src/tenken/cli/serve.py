@@ -19,6 +19,12 @@ def prepare_site() -> None:
 
     setup()
     call_command("migrate", interactive=False, verbosity=0)
+    # Warm the lazily built tables now, not in the first respondent's request.
+    from tenken.survey.loader import load_bundled
+    from tenken.survey.local_governments import all_local_governments
+
+    load_bundled()
+    all_local_governments()
 
 
 def _seed_demo(host: str, port: int) -> None:

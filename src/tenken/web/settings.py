@@ -38,6 +38,7 @@ MIDDLEWARE = [
     "tenken.web.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "tenken.web.security.SessionIdleRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -69,7 +70,13 @@ TEMPLATES = [
 DATABASES = {"default": dj_database_url.parse(env.database_url(WORKSPACE), conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several waitress threads write: wait for the lock instead of failing at once.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        # WAL: readers never wait for the writer; NORMAL sync is durable in WAL mode except
+        # for the last transactions before a power cut (not before a crash of the process).
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -91,7 +98,9 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env.integer("TENKEN_SESSION_MINUTES") * 60
-SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: an idle timeout
+# Idle timeout: tenken.web.security.SessionIdleRefreshMiddleware renews the session's expiry
+# at most once a minute (saving it on every request would write to the database each time).
+SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 AXES_FAILURE_LIMIT = env.integer("TENKEN_LOGIN_FAILURE_LIMIT")
 AXES_COOLOFF_TIME = timedelta(minutes=env.integer("TENKEN_LOGIN_COOLOFF_MINUTES"))

@@ -7,6 +7,7 @@ administrator reopened it); administrators and viewers read it; everybody else g
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -73,38 +74,47 @@ def answer(request: HttpRequest, round_id: int, org_id: int) -> HttpResponse:
                 done = "提出しました" if action == "submit" else "一時保存しました"
                 messages.success(request, f"{done}。")
                 return redirect("answer", round_id=round_id, org_id=org_id)
-        return _render(request, entry, questionnaire, document, fixed, editable, can_answer, True)
+        view = _View(entry, questionnaire, fixed, editable, can_answer, store.load(entry))
+        return _render(request, view, document, checked=True)
 
     stored = store.load(entry)
     document = stored.document if stored else AnswerDocument(dict(fixed), {}, source)
-    return _render(request, entry, questionnaire, document, fixed, editable, can_answer, False)
+    view = _View(entry, questionnaire, fixed, editable, can_answer, stored)
+    return _render(request, view, document, checked=False)
+
+
+@dataclass(frozen=True)
+class _View:
+    """What the form page needs besides the document being shown."""
+
+    entry: RosterEntry
+    questionnaire: Questionnaire
+    fixed: dict[str, str]
+    editable: bool
+    can_answer: bool
+    stored: store.Stored | None
 
 
 def _render(
-    request: HttpRequest,
-    entry: RosterEntry,
-    questionnaire: Questionnaire,
-    document: AnswerDocument,
-    fixed: dict[str, str],
-    editable: bool,
-    can_answer: bool,
-    checked: bool,
+    request: HttpRequest, view: _View, document: AnswerDocument, checked: bool
 ) -> HttpResponse:
+    q, fixed = view.questionnaire, view.fixed
     document = AnswerDocument({**document.respondent, **fixed}, document.answers, document.source)
-    evaluation = evaluate(questionnaire, document)
-    stored = store.load(entry)
+    evaluation = evaluate(q, document)
     context: dict[str, Any] = {
-        "entry": entry,
-        "questionnaire": questionnaire,
+        "entry": view.entry,
+        "questionnaire": q,
         "evaluation": evaluation,
-        "fields": formspec.field_views(questionnaire, document, evaluation, fixed, editable),
+        "sections": formspec.sections(
+            formspec.field_views(q, document, evaluation, fixed, view.editable)
+        ),
         "attachments": evaluation.attachments,
-        "editable": editable,
-        "readonly_reason": _readonly_reason(can_answer, entry),
+        "editable": view.editable,
+        "readonly_reason": _readonly_reason(view.can_answer, view.entry),
         "can_save": store.available(),
-        "checked": checked or stored is not None,
-        "status_label": status_label(stored),
-        "history": store.history(entry),
+        "checked": checked or view.stored is not None,
+        "status_label": status_label(view.stored),
+        "history": store.history(view.entry),
         "flag_missing": FLAG_MISSING_INFO,
         "flag_unanswered": FLAG_UNANSWERED,
     }

@@ -135,3 +135,11 @@ def field_views(
             )
         )
     return views
+
+
+def sections(views: list[FieldView]) -> list[tuple[str, list[FieldView]]]:
+    """The form's two headed parts, in questionnaire order."""
+    return [
+        ("回答者情報", [v for v in views if v.field.section == "respondent"]),
+        ("調査項目", [v for v in views if v.field.section == "items"]),
+    ]

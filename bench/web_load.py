@@ -1,0 +1,239 @@
+"""Load test of the web site: N concurrent respondents saving drafts and submitting.
+
+Starts ``tenken serve`` (waitress) on a fresh database, logs N respondents in, then for
+``--seconds`` each respondent repeats: open the form, save a draft, submit. Prints p50/p95/p99
+latency per kind of request, throughput and errors, then counts the stored responses against
+the saves that got a success answer ("lost answers" must be 0).
+
+    .venv/bin/python bench/web_load.py --users 50 --seconds 60 \\
+        --database postgresql://postgres@127.0.0.1:5432/postgres
+
+With ``--database postgresql://…/NAME`` a scratch database ``NAME_tenken_bench`` is created and
+dropped; without it the site uses SQLite in a temporary workspace. Client threads share the
+machine with the server: on a 2-core machine the figures include the client's own CPU.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tests.web.server import running_site  # noqa: E402
+
+PASSWORD = "bench-password-2023-tenken"
+EXAMPLE = ROOT / "src" / "tenken" / "survey" / "examples" / "municipality-complete.json"
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def _scratch_postgres(url: str) -> tuple[str, str]:
+    """A fresh database next to ``url``'s; returns (its URL, its name)."""
+    parts = urllib.parse.urlsplit(url)
+    name = (parts.path.lstrip("/") or "postgres") + "_tenken_bench"
+    admin = ["psql", url, "-q", "-c"]
+    subprocess.run([*admin, f"DROP DATABASE IF EXISTS {name}"], check=True)
+    subprocess.run([*admin, f"CREATE DATABASE {name}"], check=True)
+    return urllib.parse.urlunsplit(parts._replace(path="/" + name)), name
+
+
+def _seed(workspace: Path, users: int) -> list[tuple[str, str]]:
+    """Migrate and create a round of ``users`` municipalities; returns (username, answer URL)."""
+    script = f"""
+import json
+from datetime import timedelta
+from django.core.management import call_command
+from django.utils import timezone
+from tenken.web import setup
+setup()
+call_command("migrate", verbosity=0)
+from django.contrib.auth.hashers import make_password
+from tenken.survey.loader import DEFAULT_QUESTIONNAIRE, bundled_path
+from tenken.survey.local_governments import all_local_governments
+from tenken.web.accounts import services
+from tenken.web.accounts.models import Membership, Role
+from tenken.web.accounts.roster import parse_roster
+towns = [lg for lg in all_local_governments() if lg.kind == "市区町村"][:{users}]
+roster = parse_roster(("組織名\\n" + "\\n".join(t.org_name for t in towns)).encode())
+admin = services.create_staff("bench-admin", Role.ADMIN, None)
+text = bundled_path(DEFAULT_QUESTIONNAIRE).read_text(encoding="utf-8")
+r = services.create_round("負荷試験", text, roster, timezone.now() + timedelta(days=1), admin)
+hashed = make_password({PASSWORD!r})
+out = []
+for m in Membership.objects.filter(role=Role.RESPONDENT).select_related("user"):
+    m.user.password = hashed
+    m.user.save()
+    url = f"/rounds/{{r.pk}}/answers/{{m.organisation_id}}/"
+    out.append((m.user.username, url, m.organisation.name))
+print(json.dumps(out, ensure_ascii=False))
+"""
+    env = {**os.environ, "TENKEN_WORKSPACE": str(workspace), "TENKEN_HTTPS": "false"}
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+    return [tuple(x) for x in json.loads(result.stdout.strip().splitlines()[-1])]
+
+
+class Run:
+    """What the respondent threads share: start barrier, end time and the measurements."""
+
+    def __init__(self, users: int) -> None:
+        self.ready = threading.Barrier(users + 1)
+        self.stop_at = 0.0
+        self.lock = threading.Lock()
+        self.results: dict[str, list[float]] = defaultdict(list)
+        self.errors: list[str] = []
+        self.saves: dict[str, int] = defaultdict(int)
+
+
+class Respondent(threading.Thread):
+    """One respondent's browser: cookies, CSRF token, and the loop of form/draft/submit."""
+
+    def __init__(self, base: str, username: str, path: str, org: str, run: Run) -> None:
+        super().__init__(daemon=True)
+        self.base, self.username, self.path, self.org, self.shared = base, username, path, org, run
+        jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        document = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+        self.fields = [("action", "")]
+        for section in ("respondent", "answers"):
+            for name, value in document[section].items():
+                for v in value if isinstance(value, list) else [value]:
+                    self.fields.append((f"q:{name}", v))
+
+    def request(self, kind: str, path: str, data: list[tuple[str, str]] | None = None) -> str:
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        headers = {"Referer": self.base + path}
+        started = time.perf_counter()
+        try:
+            with self.opener.open(
+                urllib.request.Request(self.base + path, body, headers), timeout=30
+            ) as r:
+                text = r.read().decode()
+                ok = r.status == 200
+        except (urllib.error.URLError, TimeoutError) as error:
+            text, ok = "", False
+            self.shared.errors.append(f"{kind}: {error}")
+        self.shared.results[kind].append(time.perf_counter() - started)
+        if not ok and text:
+            self.shared.errors.append(f"{kind}: unexpected status")
+        return text
+
+    def token(self, page: str) -> str:
+        match = CSRF.search(page)
+        return match.group(1) if match else ""
+
+    def run(self) -> None:
+        page = self.request("login-page", "/login/")
+        token = ("csrfmiddlewaretoken", self.token(page))
+        login = [token, ("username", self.username), ("password", PASSWORD)]
+        self.request("login", "/login/", login)
+        self.shared.ready.wait()  # logins (slow password hashing) are not part of the minute
+        while time.monotonic() < self.shared.stop_at:
+            page = self.request("form", self.path)
+            for action, done in (("draft", "一時保存しました"), ("submit", "提出しました")):
+                data = [("csrfmiddlewaretoken", self.token(page)), *self.fields]
+                data[1] = ("action", action)
+                page = self.request(action, self.path, data)
+                if done in page:
+                    with self.shared.lock:
+                        self.shared.saves[self.org] += 1
+                else:
+                    self.shared.errors.append(f"{action}: no confirmation for {self.org}")
+
+
+def _count_stored(workspace: Path) -> dict[str, int]:
+    script = """
+import json
+from django.db.models import Count
+from tenken.web import setup
+setup()
+from tenken.web.store.models import Response
+rows = Response.objects.values("org_name").annotate(n=Count("id"))
+print(json.dumps({r["org_name"]: r["n"] for r in rows}, ensure_ascii=False))
+"""
+    env = {**os.environ, "TENKEN_WORKSPACE": str(workspace)}
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def _percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--threads", type=int, default=16, help="waitress threads")
+    parser.add_argument("--database", default="", help="postgresql://… (default: SQLite)")
+    args = parser.parse_args()
+    scratch = ""
+    with tempfile.TemporaryDirectory() as folder:
+        workspace = Path(folder)
+        if args.database:
+            url, scratch = _scratch_postgres(args.database)
+            os.environ["TENKEN_DATABASE_URL"] = url
+        respondents = _seed(workspace, args.users)
+        os.environ["TENKEN_WORKSPACE"] = str(workspace)
+        with running_site(
+            workspace, "--threads", str(args.threads), pass_env=("TENKEN_DATABASE_URL",)
+        ) as base:
+            run = Run(len(respondents))
+            threads = [Respondent(base, u, p, o, run) for u, p, o in respondents]
+            for t in threads:
+                t.start()
+            run.stop_at = time.monotonic() + 3600  # set before release; corrected just below
+            run.ready.wait()
+            started = time.monotonic()
+            run.stop_at = started + args.seconds
+            for t in threads:
+                t.join()
+            elapsed = time.monotonic() - started
+        results, errors, saves = run.results, run.errors, run.saves
+        stored = _count_stored(workspace)
+        if scratch:
+            subprocess.run(
+                ["psql", args.database, "-q", "-c", f"DROP DATABASE IF EXISTS {scratch}"],
+                check=False,
+            )
+    engine = "PostgreSQL" if args.database else "SQLite"
+    print(f"{args.users} respondents, {elapsed:.0f} s, {engine}, waitress threads {args.threads}")
+    print(f"{'request':<12}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
+    for kind in ("login", "form", "draft", "submit"):
+        values = results.get(kind, [])
+        if values:
+            print(f"{kind:<12}{len(values):>7}{_percentile(values, 50):>9.0f}"
+                  f"{_percentile(values, 95):>9.0f}{_percentile(values, 99):>9.0f}")  # fmt: skip
+    steady = [v for k in ("form", "draft", "submit") for v in results.get(k, [])]
+    p50, p95 = statistics.median(steady) * 1000, _percentile(steady, 95)
+    rate = len(steady) / elapsed
+    print(
+        f"all saves/forms: {len(steady)} requests, {rate:.1f}/s, p50 {p50:.0f} ms, p95 {p95:.0f} ms"
+    )
+    lost = sum(max(0, saves[o] - stored.get(o, 0)) for o in saves)
+    print(f"errors: {len(errors)}  confirmed saves: {sum(saves.values())}  "
+          f"stored: {sum(stored.values())}  lost answers: {lost}")  # fmt: skip
+    for line in errors[:10]:
+        print("  ", line)
+
+
+if __name__ == "__main__":
+    main()
