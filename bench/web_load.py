@@ -91,7 +91,9 @@ print(json.dumps(out, ensure_ascii=False))
 class Run:
     """What the respondent threads share: start barrier, end time and the measurements."""
 
-    def __init__(self, users: int) -> None:
+    def __init__(self, users: int, think: float) -> None:
+        self.think = think
+        self.logins = threading.Semaphore(4)
         self.ready = threading.Barrier(users + 1)
         self.stop_at = 0.0
         self.lock = threading.Lock()
@@ -115,7 +117,9 @@ class Respondent(threading.Thread):
                 for v in value if isinstance(value, list) else [value]:
                     self.fields.append((f"q:{name}", v))
 
-    def request(self, kind: str, path: str, data: list[tuple[str, str]] | None = None) -> str:
+    def request(
+        self, kind: str, path: str, data: list[tuple[str, str]] | None = None, timeout: float = 30
+    ) -> str:
         body = urllib.parse.urlencode(data).encode() if data is not None else None
         headers = {"Referer": self.base + path}
         started = time.perf_counter()
@@ -141,11 +145,13 @@ class Respondent(threading.Thread):
         page = self.request("login-page", "/login/")
         token = ("csrfmiddlewaretoken", self.token(page))
         login = [token, ("username", self.username), ("password", PASSWORD)]
-        self.request("login", "/login/", login)
+        with self.shared.logins:  # password hashing is slow on purpose: log in a few at a time
+            self.request("login", "/login/", login, timeout=120)
         self.shared.ready.wait()  # logins (slow password hashing) are not part of the minute
         while time.monotonic() < self.shared.stop_at:
             page = self.request("form", self.path)
             for action, done in (("draft", "一時保存しました"), ("submit", "提出しました")):
+                time.sleep(self.shared.think)
                 data = [("csrfmiddlewaretoken", self.token(page)), *self.fields]
                 data[1] = ("action", action)
                 page = self.request(action, self.path, data)
@@ -183,6 +189,9 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--threads", type=int, default=16, help="waitress threads")
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="seconds a respondent pauses between requests"
+    )
     parser.add_argument("--database", default="", help="postgresql://… (default: SQLite)")
     args = parser.parse_args()
     scratch = ""
@@ -196,7 +205,7 @@ def main() -> None:
         with running_site(
             workspace, "--threads", str(args.threads), pass_env=("TENKEN_DATABASE_URL",)
         ) as base:
-            run = Run(len(respondents))
+            run = Run(len(respondents), args.think)
             threads = [Respondent(base, u, p, o, run) for u, p, o in respondents]
             for t in threads:
                 t.start()
@@ -215,7 +224,10 @@ def main() -> None:
                 check=False,
             )
     engine = "PostgreSQL" if args.database else "SQLite"
-    print(f"{args.users} respondents, {elapsed:.0f} s, {engine}, waitress threads {args.threads}")
+    print(
+        f"{args.users} respondents, {elapsed:.0f} s, {engine}, waitress threads {args.threads}, "
+        f"think time {args.think} s"
+    )
     print(f"{'request':<12}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
     for kind in ("login", "form", "draft", "submit"):
         values = results.get(kind, [])
