@@ -97,7 +97,7 @@ def _answer(page: Any, document: dict[str, Any]) -> None:
 def test_respondent_answers_drafts_returns_submits_and_admin_sees_it(
     browser: Any, tmp_path: Path
 ) -> None:
-    """Login, live skip logic, check, draft, come back, submit; the dashboard shows it."""
+    """Login, live skip logic, check, draft, come back, submit; dashboard and report show it."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     example = json.loads((EXAMPLES / "municipality-complete.json").read_text(encoding="utf-8"))
     with running_site(tmp_path, "--demo") as base:
@@ -159,6 +159,9 @@ def test_respondent_answers_drafts_returns_submits_and_admin_sees_it(
         row = staff_page.inner_text("#organisations tr:has-text('14神奈川県相模原市')")
         assert "提出済み" in row
         staff_page.screenshot(path=str(ARTIFACTS / "04-dashboard.png"), full_page=True)
+        staff_page.click("text=レポートを表示")
+        assert staff_page.locator("svg").count() > 0
+        staff_page.screenshot(path=str(ARTIFACTS / "05-report.png"), full_page=True)
 
         for seen in (watch, staff):
             assert seen.hosts == {"127.0.0.1"}, seen.hosts

@@ -42,6 +42,7 @@ urlpatterns = [
         name="answer_sheet_upload",
     ),
     path("dashboard/", site_views.dashboard, name="dashboard"),
+    path("rounds/<int:round_id>/report.<str:fmt>", site_views.report, name="report"),
 ]
 
 handler403 = "tenken.web.site.views.forbidden"

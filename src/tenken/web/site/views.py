@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from tenken.survey.report.html import CSP as REPORT_CSP
 from tenken.web.accounts.models import RosterEntry, SurveyRound
 from tenken.web.accounts.roles import access_of, require
-from tenken.web.site import answer_views, progress, store
+from tenken.web.site import answer_views, progress, reports, store
 
 
 @login_required
@@ -70,3 +71,31 @@ def _pref_order(name: str) -> str:
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "tenken/403.html", status=403)
+
+
+REPORT_FORMATS = {
+    "html": ("text/html; charset=utf-8", reports.as_html),
+    "json": ("application/json", reports.as_json),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", reports.as_xlsx),
+}
+
+
+@login_required
+def report(request: HttpRequest, round_id: int, fmt: str) -> HttpResponse:
+    """The round's report: HTML shown in the browser (or downloaded), Excel and JSON downloads."""
+    require(request, access_of(request.user).can_see_dashboard)
+    survey_round = get_object_or_404(SurveyRound, pk=round_id)
+    if fmt not in REPORT_FORMATS:
+        raise Http404("unknown report format")
+    content_type, render_as = REPORT_FORMATS[fmt]
+    response = HttpResponse(
+        render_as(reports.round_report(survey_round)), content_type=content_type
+    )
+    if fmt == "html":
+        # The report is a standalone page with its own inline styles and no script at all.
+        response.headers["Content-Security-Policy"] = REPORT_CSP
+    if fmt != "html" or request.GET.get("download"):
+        name = f"report-round{survey_round.pk}.{fmt}"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
