@@ -16,12 +16,14 @@ from tenken.cli.apps import survey_app
 from tenken.cli.demo import DemoContext, demo_step
 from tenken.cli.output import EXIT_OK, console, err_console, run
 from tenken.cli.survey import QuestionnaireOption, resolve_questionnaire
+from tenken.cli.survey_sheets import DbOption, RosterOption
 from tenken.errors import InputError, Location
 from tenken.survey.document import AnswerDocument
 from tenken.survey.loader import DEFAULT_QUESTIONNAIRE
-from tenken.survey.local_governments import all_local_governments
+from tenken.survey.local_governments import all_local_governments, lookup_org_name
 from tenken.survey.model import Questionnaire
 from tenken.survey.report import ReportData, build_report, write_report
+from tenken.survey.report.model import ListedOrg, RosterOrg
 from tenken.survey.report.write import HTML_NAME
 from tenken.survey.risk import LEVELS, RuleSet, bundled_rules_path, load_rules
 from tenken.survey.sources import READERS, load_answers
@@ -59,35 +61,64 @@ def print_summary(data: ReportData) -> None:
     console.print(table)
 
 
+def documents_from_store(db: str | None, q: Questionnaire) -> list[AnswerDocument]:
+    """The current answer of each organisation in the response store (issue 3's models)."""
+    from tenken.web.store.db import setup
+
+    alias = setup(db)
+    from tenken.web.store.models import Response
+
+    rows = Response.objects.using(alias).filter(questionnaire_id=q.id, is_current=True)
+    return [
+        AnswerDocument(dict(r.respondent), dict(r.answers), source=r.source_name)
+        for r in rows.only("respondent", "answers", "source_name").iterator()
+    ]
+
+
+def roster_orgs(roster: Path | None, q: Questionnaire) -> Sequence[RosterOrg]:
+    """Every local government, or the organisations of a roster CSV."""
+    if roster is None:
+        return all_local_governments()
+    from tenken.survey.roster import read_roster
+
+    return [
+        lookup_org_name(e.org_name) or ListedOrg(e.org_name, e.org_kind)
+        for e in read_roster(roster, q)
+    ]
+
+
 @survey_app.command()
 def report(
     out: Annotated[Path, typer.Option("--out", help="レポートの出力先フォルダ")],
     answers: Annotated[
-        Path | None, typer.Option("--answers", help="回答ファイル（JSON/Excel）のフォルダ")
+        Path | None,
+        typer.Option("--answers", help="回答ファイル（JSON/Excel）のフォルダ（--db の代わりに）"),
     ] = None,
-    db: Annotated[str | None, typer.Option("--db", help="回答を保存したデータベースの URL")] = None,
+    db: DbOption = None,
+    roster: RosterOption = None,
     questionnaire: QuestionnaireOption = DEFAULT_QUESTIONNAIRE,
     as_json: Annotated[bool, typer.Option("--json", help="report.json も書き出す")] = False,
 ) -> None:
-    """回答を集計し、リスクを判定して、Excel・HTML・CSV（--json で JSON も）を書き出す。"""
+    """回答を集計し、リスクを判定して、Excel・HTML・CSV（--json で JSON も）を書き出す。
+
+    回答は既定で回答データベース（tenken survey ingest で取り込んだもの）から読みます。
+    """
 
     def body() -> int:
-        if (answers is None) == (db is None):
+        if answers is not None and db is not None:
             raise InputError(
-                "--answers と --db のどちらか一方を指定してください",
-                hint="例: tenken survey report --answers 回答フォルダ --out レポート",
+                "--answers と --db は同時に指定できません",
+                hint="フォルダの回答なら --answers、取り込み済みの回答なら --db（省略可）",
             )
         q = resolve_questionnaire(questionnaire)
-        if db is not None:
-            raise InputError(
-                "--db はまだ使えません（回答の保存機能が未導入です）",
-                hint="--answers を使ってください",
-            )
-        assert answers is not None
-        documents, skipped = read_answer_dir(answers, q)
+        skipped: list[str] = []
+        if answers is not None:
+            documents, skipped = read_answer_dir(answers, q)
+        else:
+            documents = documents_from_store(db, q)
         for message in skipped:
             err_console.print(f"[yellow]読み飛ばし:[/] {message}", highlight=False)
-        data = build_report(q, rules_for(q), all_local_governments(), documents, now_text())
+        data = build_report(q, rules_for(q), roster_orgs(roster, q), documents, now_text())
         written = write_report(data, out, with_json=as_json)
         print_summary(data)
         console.print(f"回答 {len(documents)} 件（読み飛ばし {len(skipped)} 件）を集計しました。")
