@@ -35,3 +35,29 @@ def test_serve_demo_prepares_one_account_per_role(tmp_path: Path) -> None:
     assert set(accounts) == {"admin", "respondent", "viewer"}
     assert path.stat().st_mode & 0o077 == 0
     assert "パスワード" in (tmp_path / "serve.log").read_text(encoding="utf-8")
+
+
+def test_the_demo_site_is_prepared_with_sample_answers_ingested(tmp_path: Path) -> None:
+    """`python -m tenken.web.demo_site DIR` seeds accounts and ingests the roster's answers."""
+    import json
+    import shutil
+    import subprocess
+    import sys
+
+    from tests.web.server import site_env
+
+    answers = tmp_path / "answers"
+    answers.mkdir()
+    examples = Path(__file__).resolve().parents[2] / "src" / "tenken" / "survey" / "examples"
+    shutil.copy(examples / "prefecture-complete.json", answers / "0001.json")  # 13東京都
+    shutil.copy(examples / "municipality-complete.json", answers / "0002.json")  # skipped
+    command = [sys.executable, "-m", "tenken.web.demo_site", str(answers)]
+    result = subprocess.run(
+        command, env=site_env(tmp_path / "site"), capture_output=True, text=True, check=True
+    )
+    data = json.loads(result.stdout.strip().splitlines()[-1])
+    assert data["ingested"] == 1
+    assert set(data["accounts"]) == {"admin", "respondent", "viewer"}
+    with sqlite3.connect(tmp_path / "site" / "tenken.sqlite3") as db:
+        names = [row[0] for row in db.execute("select org_name from store_response")]
+    assert names == ["13東京都"]

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from tenken.cli.apps import app
+from tenken.cli.demo import DemoContext, demo_step
 from tenken.cli.output import console, guarded
+from tenken.errors import TenkenError
 
 
 def prepare_site() -> None:
@@ -32,12 +39,40 @@ def _seed_demo(host: str, port: int) -> None:
 
     from tenken.web.accounts.demo import seed
 
-    accounts = seed(settings.WORKSPACE)
+    _print_accounts(seed(settings.WORKSPACE), settings.WORKSPACE)
+
+
+def _print_accounts(accounts: dict[str, dict[str, str]], workspace: Path) -> None:
     table = Table("役割", "ユーザー名", "パスワード")
     for role, label in (("admin", "省庁管理者"), ("respondent", "回答者"), ("viewer", "閲覧者")):
         table.add_row(label, accounts[role]["username"], accounts[role]["password"])
-    console.print(f"デモ用アカウント（{settings.WORKSPACE / 'demo-accounts.json'} にも保存）")
+    console.print(f"デモ用アカウント（{workspace / 'demo-accounts.json'} にも保存）")
     console.print(table)
+
+
+@demo_step(90, "Web サイトを用意する（デモ用の調査・各役割のアカウント・一部の回答）")
+def _prepare_site(ctx: DemoContext) -> None:
+    """Prepare the site's database in the demo workspace in a separate process (own settings)."""
+    site = (ctx.workspace / "site").resolve()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("TENKEN_")}
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    environment.update({"TENKEN_WORKSPACE": str(site), "TENKEN_HTTPS": "false"})
+    command = [sys.executable, "-m", "tenken.web.demo_site", str(ctx.workspace / "answers")]
+    result = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise TenkenError(
+            f"Web サイトを用意できませんでした:\n{result.stderr[-2000:]}",
+            hint=f"TENKEN_WORKSPACE={site} tenken serve --demo で詳細を確認できます",
+        )
+    data = json.loads(result.stdout.strip().splitlines()[-1])
+    console.print(
+        f"サンプル回答 {data['ingested']} 件を取り込みました（tenken survey ingest と同じ処理）。"
+    )
+    _print_accounts(data["accounts"], site)
+    console.print(
+        "起動: [bold]"
+        f"TENKEN_WORKSPACE={site} TENKEN_HTTPS=false tenken serve[/] → http://127.0.0.1:8000/"
+    )
 
 
 @app.command()

@@ -71,3 +71,23 @@ def _password(accounts: dict[str, dict[str, str]], key: str, user: object) -> No
     user.set_password(password)  # type: ignore[attr-defined]
     user.save()  # type: ignore[attr-defined]
     accounts[key] = {"username": user.username, "password": password}  # type: ignore[attr-defined]
+
+
+def ingest_sample_answers(answers: Path, skip: tuple[str, ...] = ("14神奈川県相模原市",)) -> int:
+    """Ingest the demo's sample answer files of the roster's organisations (as the CLI does).
+
+    The demo respondent's own organisation is skipped so that it starts with an empty form.
+    """
+    from tenken.survey.loader import load_bundled
+    from tenken.survey.sources import load_answers
+    from tenken.web.store.ingest import ingest
+
+    q = load_bundled()
+    wanted = {line.split(",")[0] for line in DEMO_ROSTER.splitlines()[1:]} - set(skip)
+    paths = []
+    for path in sorted(answers.glob("*.json")):
+        document = load_answers(path, q)
+        if document.respondent.get("組織名") in wanted:
+            paths.append(path)
+    report = ingest(paths, q, "default", workers=1)
+    return report.count("current")
