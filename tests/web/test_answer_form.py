@@ -167,3 +167,18 @@ def test_another_organisations_sheet_is_forbidden(site: Site) -> None:
     """The sheet download obeys the same rule as the form: own organisation only."""
     client = site.client_for(site.respondent)
     assert client.get(_url(site, "13東京都") + "sheet.xlsx").status_code == 403
+
+
+def test_the_admin_reopens_one_organisation_after_the_deadline(site: Site) -> None:
+    """After the deadline the admin's 許可 button lets that organisation edit; nobody else may."""
+    site.round.deadline = timezone.now() - timedelta(minutes=1)
+    site.round.save()
+    org_id = site.respondent.membership.organisation_id
+    url = f"/rounds/{site.round.pk}/entries/{org_id}/reopen/"
+    for user in (site.viewer, site.respondent):
+        assert site.client_for(user).post(url).status_code == 403
+    assert site.client_for(site.respondent).get(_own(site)).context["editable"] is False
+    assert site.client_for(site.admin).post(url).status_code == 302
+    assert site.client_for(site.respondent).get(_own(site)).context["editable"] is True
+    site.client_for(site.admin).post(url)  # withdraw again
+    assert site.client_for(site.respondent).get(_own(site)).context["editable"] is False

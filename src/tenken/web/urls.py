@@ -41,6 +41,11 @@ urlpatterns = [
         sheet_views.upload_sheet,
         name="answer_sheet_upload",
     ),
+    path(
+        "rounds/<int:round_id>/entries/<int:org_id>/reopen/",
+        account_views.toggle_reopen,
+        name="toggle_reopen",
+    ),
     path("dashboard/", site_views.dashboard, name="dashboard"),
     path("rounds/<int:round_id>/report.<str:fmt>", site_views.report, name="report"),
 ]

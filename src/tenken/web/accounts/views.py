@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from tenken.web.accounts import services
 from tenken.web.accounts.forms import RoundForm
-from tenken.web.accounts.models import Invitation, SurveyRound, hash_token
+from tenken.web.accounts.models import Invitation, RosterEntry, SurveyRound, hash_token
 from tenken.web.accounts.roles import access_of, require
 
 
@@ -88,3 +88,16 @@ def invitations_csv(request: HttpRequest, round_id: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@require_POST
+def toggle_reopen(request: HttpRequest, round_id: int, org_id: int) -> HttpResponse:
+    """The administrator lets one organisation edit after the deadline (or withdraws that)."""
+    require(request, access_of(request.user).is_admin)
+    entry = get_object_or_404(RosterEntry, survey_round_id=round_id, organisation_id=org_id)
+    entry.reopened = not entry.reopened
+    entry.save(update_fields=["reopened"])
+    state = "期限後の修正を許可しました" if entry.reopened else "期限後の修正の許可を取り消しました"
+    messages.success(request, f"{entry.organisation.name}: {state}。")
+    return redirect("round_detail", round_id=round_id)
