@@ -1,0 +1,39 @@
+"""The address case table (cases/addresses.yaml): 47 prefectures, equal and different pairs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tenken.normalize.address import normalize_address
+
+CASES = yaml.safe_load((Path(__file__).parent / "cases/addresses.yaml").read_text("utf-8"))
+PREFECTURES_WITHOUT_CASES_ALLOWED = 0
+
+
+def _ids(pairs: list[list[str]]) -> list[str]:
+    return [f"{a}={b}"[:60] for a, b in pairs]
+
+
+@pytest.mark.parametrize(("a", "b"), CASES["same"], ids=_ids(CASES["same"]))
+def test_notations_of_one_address_share_a_key_and_resolve_to_the_town(a: str, b: str) -> None:
+    """Both notations reach the town level and produce the same key."""
+    left, right = normalize_address(a), normalize_address(b)
+    assert left.level == "town", left
+    assert left.key == right.key, (left, right)
+
+
+@pytest.mark.parametrize(("a", "b"), CASES["different"], ids=_ids(CASES["different"]))
+def test_different_addresses_have_different_keys(a: str, b: str) -> None:
+    """Different addresses never share a key."""
+    assert normalize_address(a).key != normalize_address(b).key
+
+
+def test_the_table_covers_every_prefecture_and_is_big_enough() -> None:
+    """At least 200 cases, and every one of the 47 prefectures appears."""
+    pairs = CASES["same"] + CASES["different"]
+    assert len(pairs) >= 200
+    prefectures = {normalize_address(a).prefecture for a, _ in pairs}
+    assert len(prefectures - {""}) == 47
