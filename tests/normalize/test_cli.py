@@ -8,6 +8,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from tenken.cli import app
+from tenken.normalize._reference import load_bundled
+from tenken.normalize.address import use_reference
 
 runner = CliRunner()
 
@@ -58,6 +60,18 @@ def test_cp932_file_needs_the_encoding_option(tmp_path: Path) -> None:
     assert "cp932" in refused.output
     read = runner.invoke(app, ["normalize", "name", "-i", str(source), "--encoding", "cp932"])
     assert json.loads(read.stdout)["key"] == "高橋一郎"
+
+
+def test_address_with_registry_towns() -> None:
+    """--abr adds Address Base Registry towns to the lookup."""
+    sample = str(Path(__file__).parent / "cases/mt_town_sample.csv")
+    args = ["normalize", "address", "静岡県浜松市中央区みらい台1-2-3"]
+    try:
+        with_registry = runner.invoke(app, [*args, "--abr", sample])
+    finally:
+        use_reference(load_bundled())
+    assert json.loads(with_registry.stdout)["level"] == "town"
+    assert json.loads(runner.invoke(app, args).stdout)["level"] == "municipality"
 
 
 def test_missing_value_and_missing_file_are_clear_errors(tmp_path: Path) -> None:

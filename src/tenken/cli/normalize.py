@@ -13,9 +13,10 @@ import typer
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
 from tenken.cli.apps import normalize_app
-from tenken.cli.output import EXIT_OK, EXIT_PROBLEMS, err_console, print_json, run
+from tenken.cli.output import EXIT_OK, EXIT_PROBLEMS, err_console, guarded, print_json, run
 from tenken.errors import InputError, NormalizeError
-from tenken.normalize.address import normalize_address
+from tenken.normalize import abr
+from tenken.normalize.address import normalize_address, use_reference
 from tenken.normalize.date import parse_date, to_era
 from tenken.normalize.name import kana_key, normalize_name
 from tenken.normalize.sex import normalize_sex
@@ -118,11 +119,23 @@ def _command(normaliser: Normaliser, value: str | None, path: Path | None, encod
     run(body)
 
 
+_ABR = typer.Option(
+    None, "--abr", help="アドレス・ベース・レジストリの町字CSV（mt_town_*.csv、複数可）を追加で使う"
+)
+
+
 @normalize_app.command("address")
 def address_command(
-    value: str | None = _VALUE, input_file: Path | None = _INPUT, encoding: str = _ENCODING
+    value: str | None = _VALUE,
+    input_file: Path | None = _INPUT,
+    encoding: str = _ENCODING,
+    abr_files: list[Path] | None = _ABR,
 ) -> None:
     """住所を構造化し、比較キー（key）を出す。"""
+    if abr_files:
+        with guarded():
+            towns = [town for path in abr_files for town in abr.read_town_csv(path)]
+            use_reference(abr.reference_with(towns))
     _command(_address, value, input_file, encoding)
 
 

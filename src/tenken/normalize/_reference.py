@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -66,6 +67,9 @@ class Reference:
 
     def add_municipality(self, muni: Municipality) -> None:
         """Register a municipality under its full name and its usual shorter notations."""
+        muni = Municipality(
+            muni.code, muni.prefecture, unicodedata.normalize("NFKC", muni.name).replace(" ", "")
+        )
         self.municipalities[muni.code] = muni
         self.prefecture_codes.setdefault(muni.prefecture, muni.code[:2])
         self.prefectures[fold_place(muni.prefecture)] = muni.prefecture
@@ -84,7 +88,8 @@ class Reference:
             self.max_muni_len = max(self.max_muni_len, len(key))
 
     def add_town(self, code: str, name: str, has_chome: bool) -> None:
-        """Register a town of municipality ``code``."""
+        """Register a town of municipality ``code`` (name NFKC-normalised: ３番町 → 3番町)."""
+        name = unicodedata.normalize("NFKC", name)
         key = fold_place(name)
         if not key:
             return

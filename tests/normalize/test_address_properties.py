@@ -1,0 +1,133 @@
+"""Hypothesis: the address key ignores notation and follows every block number.
+
+Addresses are drawn from the real reference (every 40th town), rendered in random notations:
+widths, dash look-alikes, 丁目/番/番地/号/の separators, kanji numerals, spaces inside place
+names (not between two digits: there a space separates numbers), prefecture and 郡 dropped when
+the municipality stays unambiguous.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tenken.normalize._reference import current, fold_place
+from tenken.normalize.address import normalize_address
+
+DASHES = ["-", "‐", "‑", "–", "—", "―", "−", "－", "ー", "ｰ"]
+WIDE = str.maketrans("0123456789", "０１２３４５６７８９")
+KANJI = "〇一二三四五六七八九"
+
+
+@dataclass(frozen=True)
+class Place:
+    prefecture: str
+    municipality: str
+    town: str
+    has_chome: bool
+    unique: bool  # the municipality name alone is unambiguous
+
+
+def _places() -> list[Place]:
+    ref = current()
+    places = []
+    for index, (code, towns) in enumerate(sorted(ref.towns.items())):
+        muni = ref.municipalities[code]
+        short = re.sub(r"^.+?郡", "", muni.name)
+        unique = len(ref.muni_index.get(fold_place(short), ())) == 1
+        for position, town in enumerate(sorted(towns.values(), key=lambda t: t.name)):
+            if (index + position) % 40 or re.search(
+                r"[0-9０-９〇一二三四五六七八九十]$", town.name
+            ):
+                continue
+            places.append(Place(muni.prefecture, muni.name, town.name, town.has_chome, unique))
+    return places
+
+
+PLACES = _places()
+
+
+def _kanji(n: int) -> str:
+    if n < 10:
+        return KANJI[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else KANJI[tens]) + "十" + (KANJI[ones] if ones else "")
+
+
+@st.composite
+def notation(draw: st.DrawFn, place: Place, numbers: tuple[int, ...]) -> str:
+    """One way of writing ``place`` + ``numbers``."""
+    head = "" if place.unique and draw(st.booleans()) else place.prefecture
+    muni = place.municipality
+    if draw(st.booleans()):
+        muni = re.sub(r"^.+?郡", "", muni)
+    text = head + muni + place.town
+    for _ in range(draw(st.integers(0, 3))):
+        cut = draw(st.integers(0, len(text)))
+        if text[cut - 1 : cut + 1].isdigit():
+            continue  # a space between two digits separates numbers (東11号北 is a town name)
+        text = text[:cut] + draw(st.sampled_from([" ", "　"])) + text[cut:]
+    style = draw(st.sampled_from(["dash", "units", "no", "mixed"]))
+    digits = [str(n) for n in numbers]
+    if draw(st.booleans()):
+        digits = [d.translate(WIDE) for d in digits]
+    dash = draw(st.sampled_from(DASHES))
+    if style == "dash":
+        tail = dash.join(digits)
+    elif style == "no":
+        tail = "の".join(digits)
+    elif style == "units" and place.has_chome and len(numbers) == 3:
+        first = _kanji(numbers[0]) if draw(st.booleans()) else digits[0]
+        tail = f"{first}丁目{digits[1]}番{draw(st.sampled_from(['', '地の']))}{digits[2]}号"
+    elif style == "units":
+        tail = "番地".join(digits[:2]) + ("の" + digits[2] if len(digits) > 2 else "")
+    else:
+        tail = digits[0] + (("丁目" if place.has_chome else "番地") + dash.join(digits[1:]))
+        tail = tail.rstrip("丁目番地") if len(digits) == 1 else tail
+    return text + draw(st.sampled_from(["", " "])) + tail
+
+
+@st.composite
+def address_pair(draw: st.DrawFn) -> tuple[Place, tuple[int, ...], str, str]:
+    place = draw(st.sampled_from(PLACES))
+    count = 3 if place.has_chome else draw(st.integers(1, 3))
+    numbers = tuple(draw(st.integers(1, 60)) for _ in range(count))
+    return place, numbers, draw(notation(place, numbers)), draw(notation(place, numbers))
+
+
+@settings(max_examples=150, deadline=None)
+@given(address_pair())
+def test_key_is_stable_under_notation_changes(
+    case: tuple[Place, tuple[int, ...], str, str],
+) -> None:
+    """Two random notations of one address resolve to the town and share one key."""
+    _, numbers, a, b = case
+    left, right = normalize_address(a), normalize_address(b)
+    assert left.level == "town", (a, left)
+    assert left.key == right.key, (a, b, left, right)
+    assert left.key.endswith("/" + "-".join(map(str, numbers)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(address_pair(), st.data())
+def test_changing_any_block_number_changes_the_key(
+    case: tuple[Place, tuple[int, ...], str, str], data: st.DataObject
+) -> None:
+    """Changing one number (in any notation) always changes the key."""
+    place, numbers, a, _ = case
+    which = data.draw(st.integers(0, len(numbers) - 1))
+    changed = list(numbers)
+    changed[which] = data.draw(st.integers(1, 60).filter(lambda n: n != numbers[which]))
+    b = data.draw(notation(place, tuple(changed)))
+    assert normalize_address(a).key != normalize_address(b).key, (a, b)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=80))
+def test_any_text_gives_an_address(text: str) -> None:
+    """normalize_address never raises, whatever the text."""
+    address = normalize_address(text)
+    assert address.level in ("none", "prefecture", "municipality", "town")
