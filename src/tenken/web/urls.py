@@ -46,6 +46,16 @@ urlpatterns = [
         account_views.toggle_reopen,
         name="toggle_reopen",
     ),
+    path(
+        "rounds/<int:round_id>/answers/<int:org_id>/attachments/",
+        sheet_views.upload_attachment,
+        name="attachment_upload",
+    ),
+    path(
+        "rounds/<int:round_id>/answers/<int:org_id>/attachments/<int:attachment_id>",
+        sheet_views.download_attachment,
+        name="attachment",
+    ),
     path("dashboard/", site_views.dashboard, name="dashboard"),
     path("rounds/<int:round_id>/report.<str:fmt>", site_views.report, name="report"),
 ]

@@ -109,6 +109,7 @@ def _render(
             formspec.field_views(q, document, evaluation, fixed, view.editable)
         ),
         "attachments": evaluation.attachments,
+        "attached": store.attachments(view.entry),
         "editable": view.editable,
         "readonly_reason": _readonly_reason(view.can_answer, view.entry),
         "can_save": store.available(),

@@ -12,16 +12,18 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from tenken.survey.document import AnswerDocument
+from tenken.survey.engine import evaluate
+from tenken.survey.model import Attachment
 from tenken.survey.xlsx.fill import fill_sheet
 from tenken.survey.xlsx.writer import form_bytes
 from tenken.web.accounts.models import RosterEntry
 from tenken.web.accounts.roles import access_of, require
-from tenken.web.site import formspec, store
+from tenken.web.site import attachments, formspec, store
 from tenken.web.site.answer_views import questionnaire_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -92,3 +94,65 @@ def upload_sheet(request: HttpRequest, round_id: int, org_id: int) -> HttpRespon
             request, "回答シートを受け付けました。点検結果は下の各項目に表示されます。"
         )
     return back
+
+
+@login_required
+@require_POST
+def upload_attachment(request: HttpRequest, round_id: int, org_id: int) -> HttpResponse:
+    """One requested document (e.g. 事務取扱要領), checked by type and size, then attached."""
+    entry = _entry(round_id, org_id)
+    require(request, access_of(request.user).can_answer(entry.organisation) and entry.can_edit())
+    back = redirect("answer", round_id=round_id, org_id=org_id)
+    requested = request.POST.get("requested", "")
+    labels = {a.name: a.label for a in _requested(entry)}
+    upload = request.FILES.get("file")
+    if requested not in labels or upload is None:
+        messages.error(request, "添付する書類とファイルを選んでください。")
+        return back
+    if upload.size > attachments.MAX_BYTES:
+        messages.error(request, "ファイルが大きすぎます（10MB まで）。")
+        return back
+    try:
+        checked = attachments.check(upload.name, upload.read())
+    except attachments.AttachmentError as error:
+        messages.error(request, f"添付できませんでした: {error}")
+        return back
+    attachments.keep(settings.WORKSPACE / "uploads", checked)
+    name = f"{labels[requested]}: {checked.name}"
+    if store.add_attachment(entry, name, len(checked.data), checked.sha256):
+        messages.success(request, f"「{labels[requested]}」を添付しました。")
+    else:
+        messages.error(request, "先に回答を一時保存してから添付してください。")
+    return back
+
+
+def _requested(entry: RosterEntry) -> list[Attachment]:
+    """Attachments the questionnaire asks of this organisation's current answer."""
+    q = questionnaire_for(entry)
+    stored = store.load(entry)
+    org = entry.organisation
+    document = (
+        stored.document if stored else AnswerDocument(formspec.fixed_values(q, org.kind, org.name))
+    )
+    return list(evaluate(q, document).attachments)
+
+
+@login_required
+def download_attachment(
+    request: HttpRequest, round_id: int, org_id: int, attachment_id: int
+) -> HttpResponse:
+    """An attached file, for whoever may read the organisation's answer."""
+    entry = _entry(round_id, org_id)
+    require(request, access_of(request.user).can_read(entry.organisation))
+    found = {a.id: a for a in store.attachments(entry)}
+    if attachment_id not in found:
+        raise Http404("添付ファイルがありません")
+    item = found[attachment_id]
+    path = attachments.blob_path(settings.WORKSPACE / "uploads", item.sha256)
+    if not path.exists():
+        raise Http404("添付ファイルの本体がありません（ファイルで取り込まれた回答の添付です）")
+    filename = item.name.split(": ", 1)[-1]
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=filename)
+    response["Content-Type"] = "application/octet-stream"
+    response["Cache-Control"] = "no-store"
+    return response

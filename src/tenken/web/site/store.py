@@ -46,6 +46,14 @@ class Stored:
 
 
 @dataclass(frozen=True)
+class StoredAttachment:
+    id: int
+    name: str  # "<requested attachment>: <file name>"
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
 class HistoryRow:
     at: dt.datetime
     action: str
@@ -140,7 +148,44 @@ def save(
         attachments_requested=[a.label for a in evaluation.attachments],
         received_at=now,
     )
-    return str(store(prepared, q, "default"))
+    outcome = str(store(prepared, q, "default"))
+    _carry_attachments(entry, prepared.sha256)
+    return outcome
+
+
+def _carry_attachments(entry: RosterEntry, sha256: str) -> None:
+    """Give the new version the attachments of the version it replaces (none are lost)."""
+    from tenken.web.store.models import ResponseAttachment
+
+    versions = list(_responses(entry).order_by("-received_at", "-pk")[:2])
+    if len(versions) < 2 or versions[0].sha256 != sha256:
+        return
+    new, previous = versions
+    ResponseAttachment.objects.bulk_create(
+        ResponseAttachment(response=new, name=a.name, size=a.size, sha256=a.sha256)
+        for a in previous.attachments.all()
+    )
+
+
+def attachments(entry: RosterEntry) -> list[StoredAttachment]:
+    """Attachments of the organisation's current response."""
+    if not available():
+        return []
+    current = _responses(entry).filter(is_current=True).first()
+    if current is None:
+        return []
+    return [StoredAttachment(a.pk, a.name, a.size, a.sha256) for a in current.attachments.all()]
+
+
+def add_attachment(entry: RosterEntry, name: str, size: int, sha256: str) -> bool:
+    """Attach a kept file to the current response; False when there is no answer yet."""
+    from tenken.web.store.models import ResponseAttachment
+
+    current = _responses(entry).filter(is_current=True).first()
+    if current is None:
+        return False
+    ResponseAttachment.objects.create(response=current, name=name, size=size, sha256=sha256)
+    return True
 
 
 def ingest_upload(
