@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from tenken.cli.apps import survey_app
+from tenken.cli.demo import DemoContext, demo_step
 from tenken.cli.output import EXIT_OK, EXIT_UNREADABLE, console, err_console, print_json, run
 from tenken.cli.survey import JsonOption, QuestionnaireOption, resolve_questionnaire
 from tenken.errors import InputError
@@ -210,3 +211,54 @@ def _print_status(report: object) -> None:
         console.print("全件は --json で出力できます。")
     for o in report.not_in_roster:
         console.print(f"[yellow]名簿にない回答[/]: {o.org_name}（{o.source_name}）")
+
+
+@demo_step(30, "回答シート（Excel）を作り、記入して点検し、データベースに取り込む")
+def _demo_sheets(ctx: DemoContext) -> None:
+    from tenken.survey.document import load_json
+    from tenken.survey.engine import evaluate
+    from tenken.survey.loader import load_bundled
+    from tenken.survey.xlsx.batch import write_roster_forms
+    from tenken.survey.xlsx.fill import fill_sheet
+    from tenken.survey.xlsx.reader import read_sheet
+    from tenken.web.store.db import setup
+
+    q = load_bundled()
+    examples = Path(__file__).resolve().parents[1] / "survey" / "examples"
+    cases = {
+        "municipality-complete.json": RosterEntry("14神奈川県相模原市", "市区町村"),
+        "prefecture-complete.json": RosterEntry("13東京都", "都道府県"),
+        "problem-unanswered.json": RosterEntry("27大阪府大阪市", "市区町村"),
+    }
+    roster = [*cases.values(), RosterEntry("01北海道", "都道府県")]
+    folder = ctx.workspace / "sheets"
+    paths = write_roster_forms(q, roster, folder)
+    console.print(f"回答シート {len(paths)} 件を作成: {folder}（tenken survey form --roster）")
+    table = Table("回答シート", "情報未入力あり", "未回答あり", "不備")
+    filled: list[Path] = []
+    for example, entry in cases.items():
+        path = folder / f"{entry.org_name}.xlsx"
+        filled.append(path)
+        document = load_json(examples / example, q)
+        document.respondent.update(組織名=entry.org_name, 組織区分=entry.org_kind)
+        path.write_bytes(fill_sheet(path.read_bytes(), q, document))
+        e = evaluate(q, read_sheet(path, q))
+        on = {True: "[red]あり[/]", False: "[green]なし[/]"}
+        table.add_row(path.name, on[e.missing_info], on[e.unanswered], str(len(e.problems)))
+    console.print(table)
+    url = f"sqlite:///{(ctx.workspace / 'demo.sqlite3').resolve()}"
+    alias = setup(url)
+    from tenken.web.store.ingest import ingest as run_ingest
+    from tenken.web.store.status import status as compute
+
+    report = run_ingest(filled, q, alias, workers=1)
+    again = run_ingest(filled, q, alias, workers=1)
+    console.print(
+        f"記入済みの {len(filled)} 件を取り込み（tenken survey ingest）: "
+        f"保存 {report.count('current')} 件。もう一度取り込むと取り込み済み "
+        f"{again.count('duplicate')} 件（同じファイルは二重に入らない）"
+    )
+    summary = compute(q.id, roster, dt.date(2099, 12, 31), alias).summary()
+    console.print(
+        "回答状況（tenken survey status）: " + "、".join(f"{k} {v}" for k, v in summary.items())
+    )

@@ -15,17 +15,20 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from tenken.errors import InputError, Location
 from tenken.survey.document import AnswerDocument, AnswerValue
 from tenken.survey.model import Questionnaire
+from tenken.survey.xlsx.fastcells import read_cells
 from tenken.survey.xlsx.formulas import MARK
 from tenken.survey.xlsx.layout import (
     HIDDEN,
     MAIN,
     MARKER,
+    META_KEYS,
     Layout,
     build_layout,
     fingerprint,
@@ -57,11 +60,25 @@ def read_sheet(path: Path, questionnaire: Questionnaire) -> AnswerDocument:
 def read_sheet_bytes(data: bytes, q: Questionnaire, source: str) -> AnswerDocument:
     """Like :func:`read_sheet`, on bytes already in memory (used by ingest)."""
     check_workbook_bytes(data, source)
-    main, hidden = _load(data, source)
     layout = build_layout(q)
+    main, hidden = _fast(data, layout) or _load(data, source)
     _check_identity(hidden, q, layout, source)
     _check_formulas(main, hidden, layout, source)
     return _document(main, layout, source)
+
+
+def _fast(data: bytes, layout: Layout) -> tuple[Cells, Cells] | None:
+    """The wanted cells without openpyxl when the file is plain (see :mod:`.fastcells`)."""
+    wanted: dict[str, set[str]] = {MAIN: set(), HIDDEN: set()}
+    formulas: dict[str, set[str]] = {MAIN: set(), HIDDEN: set()}
+    for sheet, coordinate in layout.formulas:
+        wanted[sheet].add(coordinate)
+        formulas[sheet].add(coordinate)
+    wanted[HIDDEN].update(layout.meta_cell(key) for key in META_KEYS)
+    for cells in layout.fields.values():
+        wanted[MAIN].update([cells.input] if cells.input else cells.options.values())
+    found = read_cells(data, wanted, formulas)
+    return None if found is None else (found[MAIN], found[HIDDEN])
 
 
 def _load(data: bytes, source: str) -> tuple[Cells, Cells]:
@@ -149,16 +166,21 @@ def _normalize_code(code: str) -> str:
     return re.sub(r"\s+", "", code).upper()
 
 
+@lru_cache(maxsize=4096)
+def _normalized(formula: str) -> str:
+    return normalize_formula(formula)
+
+
 def _check_formulas(main: Cells, hidden: Cells, layout: Layout, source: str) -> None:
     for (sheet, coordinate), expected in layout.formulas.items():
         value, kind = (main if sheet == MAIN else hidden).get(coordinate, (None, "n"))
         text = str(value) if value is not None else ""
         if kind != "f" and not text.startswith("="):
             changed = "削除" if value is None else "値で上書き"
-        elif normalize_formula(text) != normalize_formula(expected):
-            changed = "編集"
-        else:
+        elif text[1:] == expected or _normalized(text) == _normalized(expected):
             continue
+        else:
+            changed = "編集"
         where = "回答状況の表示欄" if sheet == MAIN else "計算用の隠しシート"
         raise InputError(
             f"組み込みの関数が{changed}されています（{where} {sheet}!{coordinate}）",

@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 
 from tenken.survey.model import Questionnaire
 from tenken.web.store.models import Response, ResponseAttachment
-from tenken.web.store.prepare import Prepared, Rejected, collect, prepare
+from tenken.web.store.prepare import Prepared, Rejected, collect, prepare, with_attachments
 
 Outcome = Literal["current", "history", "duplicate", "rejected"]
 
@@ -39,11 +39,12 @@ class IngestReport:
 
 def _prepared(paths: list[Path], q: Questionnaire, workers: int) -> Iterator[Prepared | Rejected]:
     work = partial(prepare, q=q)
-    if workers <= 1 or len(paths) < 20:
-        yield from map(work, paths)
+    items = with_attachments(paths)
+    if workers <= 1 or len(items) < 20:
+        yield from map(work, items)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(work, paths, chunksize=16)
+        yield from pool.map(work, items, chunksize=16)
 
 
 def store(prepared: Prepared, q: Questionnaire, alias: str) -> Outcome:

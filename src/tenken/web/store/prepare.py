@@ -74,14 +74,31 @@ def collect(paths: Iterable[Path]) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def attachments_beside(sheet: Path) -> Iterator[Path]:
-    siblings = [p for p in sorted(sheet.parent.iterdir()) if p.is_file() and not _skip(p)]
+def attachments_beside(sheet: Path, siblings: list[Path] | None = None) -> Iterator[Path]:
+    """The files that came with ``sheet``; pass ``siblings`` (its folder's files) when known."""
+    if siblings is None:
+        siblings = list_folder(sheet.parent)
     answers = [p for p in siblings if p.suffix.lower() in ANSWER_SUFFIXES]
     for p in siblings:
         if p.suffix.lower() in ANSWER_SUFFIXES:
             continue
         if len(answers) == 1 or p.name.startswith(sheet.stem):
             yield p
+
+
+def list_folder(folder: Path) -> list[Path]:
+    return [p for p in sorted(folder.iterdir()) if p.is_file() and not _skip(p)]
+
+
+def with_attachments(paths: list[Path]) -> list[tuple[Path, list[Path]]]:
+    """Each answer file with its attachments (each folder is listed once)."""
+    folders: dict[Path, list[Path]] = {}
+    result: list[tuple[Path, list[Path]]] = []
+    for path in paths:
+        if path.parent not in folders:
+            folders[path.parent] = list_folder(path.parent) if path.parent.is_dir() else []
+        result.append((path, list(attachments_beside(path, folders[path.parent]))))
+    return result
 
 
 def _hash(data: bytes) -> str:
@@ -105,8 +122,9 @@ def _read(path: Path, data: bytes, q: Questionnaire) -> AnswerDocument:
     return read_sheet_bytes(data, q, str(path))
 
 
-def prepare(path: Path, q: Questionnaire) -> Prepared | Rejected:
-    """Read, check and evaluate one file; a file that cannot be used becomes :class:`Rejected`."""
+def prepare(item: tuple[Path, list[Path]], q: Questionnaire) -> Prepared | Rejected:
+    """Read, check and evaluate one file (with its attachments); unusable → :class:`Rejected`."""
+    path, beside = item
     try:
         data = path.read_bytes()
         received = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
@@ -119,10 +137,7 @@ def prepare(path: Path, q: Questionnaire) -> Prepared | Rejected:
                 hint="回答シートの組織名を入力して送り直してもらってください",
             )
         evaluation = evaluate(q, document)
-        attachments = [
-            FileInfo(p.name, p.stat().st_size, _hash(p.read_bytes()))
-            for p in attachments_beside(path)
-        ]
+        attachments = [FileInfo(p.name, p.stat().st_size, _hash(p.read_bytes())) for p in beside]
     except InputError as error:
         return Rejected(str(path), str(error))
     except OSError as error:
