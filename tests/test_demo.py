@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from typer.testing import CliRunner
 
 from tenken.cli import app
 
 
-def test_demo_runs_and_finishes(tmp_path: Path) -> None:
+def test_demo_runs_and_finishes(tmp_path: Path, django_db_blocker: Any) -> None:
     """The newcomer's first command completes with exit 0 and shows each step."""
-    result = CliRunner().invoke(app, ["demo", "--workspace", str(tmp_path / "demo")])
+    with django_db_blocker.unblock():  # the sheets step ingests into a demo SQLite database
+        result = CliRunner().invoke(app, ["demo", "--workspace", str(tmp_path / "demo")])
     assert result.exit_code == 0, result.output
     assert "調査票" in result.output and "デモ完了" in result.output
     assert "Traceback" not in result.output

@@ -122,10 +122,19 @@ def _read(path: Path, data: bytes, q: Questionnaire) -> AnswerDocument:
     return read_sheet_bytes(data, q, str(path))
 
 
-def prepare(item: tuple[Path, list[Path]], q: Questionnaire) -> Prepared | Rejected:
-    """Read, check and evaluate one file (with its attachments); unusable → :class:`Rejected`."""
-    path, beside = item
+def prepare(item: Path | tuple[Path, list[Path]], q: Questionnaire) -> Prepared | Rejected:
+    """Read, check and evaluate one file; a file that cannot be used becomes :class:`Rejected`.
+
+    ``item`` is a path (its attachments are looked up beside it) or a path with its
+    attachments already listed (:func:`with_attachments`, used for many files at once).
+    """
+    if isinstance(item, tuple):
+        path, beside = item
+    else:
+        path, beside = item, None
     try:
+        if beside is None:
+            beside = list(attachments_beside(path))
         data = path.read_bytes()
         received = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
         document = _read(path, data, q)
