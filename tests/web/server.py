@@ -20,12 +20,15 @@ def free_port() -> int:
 
 
 def site_env(workspace: Path, pass_env: tuple[str, ...] = (), **extra: str) -> dict[str, str]:
-    """Environment for a local plain-HTTP site with its own workspace (SQLite by default)."""
+    """Environment for a local site with its own workspace (SQLite by default).
+
+    TENKEN_HTTPS is left unset: `tenken serve` on 127.0.0.1 defaults to plain HTTP itself.
+    """
     environment = {
         k: v for k, v in os.environ.items() if not k.startswith("TENKEN_") or k in pass_env
     }
     environment.pop("DJANGO_SETTINGS_MODULE", None)
-    environment.update({"TENKEN_WORKSPACE": str(workspace), "TENKEN_HTTPS": "false", **extra})
+    environment.update({"TENKEN_WORKSPACE": str(workspace), **extra})
     return environment
 
 

@@ -168,3 +168,29 @@ def test_respondent_answers_drafts_returns_submits_and_admin_sees_it(
             assert seen.csp_errors == []
         context.close()
         staff_context.close()
+
+
+def test_the_form_works_without_javascript(browser: Any, tmp_path: Path) -> None:
+    """With JavaScript off, 点検 re-renders with the skip rules applied and a draft saves."""
+    with running_site(tmp_path, "--demo") as base:
+        accounts = json.loads((tmp_path / "demo-accounts.json").read_text(encoding="utf-8"))
+        context = browser.new_context(locale="ja-JP", java_script_enabled=False)
+        watch = Watch(context)
+        page = watch.page(context)
+        _login(page, base, accounts["respondent"])
+        page.click("text=回答画面へ")
+        page.check('[name="q:3"][value="②"]')
+        assert not _has_class(page, "4", "not-applicable")  # nothing live without JS
+        page.click("button[value=check]")
+        assert _has_class(page, "4", "not-applicable")
+        assert page.is_disabled('[name="q:4"][value="①"]')
+        page.click("button[value=draft]")
+        assert page.is_visible("text=一時保存しました")
+        assert page.is_checked('[name="q:3"][value="②"]')
+        assert watch.hosts == {"127.0.0.1"}
+        context.close()
+
+
+def _has_class(page: Any, name: str, cls: str) -> bool:
+    """Read the class attribute without running page JavaScript (it is off in this context)."""
+    return cls in (page.get_attribute(f'[data-field="{name}"]', "class") or "").split()

@@ -69,10 +69,10 @@ def _prepare_site(ctx: DemoContext) -> None:
         f"サンプル回答 {data['ingested']} 件を取り込みました（tenken survey ingest と同じ処理）。"
     )
     _print_accounts(data["accounts"], site)
-    console.print(
-        "起動: [bold]"
-        f"TENKEN_WORKSPACE={site} TENKEN_HTTPS=false tenken serve[/] → http://127.0.0.1:8000/"
-    )
+    console.print(f"起動: [bold]TENKEN_WORKSPACE={site} tenken serve[/] → http://127.0.0.1:8000/")
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 @app.command()
@@ -86,6 +86,9 @@ def serve(
 ) -> None:
     """Web サイトを起動する（データベースを最新の形にしてから）。"""
     with guarded():
+        if host in LOOPBACK:
+            # Only this machine can connect: plain HTTP unless TENKEN_HTTPS says otherwise.
+            os.environ.setdefault("TENKEN_HTTPS", "false")
         prepare_site()
         if demo:
             _seed_demo(host, port)
