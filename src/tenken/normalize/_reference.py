@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from importlib.resources import files
 
 from tenken.normalize import itaiji
@@ -27,13 +28,26 @@ _COUNTY_TOWN = re.compile(r"^(.+?郡)(.+[町村])$")
 _DESIGNATED_WARD = re.compile(r"^(.+?市)(.+区)$")
 
 
+@cache
+def _fold_table() -> dict[int, str]:
+    """itaiji, then hiragana → katakana, then the place folds, as one translate table."""
+
+    def one(ch: str) -> str:
+        return hira_to_kata(ch).translate(_PLACE_FOLD)
+
+    table = {code: one(chr(code)) for code in range(0x3041, 0x3097)}
+    table |= {ord(ch): one(ch) for ch in "ゝゞヶガヵ之ッヰヱ" + KANJI_DIGITS}
+    table |= {code: one(standard) for code, standard in itaiji.table().items()}
+    return {code: out for code, out in table.items() if out != chr(code)}
+
+
 def fold_place(text: str) -> str:
     """Fold a place name for comparison, one character for one character.
 
     異体字 → standard, hiragana → katakana, ケ/ヶ/が/ガ → ケ, の/ノ/之 → ノ, っ/ッ → ツ and kanji
     digits → arabic digits (so 北一条 and 北1条 meet). The length never changes.
     """
-    return hira_to_kata(itaiji.fold(text)).translate(_PLACE_FOLD)
+    return text.translate(_fold_table())
 
 
 @dataclass(frozen=True)
@@ -51,6 +65,7 @@ class Town:
 
     name: str
     has_chome: bool
+    key: str = ""  # fold_place(name)
 
 
 @dataclass
@@ -62,8 +77,9 @@ class Reference:
     municipalities: dict[str, Municipality] = field(default_factory=dict)  # code -> muni
     muni_index: dict[str, tuple[str, ...]] = field(default_factory=dict)  # folded name -> codes
     towns: dict[str, dict[str, Town]] = field(default_factory=dict)  # code -> folded -> town
-    max_muni_len: int = 0
-    max_town_len: int = 0
+    # Name lengths by first folded character, longest first: few dict probes per lookup.
+    muni_lengths: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    town_lengths: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict)
 
     def add_municipality(self, muni: Municipality) -> None:
         """Register a municipality under its full name and its usual shorter notations."""
@@ -85,7 +101,7 @@ class Reference:
             codes = self.muni_index.get(key, ())
             if muni.code not in codes:
                 self.muni_index[key] = (*codes, muni.code)
-            self.max_muni_len = max(self.max_muni_len, len(key))
+            _add_length(self.muni_lengths, key)
 
     def add_town(self, code: str, name: str, has_chome: bool) -> None:
         """Register a town of municipality ``code`` (name NFKC-normalised: ３番町 → 3番町)."""
@@ -95,8 +111,8 @@ class Reference:
             return
         towns = self.towns.setdefault(code, {})
         old = towns.get(key)
-        towns[key] = Town(old.name if old else name, has_chome or bool(old and old.has_chome))
-        self.max_town_len = max(self.max_town_len, len(key))
+        towns[key] = Town(old.name if old else name, has_chome or bool(old and old.has_chome), key)
+        _add_length(self.town_lengths.setdefault(code, {}), key)
 
     def match_prefecture(self, folded: str, pos: int) -> tuple[str, int] | None:
         """(prefecture, length) when ``folded[pos:]`` starts with a prefecture name."""
@@ -110,13 +126,12 @@ class Reference:
         self, folded: str, pos: int, prefecture: str | None
     ) -> tuple[tuple[str, ...], int]:
         """(candidate codes, length) of the longest municipality name at ``pos``."""
-        end = min(len(folded), pos + self.max_muni_len)
-        for stop in range(end, pos + 1, -1):
-            codes = self.muni_index.get(folded[pos:stop])
+        for length in self.muni_lengths.get(folded[pos : pos + 1], ()):
+            codes = self.muni_index.get(folded[pos : pos + length])
             if codes and prefecture:
                 codes = tuple(c for c in codes if self.municipalities[c].prefecture == prefecture)
             if codes:
-                return codes, stop - pos
+                return codes, length
         return (), 0
 
     def match_town(self, code: str, folded: str, pos: int, end: int) -> tuple[Town, int] | None:
@@ -124,11 +139,18 @@ class Reference:
         towns = self.towns.get(code)
         if not towns:
             return None
-        for stop in range(min(end, pos + self.max_town_len), pos, -1):
-            town = towns.get(folded[pos:stop])
-            if town:
-                return town, stop - pos
+        for length in self.town_lengths[code].get(folded[pos : pos + 1], ()):
+            if pos + length <= end:
+                town = towns.get(folded[pos : pos + length])
+                if town:
+                    return town, length
         return None
+
+
+def _add_length(index: dict[str, tuple[int, ...]], key: str) -> None:
+    lengths = index.get(key[0], ())
+    if len(key) not in lengths:
+        index[key[0]] = tuple(sorted((*lengths, len(key)), reverse=True))
 
 
 def _bundled_lines(name: str) -> Iterable[str]:

@@ -64,10 +64,13 @@ class _State:
 
 def prepare(text: str) -> str:
     """NFKC, postal code dropped, dashes unified, spaces kept only between two digits."""
-    text = _POSTAL_CODE.sub("", clean(text))
+    text = clean(text)
+    if text[:1] == "〒" or text[:1].isdigit():
+        text = _POSTAL_CODE.sub("", text)
     text = unify_dashes(text)
-    text = re.sub(r" ?- ?", "-", text)
-    return _SPACE_NOT_BETWEEN_DIGITS.sub("", text)
+    if " " in text:
+        text = _SPACE_NOT_BETWEEN_DIGITS.sub("", re.sub(r" ?- ?", "-", text))
+    return text
 
 
 def _skip_oaza(state: _State) -> None:
@@ -154,14 +157,12 @@ def _build(state: _State, ref: Reference) -> Address:
     chome = str(kept[0]) if has_chome and kept else ""
     block_parts = tuple(str(n) for n in (kept[1:] if chome else kept))
     muni = ref.municipalities[state.codes[0]] if len(state.codes) == 1 else None
-    koaza_key = fold_place(
-        _OAZA.sub("", koaza, count=1) if koaza.startswith(("字", "大字")) else koaza
-    )
+    koaza_key = fold_place(_OAZA.sub("", koaza, count=1) if koaza[:1] in "字大" else koaza)
     if muni and state.town:
         level: Level = "town"
         area, town_key = (
             muni.code,
-            fold_place(state.town.name) + ("+" + koaza_key if koaza_key else ""),
+            state.town.key + ("+" + koaza_key if koaza_key else ""),
         )
     elif muni:
         level, area, town_key = "municipality", muni.code, koaza_key
@@ -175,7 +176,7 @@ def _build(state: _State, ref: Reference) -> Address:
         level, area, town_key = "none", "", koaza_key
     number_key = "-".join(map(str, kept))
     key = f"{area}/{town_key}/{number_key}"
-    rest_key = fold_place(remainder.replace(" ", ""))
+    rest_key = fold_place(remainder.replace(" ", "")) if remainder else ""
     return Address(
         prefecture=state.prefecture,
         municipality=muni.name if muni else state.muni_text,
