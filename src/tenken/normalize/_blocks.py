@@ -31,8 +31,16 @@ class Blocks:
     end: int
 
 
+#: The common case, arabic numbers joined by hyphens and nothing number-like after them.
+_SIMPLE = re.compile(r"([0-9]+)(?:-([0-9]+))?(?:-([0-9]+))?(?![0-9丁番号地のノ之-])")
+
+
 def parse_blocks(text: str, start: int) -> Blocks:
     """Read block numbers from ``text[start:]`` until something that is not one."""
+    simple = _SIMPLE.match(text, start)
+    if simple:
+        found = tuple(int(n) for n in simple.groups() if n is not None)
+        return Blocks(found, False, simple.end())
     numbers: list[int] = []
     chome_written = False
     pos = start

@@ -77,7 +77,8 @@ class Reference:
     municipalities: dict[str, Municipality] = field(default_factory=dict)  # code -> muni
     muni_index: dict[str, tuple[str, ...]] = field(default_factory=dict)  # folded name -> codes
     towns: dict[str, dict[str, Town]] = field(default_factory=dict)  # code -> folded -> town
-    # Name lengths by first folded character, longest first: few dict probes per lookup.
+    # Name lengths by first folded characters (2 for municipalities, 1 for towns), longest
+    # first: a lookup probes the dict only a few times.
     muni_lengths: dict[str, tuple[int, ...]] = field(default_factory=dict)
     town_lengths: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict)
 
@@ -101,7 +102,7 @@ class Reference:
             codes = self.muni_index.get(key, ())
             if muni.code not in codes:
                 self.muni_index[key] = (*codes, muni.code)
-            _add_length(self.muni_lengths, key)
+            _add_length(self.muni_lengths, key, 2)
 
     def add_town(self, code: str, name: str, has_chome: bool) -> None:
         """Register a town of municipality ``code`` (name NFKC-normalised: ３番町 → 3番町)."""
@@ -126,7 +127,7 @@ class Reference:
         self, folded: str, pos: int, prefecture: str | None
     ) -> tuple[tuple[str, ...], int]:
         """(candidate codes, length) of the longest municipality name at ``pos``."""
-        for length in self.muni_lengths.get(folded[pos : pos + 1], ()):
+        for length in self.muni_lengths.get(folded[pos : pos + 2], ()):
             codes = self.muni_index.get(folded[pos : pos + length])
             if codes and prefecture:
                 codes = tuple(c for c in codes if self.municipalities[c].prefecture == prefecture)
@@ -147,10 +148,11 @@ class Reference:
         return None
 
 
-def _add_length(index: dict[str, tuple[int, ...]], key: str) -> None:
-    lengths = index.get(key[0], ())
+def _add_length(index: dict[str, tuple[int, ...]], key: str, prefix: int = 1) -> None:
+    """Record ``len(key)`` under the key's first ``prefix`` characters, longest first."""
+    lengths = index.get(key[:prefix], ())
     if len(key) not in lengths:
-        index[key[0]] = tuple(sorted((*lengths, len(key)), reverse=True))
+        index[key[:prefix]] = tuple(sorted((*lengths, len(key)), reverse=True))
 
 
 def _bundled_lines(name: str) -> Iterable[str]:

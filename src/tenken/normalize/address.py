@@ -28,8 +28,10 @@ Level = Literal["none", "prefecture", "municipality", "town"]
 _POSTAL_CODE = re.compile(r"^〒?\s*[0-9]{3}-?[0-9]{4}\s*")
 _SPACE_NOT_BETWEEN_DIGITS = re.compile(r"(?<![0-9]) | (?![0-9])")
 _OAZA = re.compile(r"大字|字")
+_OAZA_PREFIX = re.compile(r"^(?:大字|字)")
 _OLD_WARD = re.compile(r"[^0-9\-]{1,4}区")
-_CACHE_SIZE = 1 << 18
+_STRUCT_CACHE = 1 << 16  # Address objects are larger: keep fewer
+_KEY_CACHE = 1 << 19  # about 200 MB when full
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ class Address:
     key: str
     code: str = ""  # 5-digit local government code of the municipality, when resolved
     koaza: str = ""  # text between the town and the numbers (小字, unlisted town parts)
+    # When level is below "town", ``town`` holds the unresolved text before the numbers.
     street: str = ""  # text before a town found further in (Kyoto street directions)
     full_key: str = ""  # key plus the folded remainder (building, room)
 
@@ -157,7 +160,7 @@ def _build(state: _State, ref: Reference) -> Address:
     chome = str(kept[0]) if has_chome and kept else ""
     block_parts = tuple(str(n) for n in (kept[1:] if chome else kept))
     muni = ref.municipalities[state.codes[0]] if len(state.codes) == 1 else None
-    koaza_key = fold_place(_OAZA.sub("", koaza, count=1) if koaza[:1] in "字大" else koaza)
+    koaza_key = fold_place(_OAZA_PREFIX.sub("", koaza)) if koaza else ""
     if muni and state.town:
         level: Level = "town"
         area, town_key = (
@@ -180,7 +183,7 @@ def _build(state: _State, ref: Reference) -> Address:
     return Address(
         prefecture=state.prefecture,
         municipality=muni.name if muni else state.muni_text,
-        town=state.town.name if state.town else "",
+        town=state.town.name if state.town else _OAZA_PREFIX.sub("", koaza),
         chome=chome,
         blocks=block_parts,
         remainder=remainder,
@@ -193,7 +196,7 @@ def _build(state: _State, ref: Reference) -> Address:
     )
 
 
-@lru_cache(maxsize=_CACHE_SIZE)
+@lru_cache(maxsize=_STRUCT_CACHE)
 def normalize_address(text: str) -> Address:
     """Resolve an address as far as possible; never raises for a ``str``."""
     if not isinstance(text, str):
@@ -202,7 +205,7 @@ def normalize_address(text: str) -> Address:
     return _build(_resolve(prepare(text), ref), ref)
 
 
-@lru_cache(maxsize=_CACHE_SIZE)
+@lru_cache(maxsize=_KEY_CACHE)
 def address_key(text: str) -> str:
     """The comparison key of an address (cached)."""
     return normalize_address(text).key

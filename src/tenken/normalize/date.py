@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tenken.errors import NormalizeError
 from tenken.normalize._text import KANJI_NUMERALS, clean, kanji_to_int
@@ -91,8 +92,12 @@ def era_date(era: Era, year: int, month: int, day: int, original: str = "") -> d
     return value
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_date(text: str) -> dt.date:
-    """Parse a date of birth; raises NormalizeError with a Japanese message when impossible."""
+    """Parse a date of birth; raises NormalizeError with a Japanese message when impossible.
+
+    Results are cached (errors are not).
+    """
     if not isinstance(text, str):
         raise NormalizeError("日付が文字列ではありません", hint=_HINT)
     value = clean(text, limit=_MAX_CHARS * 4)
