@@ -62,13 +62,14 @@ from tenken.web import setup
 setup()
 call_command("migrate", verbosity=0)
 from django.contrib.auth.hashers import make_password
-from tenken.survey.loader import DEFAULT_QUESTIONNAIRE, bundled_path
+from tenken.survey.loader import DEFAULT_QUESTIONNAIRE, bundled_path, load_bundled
 from tenken.survey.local_governments import all_local_governments
 from tenken.web.accounts import services
 from tenken.web.accounts.models import Membership, Role
 from tenken.web.accounts.roster import parse_roster
 towns = [lg for lg in all_local_governments() if lg.kind == "市区町村"][:{users}]
-roster = parse_roster(("組織名\\n" + "\\n".join(t.org_name for t in towns)).encode())
+lines = "\\n".join(t.org_name + ",市区町村" for t in towns)
+roster = parse_roster(("組織名,組織区分\\n" + lines).encode(), load_bundled())
 admin = services.create_staff("bench-admin", Role.ADMIN, None)
 text = bundled_path(DEFAULT_QUESTIONNAIRE).read_text(encoding="utf-8")
 r = services.create_round("負荷試験", text, roster, timezone.now() + timedelta(days=1), admin)

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tenken.survey.loader import DEFAULT_QUESTIONNAIRE, bundled_path
+from tenken.survey.loader import DEFAULT_QUESTIONNAIRE, bundled_path, load_bundled
 from tenken.web.accounts import services
 from tenken.web.accounts.models import Role, SurveyRound
 from tenken.web.accounts.roster import parse_roster
@@ -51,7 +51,7 @@ def site(db: None) -> Site:
     admin = services.create_staff("admin", Role.ADMIN, PASSWORD)
     viewer = services.create_staff("viewer", Role.VIEWER, PASSWORD)
     text = bundled_path(DEFAULT_QUESTIONNAIRE).read_text(encoding="utf-8")
-    roster = parse_roster(ROSTER.encode("utf-8"))
+    roster = parse_roster(ROSTER.encode("utf-8"), load_bundled())
     deadline = timezone.now() + timedelta(days=7)
     survey_round = services.create_round("テスト調査", text, roster, deadline, admin)
     respondents = {}

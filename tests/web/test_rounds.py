@@ -19,7 +19,10 @@ def _form(roster: str) -> dict[str, object]:
 
 def test_admin_creates_a_round_with_respondent_accounts(site: Site) -> None:
     """Each roster line becomes an organisation with one respondent account (no password)."""
-    roster = "組織名,メールアドレス\n01北海道,x@example.lg.jp\n01北海道札幌市,y@example.lg.jp\n"
+    roster = (
+        "組織名,組織区分,メールアドレス\n"
+        "01北海道,都道府県,x@example.lg.jp\n01北海道札幌市,市区町村,y@example.lg.jp\n"
+    )
     response = site.client_for(site.admin).post("/rounds/new/", _form(roster))
     assert response.status_code == 302
     survey_round = SurveyRound.objects.get(title="令和5年度 実態調査")
@@ -42,7 +45,7 @@ def test_a_bad_roster_lists_every_bad_line(site: Site) -> None:
 
 def test_a_broken_questionnaire_file_is_refused_with_the_loader_message(site: Site) -> None:
     """An uploaded questionnaire goes through the survey loader; its errors are shown."""
-    data = _form("組織名\n13東京都\n")
+    data = _form("組織名,組織区分\n13東京都,都道府県\n")
     data["questionnaire_file"] = SimpleUploadedFile("q.yaml", b"id: x\nfields: 3\n")
     response = site.client_for(site.admin).post("/rounds/new/", data)
     assert response.status_code == 200
@@ -55,5 +58,8 @@ def test_only_the_admin_manages_rounds(site: Site) -> None:
         client = site.client_for(user)
         assert client.get("/rounds/").status_code == 403
         assert client.get("/rounds/new/").status_code == 403
-        assert client.post("/rounds/new/", _form("組織名\n13東京都\n")).status_code == 403
+        assert (
+            client.post("/rounds/new/", _form("組織名,組織区分\n13東京都,都道府県\n")).status_code
+            == 403
+        )
         assert client.get(f"/rounds/{site.round.pk}/").status_code == 403

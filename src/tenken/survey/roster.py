@@ -66,6 +66,11 @@ def read_roster(path: Path, q: Questionnaire) -> list[RosterEntry]:
         raise InputError(
             f"名簿を読めません: {error.strerror or error}", location=Location(source)
         ) from error
+    return parse_roster(data, source, q)
+
+
+def parse_roster(data: bytes, source: str, q: Questionnaire) -> list[RosterEntry]:
+    """Like :func:`read_roster`, on the file's bytes (an upload in the web site)."""
     reader = csv.DictReader(io.StringIO(_decode(data, source)))
     header = [(h or "").strip() for h in reader.fieldnames or []]
     missing = [c for c in REQUIRED if c not in header]

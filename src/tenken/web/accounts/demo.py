@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from tenken.survey.loader import DEFAULT_QUESTIONNAIRE, bundled_path
+from tenken.survey.loader import DEFAULT_QUESTIONNAIRE, bundled_path, load_bundled
 from tenken.web.accounts import services
 from tenken.web.accounts.models import Membership, Role, SurveyRound
 from tenken.web.accounts.roster import parse_roster
@@ -43,7 +43,8 @@ def seed(workspace: Path) -> dict[str, dict[str, str]]:
         survey_round = SurveyRound.objects.filter(title=DEMO_ROUND).first()
         if survey_round is None:
             text = bundled_path(DEFAULT_QUESTIONNAIRE).read_text(encoding="utf-8")
-            roster = parse_roster(DEMO_ROSTER.encode("utf-8"), "demo-roster.csv")
+            q = load_bundled(DEFAULT_QUESTIONNAIRE)
+            roster = parse_roster(DEMO_ROSTER.encode("utf-8"), q, "demo-roster.csv")
             deadline = timezone.now() + timedelta(days=14)
             survey_round = services.create_round(DEMO_ROUND, text, roster, deadline, admin)
         member = Membership.objects.get(
@@ -78,7 +79,6 @@ def ingest_sample_answers(answers: Path, skip: tuple[str, ...] = ("14神奈川�
 
     The demo respondent's own organisation is skipped so that it starts with an empty form.
     """
-    from tenken.survey.loader import load_bundled
     from tenken.survey.sources import load_answers
     from tenken.web.store.ingest import ingest
 

@@ -53,10 +53,6 @@ class RoundForm(forms.Form):
         upload = self.cleaned_data["roster_file"]
         if upload.size > MAX_FILE_BYTES:
             raise forms.ValidationError("名簿が大きすぎます（2MB まで）")
-        try:
-            self.roster = parse_roster(upload.read(), upload.name)
-        except TenkenError as error:
-            raise forms.ValidationError(str(error)) from error
         return upload
 
     def clean(self) -> dict[str, Any]:
@@ -65,4 +61,11 @@ class RoundForm(forms.Form):
             self.questionnaire_text = bundled_path(data["bundled"]).read_text(encoding="utf-8")
         if not self.questionnaire_text and not self.errors:
             raise forms.ValidationError("調査票を選ぶか、ファイルを指定してください")
+        upload = data.get("roster_file")
+        if upload is not None and self.questionnaire_text:
+            try:
+                q = parse_questionnaire(self.questionnaire_text, "調査票")
+                self.roster = parse_roster(upload.read(), q, upload.name)
+            except TenkenError as error:
+                self.add_error("roster_file", str(error))
         return data

@@ -1,21 +1,17 @@
-"""Read a roster CSV (the organisations a round asks) into checked rows, reporting every bad line.
-
-Columns (header row required, UTF-8 with or without BOM, or Shift_JIS as Excel saves it):
-``組織名`` (the survey's spelling, e.g. ``14神奈川県相模原市``), ``組織区分`` (``都道府県`` /
-``市区町村``, derived from 組織名 when empty) and ``メールアドレス`` (optional).
+"""A round's roster: the survey's roster CSV (tenken.survey.roster, the same file the CLI
+reads), plus what the site needs on top: every organisation must be a local government of the
+bundled list with the matching 組織区分 — the site fixes 組織名 and 組織区分 in the form, so a
+wrong line could never be corrected by the respondent — and gets its prefecture and login name.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from tenken.errors import InputError, Location
 from tenken.survey.local_governments import lookup_org_name
-
-REQUIRED_COLUMNS = ("組織名",)
-KNOWN_COLUMNS = ("組織名", "組織区分", "メールアドレス")
+from tenken.survey.model import Questionnaire
+from tenken.survey.roster import parse_roster as parse_survey_roster
 
 
 @dataclass(frozen=True)
@@ -29,64 +25,28 @@ class RosterRow:
     username: str
 
 
-def decode(data: bytes, source: str) -> str:
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError(
-        "名簿の文字コードを読めません", location=Location(source), hint="UTF-8 で保存してください"
-    )
-
-
-def parse_roster(data: bytes, source: str = "名簿.csv") -> list[RosterRow]:
+def parse_roster(data: bytes, q: Questionnaire, source: str = "名簿.csv") -> list[RosterRow]:
     """Parse and check a roster; raises one InputError listing every bad line."""
-    reader = csv.DictReader(io.StringIO(decode(data, source)))
-    header = [h.strip() for h in reader.fieldnames or []]
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if missing:
-        raise InputError(
-            f"名簿に列 {'・'.join(missing)} がありません",
-            location=Location(source, 1),
-            hint=f"1行目は見出し行です（使える列: {'、'.join(KNOWN_COLUMNS)}）",
-        )
     rows: list[RosterRow] = []
     errors: list[str] = []
-    seen: set[str] = set()
-    for line, record in enumerate(reader, start=2):
-        clean = {(k or "").strip(): (v or "").strip() for k, v in record.items()}
-        row, error = _row(clean)
-        if error is None and row is not None and row.org_name in seen:
-            error = f"{row.org_name} が重複しています"
-        if error:
-            errors.append(f"{line}行目: {error}")
-        elif row is not None:
-            seen.add(row.org_name)
-            rows.append(row)
+    # The survey reader reports any bad line, so here each entry is line index + 2.
+    for line, entry in enumerate(parse_survey_roster(data, source, q), start=2):
+        government = lookup_org_name(entry.org_name)
+        if government is None:
+            errors.append(f"{line}行目: 組織名 {entry.org_name!r} が地方公共団体の一覧にありません")
+        elif government.kind != entry.org_kind:
+            errors.append(f"{line}行目: {entry.org_name} の組織区分は {government.kind} です")
+        else:
+            username = f"r{government.code6}"
+            rows.append(
+                RosterRow(
+                    entry.org_name, entry.org_kind, government.prefecture, entry.email, username
+                )
+            )
     if errors:
         raise InputError(
             f"名簿に {len(errors)} 件の誤りがあります:\n" + "\n".join(errors),
             location=Location(source),
             hint="組織名は「14神奈川県相模原市」「13東京都」のように書きます",
         )
-    if not rows:
-        raise InputError("名簿に組織がありません", location=Location(source))
     return rows
-
-
-def _row(record: dict[str, str]) -> tuple[RosterRow | None, str | None]:
-    name = record.get("組織名", "")
-    if not name:
-        return None, None  # blank line
-    government = lookup_org_name(name)
-    kind = record.get("組織区分", "") or (government.kind if government else "")
-    if kind not in ("都道府県", "市区町村"):
-        return None, f"組織区分 {kind!r} は「都道府県」か「市区町村」にしてください"
-    if government is None:
-        return None, f"組織名 {name!r} が地方公共団体の一覧にありません"
-    if government.kind != kind:
-        return None, f"{name} の組織区分は {government.kind} です"
-    username = f"r{government.code6}"
-    email = record.get("メールアドレス", "")
-    return RosterRow(name, kind, government.prefecture, email, username), None
