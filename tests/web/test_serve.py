@@ -61,3 +61,36 @@ def test_the_demo_site_is_prepared_with_sample_answers_ingested(tmp_path: Path) 
     with sqlite3.connect(tmp_path / "site" / "tenken.sqlite3") as db:
         names = [row[0] for row in db.execute("select org_name from store_response")]
     assert names == ["13東京都"]
+
+
+def test_add_user_creates_an_administrator_with_a_validated_password(tmp_path: Path) -> None:
+    """`tenken add-user NAME --role admin` prompts twice, validates, and grants the role."""
+    import subprocess
+    import sys
+
+    from tests.web.server import site_env
+
+    tenken = str(Path(sys.executable).parent / "tenken")
+    environment = site_env(tmp_path)
+
+    def add(name: str, role: str, password: str) -> subprocess.CompletedProcess[str]:
+        command = [tenken, "add-user", name, "--role", role]
+        feed = f"{password}\n{password}\n"
+        return subprocess.run(
+            command, input=feed, env=environment, capture_output=True, text=True, check=False
+        )
+
+    weak = add("chief", "admin", "12345678")
+    assert weak.returncode == 2 and "パスワードが弱すぎます" in weak.stderr
+    assert add("chief", "respondent", "x").returncode == 2
+    ok = add("chief", "admin", "kasumigaseki-2023-admin")
+    assert ok.returncode == 0, ok.stderr
+    with sqlite3.connect(tmp_path / "tenken.sqlite3") as db:
+        rows = list(
+            db.execute(
+                "select u.username, m.role from auth_user u"
+                " join tenken_accounts_membership m on m.user_id = u.id"
+            )
+        )
+    assert rows == [("chief", "admin")]
+    assert add("chief", "viewer", "another-long-password-1").returncode == 2

@@ -98,3 +98,35 @@ def serve(
 
         console.print(f"tenken を http://{host}:{port}/ で起動しました（終了は Ctrl+C）")
         waitress_serve(application, host=host, port=port, threads=threads, ident="tenken")
+
+
+@app.command("add-user")
+def add_user(
+    username: Annotated[str, typer.Argument(help="ユーザー名")],
+    role: Annotated[str, typer.Option(help="役割: admin（省庁管理者）または viewer（閲覧者）")],
+    email: Annotated[str, typer.Option(help="メールアドレス")] = "",
+) -> None:
+    """Web サイトの省庁管理者・閲覧者のアカウントを作る（回答者は名簿から招待リンクで作る）。"""
+    with guarded():
+        if role not in ("admin", "viewer"):
+            raise TenkenError(
+                f"--role {role!r} は使えません",
+                hint="admin（省庁管理者）か viewer（閲覧者）。回答者は調査の名簿から作られます",
+            )
+        prepare_site()
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.password_validation import validate_password
+        from django.core.exceptions import ValidationError
+
+        from tenken.web.accounts.models import Role
+        from tenken.web.accounts.services import create_staff
+
+        if get_user_model().objects.filter(username=username).exists():
+            raise TenkenError(f"ユーザー {username} はすでにあります")
+        password = typer.prompt("パスワード", hide_input=True, confirmation_prompt=True)
+        try:
+            validate_password(password, get_user_model()(username=username, email=email))
+        except ValidationError as error:
+            raise TenkenError("パスワードが弱すぎます: " + " ".join(error.messages)) from error
+        create_staff(username, Role(role), password, email)
+        console.print(f"{Role(role).label}のアカウント {username} を作りました。")
