@@ -39,7 +39,7 @@ def parse_blocks(text: str, start: int) -> Blocks:
     """Read block numbers from ``text[start:]`` until something that is not one."""
     simple = _SIMPLE.match(text, start)
     if simple:
-        found = tuple(int(n) for n in simple.groups() if n is not None)
+        found = tuple([int(n) for n in simple.groups() if n is not None])
         return Blocks(found, False, simple.end())
     numbers: list[int] = []
     chome_written = False

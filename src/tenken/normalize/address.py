@@ -87,45 +87,49 @@ def _block_start(state: _State) -> int:
     return match.start() if match else len(state.text)
 
 
-def _find_town(ref: Reference, code: str, state: _State, pos: int) -> tuple[Town, int] | None:
-    """Town of ``code`` at ``pos`` (大字/字 skipped), or ending right where the numbers start."""
+def _town_at(ref: Reference, code: str, state: _State, pos: int) -> tuple[Town, int, str] | None:
+    """(town, end, street) for a town of ``code`` starting at ``pos`` (大字/字 skipped)."""
     folded = state.folded
     match = _OAZA.match(folded, pos)
-    starts = [pos, match.end()] if match else [pos]
-    limit = len(folded)
-    for start in starts:
-        found = ref.match_town(code, folded, start, limit)
+    for start in [pos, match.end()] if match else [pos]:
+        found = ref.match_town(code, folded, start, len(folded))
         if found:
-            return found[0], start + found[1]
+            return found[0], start + found[1], ""
+    return None
+
+
+def _town_before_numbers(
+    ref: Reference, code: str, state: _State, pos: int
+) -> tuple[Town, int, str] | None:
+    """A town of ``code`` ending where the numbers start (Kyoto: 烏丸通三条上る饅頭屋町)."""
     block = BLOCK_START.search(state.text, pos)
-    end = block.start() if block else len(folded)
+    end = block.start() if block else len(state.folded)
     for start in range(pos + 1, end):
-        found = ref.match_town(code, folded, start, end)
+        found = ref.match_town(code, state.folded, start, end)
         if found and start + found[1] == end:
-            state.street = state.text[pos:start]
-            return found[0], end
+            return found[0], end, state.text[pos:start]
     return None
 
 
 def _resolve_town(ref: Reference, state: _State) -> None:
-    """Pick the municipality (when several) by the town that follows, and read the town."""
-    hits: list[tuple[str, Town, int]] = []
-    for code in state.codes:
-        found = _find_town(ref, code, state, state.pos)
-        if found:
-            hits.append((code, *found))
-    if not hits and len(state.codes) > 1:
-        old = _OLD_WARD.match(state.folded, state.pos)  # 浜松市中区: a ward that no longer exists
-        if old:
-            for code in state.codes:
-                found = _find_town(ref, code, state, old.end())
-                if found:
-                    hits.append((code, *found))
-    if len({code for code, _, _ in hits}) == 1:
-        code, town, end = hits[0]
-        state.codes, state.town, state.pos = (code,), town, end
-    else:
-        state.street = ""
+    """Pick the municipality (when several) by the town that follows, and read the town.
+
+    A town right after the municipality wins over one found further in; a 政令市 ward that no
+    longer exists (浜松市中区) is skipped when nothing else matches.
+    """
+    starts = [state.pos]
+    old = _OLD_WARD.match(state.folded, state.pos) if len(state.codes) > 1 else None
+    if old:
+        starts.append(old.end())
+    for finder in (_town_at, _town_before_numbers):
+        for start in starts:
+            hits = [(c, hit) for c in state.codes if (hit := finder(ref, c, state, start))]
+            if len(hits) == 1:
+                code, (town, end, street) = hits[0]
+                state.codes, state.town, state.pos, state.street = (code,), town, end, street
+                return
+            if hits:
+                return  # the same town in several candidates: leave it unresolved
 
 
 def _resolve(text: str, ref: Reference) -> _State:
@@ -158,7 +162,7 @@ def _build(state: _State, ref: Reference) -> Address:
     if extra:
         remainder = "-".join(map(str, extra)) + (" " + remainder if remainder else "")
     chome = str(kept[0]) if has_chome and kept else ""
-    block_parts = tuple(str(n) for n in (kept[1:] if chome else kept))
+    block_parts = tuple(map(str, kept[1:] if chome else kept))
     muni = ref.municipalities[state.codes[0]] if len(state.codes) == 1 else None
     koaza_key = fold_place(_OAZA_PREFIX.sub("", koaza)) if koaza else ""
     if muni and state.town:
@@ -196,19 +200,23 @@ def _build(state: _State, ref: Reference) -> Address:
     )
 
 
-@lru_cache(maxsize=_STRUCT_CACHE)
-def normalize_address(text: str) -> Address:
-    """Resolve an address as far as possible; never raises for a ``str``."""
+def _normalize(text: str) -> Address:
     if not isinstance(text, str):
         text = "" if text is None else str(text)
     ref = _reference.current()
     return _build(_resolve(prepare(text), ref), ref)
 
 
+@lru_cache(maxsize=_STRUCT_CACHE)
+def normalize_address(text: str) -> Address:
+    """Resolve an address as far as possible; never raises for a ``str``."""
+    return _normalize(text)
+
+
 @lru_cache(maxsize=_KEY_CACHE)
 def address_key(text: str) -> str:
-    """The comparison key of an address (cached)."""
-    return normalize_address(text).key
+    """The comparison key of an address (cached apart from the structured results)."""
+    return _normalize(text).key
 
 
 def use_reference(reference: Reference) -> None:
