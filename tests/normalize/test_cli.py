@@ -80,3 +80,22 @@ def test_missing_value_and_missing_file_are_clear_errors(tmp_path: Path) -> None
     missing = runner.invoke(app, ["normalize", "sex", "-i", str(tmp_path / "none.txt")])
     assert missing.exit_code == 2
     assert "Traceback" not in missing.output
+
+
+def test_bad_lines_in_a_file_each_get_their_line(tmp_path: Path) -> None:
+    """A 10 MB line, control characters, emoji and mixed scripts never stop the run."""
+    source = tmp_path / "bad.txt"
+    lines = [
+        "x" * 10_000_000,
+        "\x00\x1b[31m東京都",
+        "😀",
+        "Tokyo 千代田区 ｶｽﾐｶﾞｾｷ 1-1",
+        "東京都港区三田2-15-45",
+    ]
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["normalize", "address", "--input", str(source)])
+    assert result.exit_code == 0, result.output
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(out) == len(lines)
+    assert len(out[0]["input"]) <= 200
+    assert out[-1]["key"] == "13103/3田/2-15-45"
