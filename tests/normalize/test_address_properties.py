@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tenken.normalize._reference import current, fold_place
@@ -98,7 +98,7 @@ def address_pair(draw: st.DrawFn) -> tuple[Place, tuple[int, ...], str, str]:
     return place, numbers, draw(notation(place, numbers)), draw(notation(place, numbers))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(address_pair())
 def test_key_is_stable_under_notation_changes(
     case: tuple[Place, tuple[int, ...], str, str],
@@ -111,7 +111,7 @@ def test_key_is_stable_under_notation_changes(
     assert left.key.endswith("/" + "-".join(map(str, numbers)))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(address_pair(), st.data())
 def test_changing_any_block_number_changes_the_key(
     case: tuple[Place, tuple[int, ...], str, str], data: st.DataObject
@@ -125,7 +125,7 @@ def test_changing_any_block_number_changes_the_key(
     assert normalize_address(a).key != normalize_address(b).key, (a, b)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=80))
 def test_any_text_gives_an_address(text: str) -> None:
     """normalize_address never raises, whatever the text."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tenken.normalize import itaiji
@@ -103,6 +103,7 @@ def test_bad_input_gives_a_result(text: str) -> None:
         assert name.unverifiable
 
 
+@settings(deadline=None)
 @given(st.text(max_size=30))
 def test_normalize_name_never_raises(text: str) -> None:
     """Any string gives a Name and a key."""
