@@ -10,8 +10,10 @@ openpyxl writes no cached results: Excel and LibreOffice calculate the formulas 
 from __future__ import annotations
 
 import io
+import math
 import os
 import tempfile
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -132,7 +134,7 @@ def _write_hidden(wb: Workbook, ws: Worksheet, layout: Layout, issued_to: str) -
 
 def _write_main(ws: Worksheet, layout: Layout, values: Mapping[str, str]) -> None:
     q = layout.questionnaire
-    for letter, width in zip("ABCD", (16, 70, 22, 48), strict=True):
+    for letter, width in _WIDTHS.items():
         ws.column_dimensions[letter].width = width
     ws["A1"] = q.meta.get("sheet_title", q.title)
     ws["A1"].font = _TITLE
@@ -160,9 +162,36 @@ def _write_main(ws: Worksheet, layout: Layout, values: Mapping[str, str]) -> Non
     for f in q.items:
         _item_rows(ws, layout.fields[f.name], layout, values.get(f.name, ""))
     ws.freeze_panes = f"A{layout.header_row + 1}"
+    # Print on A4 portrait, all columns on one page width (the sheet is often printed to check).
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{layout.header_row}:{layout.header_row}"
     ws.protection.sheet = True
     ws.protection.formatColumns = False  # widening a column is harmless
     ws.protection.formatRows = False
+
+
+_WIDTHS = {"A": 16, "B": 70, "C": 22, "D": 48}
+
+
+def _text_width(text: str) -> int:
+    """Display width in column units: East Asian wide characters count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _fit_height(ws: Worksheet, row: int, columns: str = "BD") -> None:
+    """Rows are not auto-fitted when a file is opened: size wrapped text ourselves."""
+    lines = 1
+    for letter in columns:
+        text = str(ws[f"{letter}{row}"].value or "")
+        width = _WIDTHS[letter] - 1
+        needed = sum(max(1, math.ceil(_text_width(part) / width)) for part in text.split("\n"))
+        lines = max(lines, needed)
+    if lines > 1:
+        ws.row_dimensions[row].height = 13.5 * lines + 2
 
 
 def _title_cell(ws: Worksheet, coordinate: str, text: str) -> None:
@@ -207,6 +236,9 @@ def _respondent_row(ws: Worksheet, cells: FieldCells, layout: Layout, value: str
     hint = ws.cell(cells.row, 3, f.hint or "")
     hint.font, hint.alignment = _FONT, _WRAP
     ws.merge_cells(start_row=cells.row, start_column=3, end_row=cells.row, end_column=4)
+    lines = math.ceil(_text_width(f.hint or "") / (_WIDTHS["C"] + _WIDTHS["D"] - 1))
+    if lines > 1:  # the hint spans the merged C:D
+        ws.row_dimensions[cells.row].height = 13.5 * lines + 2
 
 
 def _item_rows(ws: Worksheet, cells: FieldCells, layout: Layout, value: str) -> None:
@@ -246,6 +278,8 @@ def _item_rows(ws: Worksheet, cells: FieldCells, layout: Layout, value: str) -> 
             if column != 3 or cell.protection.locked:
                 cell.alignment = _WRAP
                 cell.font = _BOLD if (column == 1 and row == cells.row) else _FONT
+    for row in range(cells.row, last_row + 1):
+        _fit_height(ws, row)
     if f.relevant is not None:
         applies = absolute(HIDDEN, f"B{cells.calc_row}")
         ws.conditional_formatting.add(
