@@ -141,3 +141,19 @@ def test_ingest_cli_reports_unreadable_files_and_stores_the_rest(
         output = "".join(result.output.split())
         assert "bad.xlsx" in output and "ファイル（.xlsx）ではありません" in output
         assert responses(store_db).count() == 1
+
+
+def test_many_files_through_worker_processes(
+    store_db: Db, questionnaire: Questionnaire, tmp_path: Path, django_db_blocker: Any
+) -> None:
+    """With two reader processes (20+ files) every sheet is stored once, in file order."""
+    from tenken.survey.roster import local_government_roster
+    from tenken.survey.xlsx.batch import write_roster_forms
+
+    roster = local_government_roster()[:24]
+    write_roster_forms(questionnaire, roster, tmp_path / "sheets")
+    with django_db_blocker.unblock():
+        report = ingest([tmp_path / "sheets"], questionnaire, store_db.alias, workers=2)
+        assert report.count("current") == 24
+        names = sorted(responses(store_db).values_list("org_name", flat=True))
+    assert names == sorted(e.org_name for e in roster)

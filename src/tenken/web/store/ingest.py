@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import Literal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 
 from tenken.survey.model import Questionnaire
 from tenken.web.store.models import Response, ResponseAttachment
@@ -37,12 +37,15 @@ class IngestReport:
         return sum(1 for _path, o, _note in self.outcomes if o == outcome)
 
 
-def _prepared(paths: list[Path], q: Questionnaire, workers: int) -> Iterator[Prepared | Rejected]:
+def _prepared(
+    paths: list[Path], q: Questionnaire, workers: int, alias: str
+) -> Iterator[Prepared | Rejected]:
     work = partial(prepare, q=q)
     items = with_attachments(paths)
     if workers <= 1 or len(items) < 20:
         yield from map(work, items)
         return
+    connections[alias].close()  # forked workers must not inherit an open database connection
     with ProcessPoolExecutor(max_workers=workers) as pool:
         yield from pool.map(work, items, chunksize=16)
 
@@ -103,7 +106,7 @@ def ingest(
 ) -> IngestReport:
     """Ingest every answer file under ``paths`` into the database ``alias``."""
     report = IngestReport()
-    for item in _prepared(collect(paths), q, workers):
+    for item in _prepared(collect(paths), q, workers, alias):
         if isinstance(item, Rejected):
             entry: tuple[str, Outcome, str] = (item.path, "rejected", item.message)
         else:
