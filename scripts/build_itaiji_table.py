@@ -4,8 +4,11 @@ Sources (all offline):
   1. Unihan kJinmeiyoKanji "YEAR:U+XXXX" pairs: the 人名用漢字 許容字体 of 戸籍法施行規則 別表第二
      with the Jōyō form they belong to (e.g. 櫻 → 桜, 廣 → 広, 國 → 国).
   2. Unihan kJoyoKanji "U+XXXX" pairs (variants listed with the Jōyō table itself).
-  3. Unihan kZVariant / kSemanticVariant links from a character outside Jōyō/Jinmeiyō that has a
-     JIS code (so it is used in Japan) to exactly one Jōyō/Jinmeiyō character (e.g. 髙 → 高).
+  3. Unihan kZVariant / kSemanticVariant links from a character outside Jōyō/Jinmeiyō and outside
+     JIS X 0208 that has another Japanese code (JIS X 0212/0213, IBM extensions: so it is used in
+     Japan) to exactly one Jōyō/Jinmeiyō character (e.g. 髙 → 高). Characters in JIS X 0208 are
+     distinct characters in Japanese text unless a curated pair says otherwise: Unihan's semantic
+     links there include Chinese-only equivalences (鯰 → 鮎, 澳 → 襖) that would merge names.
   4. scripts/itaiji_curated.tsv: pairs Unihan does not link (澤 → 沢, 濵 → 浜, 﨑 → 崎, ...);
      these override the Unihan pairs.
 
@@ -52,10 +55,13 @@ def build(directory: Path) -> dict[str, tuple[str, str]]:
     variants = _rows(_find(directory, "Unihan_Variants"))
     standard: set[str] = set()
     in_japan: set[str] = set()
+    in_jis0208: set[str] = set()
     table: dict[str, tuple[str, str]] = {}
     for char, field, value in other:
         if field in ("kJis0", "kJis1", "kIBMJapan", "kJIS0213"):
             in_japan.add(char)
+        if field == "kJis0":
+            in_jis0208.add(char)
         if field in ("kJoyoKanji", "kJinmeiyoKanji"):
             match = _CODE.search(value)
             if match:
@@ -70,7 +76,7 @@ def build(directory: Path) -> dict[str, tuple[str, str]]:
                 links[char].add(other_char)
                 links[other_char].add(char)
     for char, linked in links.items():
-        if char in standard or char in table or char not in in_japan:
+        if char in standard or char in table or char not in in_japan or char in in_jis0208:
             continue
         targets = sorted(c for c in linked if c in standard)
         if len(targets) == 1:

@@ -43,10 +43,12 @@ def test_itaiji_table_is_kanji_only_and_has_no_chains() -> None:
 
 
 def test_distinct_standard_characters_are_not_folded() -> None:
-    """斉藤 and 斎藤 stay different; 埼 is not 崎; 乾 is not folded into 干."""
+    """斉藤/斎藤 and 埼/崎 stay different; 乾 and Chinese-only Unihan links are not folded."""
     assert compare_names("斉藤", "斎藤") == "mismatch"
     assert name_key("埼") != name_key("崎")
     assert name_key("乾") == "乾"
+    for distinct in ("鯰", "澳", "籐", "斌", "姆"):  # Unihan links these; in Japanese they differ
+        assert itaiji.fold(distinct) == distinct
 
 
 def test_spaces_are_ignored_but_the_split_is_kept() -> None:
