@@ -40,7 +40,7 @@ def test_building_and_room_stay_out_of_the_key() -> None:
     plain = normalize_address("東京都港区三田2-15-45")
     with_room = normalize_address("東京都港区三田二丁目15番45号 サンハイツ三田 101号室")
     assert plain.key == with_room.key
-    assert with_room.remainder == "サンハイツ三田101号室"
+    assert with_room.remainder == "サンハイツ三田 101号室"
     assert plain.full_key != with_room.full_key
 
 

@@ -63,17 +63,42 @@ class _State:
     muni_text: str = ""
     town: Town | None = None
     street: str = ""
+    spaced: str = ""  # the cleaned text before spaces were dropped (for the remainder)
 
 
 def prepare(text: str) -> str:
     """NFKC, postal code dropped, dashes unified, spaces kept only between two digits."""
+    return _prepare(text)[0]
+
+
+def _prepare(text: str) -> tuple[str, str]:
+    """(prepared text, the same before spaces were dropped)."""
     text = clean(text)
     if text[:1] == "〒" or text[:1].isdigit():
         text = _POSTAL_CODE.sub("", text)
     text = unify_dashes(text)
-    if " " in text:
-        text = _SPACE_NOT_BETWEEN_DIGITS.sub("", re.sub(r" ?- ?", "-", text))
-    return text
+    if " " not in text:
+        return text, text
+    spaced = re.sub(r" ?- ?", "-", text)
+    return _SPACE_NOT_BETWEEN_DIGITS.sub("", spaced), spaced
+
+
+def _spaced_tail(state: _State, end: int) -> str:
+    """``state.text[end:]`` with the spaces the original had (building names keep theirs)."""
+    if state.spaced == state.text or end >= len(state.text):
+        return state.text[end:]
+    tail = state.text[end:]
+    kept = 0
+    for index in range(len(state.spaced) - 1, -1, -1):
+        if state.spaced[index] != " " or (
+            0 < index < len(state.spaced) - 1
+            and state.spaced[index - 1].isdigit()
+            and state.spaced[index + 1].isdigit()
+        ):
+            kept += 1
+            if kept == len(tail):
+                return state.spaced[index:]
+    return tail
 
 
 def _skip_oaza(state: _State) -> None:
@@ -158,7 +183,7 @@ def _build(state: _State, ref: Reference) -> Address:
     has_chome = blocks.chome_written or bool(state.town and state.town.has_chome and numbers)
     kept = numbers[:3]
     extra = numbers[3:]
-    remainder = text[blocks.end :].lstrip("-のノ ")
+    remainder = _spaced_tail(state, blocks.end).lstrip("-のノ ")
     if extra:
         remainder = "-".join(map(str, extra)) + (" " + remainder if remainder else "")
     chome = str(kept[0]) if has_chome and kept else ""
@@ -204,7 +229,10 @@ def _normalize(text: str) -> Address:
     if not isinstance(text, str):
         text = "" if text is None else str(text)
     ref = _reference.current()
-    return _build(_resolve(prepare(text), ref), ref)
+    prepared, spaced = _prepare(text)
+    state = _resolve(prepared, ref)
+    state.spaced = spaced
+    return _build(state, ref)
 
 
 @lru_cache(maxsize=_STRUCT_CACHE)
