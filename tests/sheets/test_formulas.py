@@ -53,3 +53,5 @@ def test_formula_comparison_ignores_what_excel_rewrites() -> None:
     ours = '=IF(OR(\'_tenken\'!$D$10),"未回答あり","")'
     assert normalize_formula(ours) == normalize_formula('if(or(_tenken!$D$10), "未回答あり", "")')
     assert normalize_formula(ours) != normalize_formula('IF(OR(_tenken!$D$10),"未回答",""))')
+    assert normalize_formula("=TRUE") == normalize_formula("=TRUE()")  # LibreOffice's spelling
+    assert normalize_formula('=EXACT(A1,"TRUE()")') != normalize_formula('=EXACT(A1,"TRUE")')

@@ -11,6 +11,7 @@ from hypothesis import Phase, given, settings
 from tenken.survey.engine import evaluate
 from tenken.survey.loader import load_bundled
 from tenken.survey.model import Questionnaire
+from tenken.survey.xlsx.reader import read_sheet
 from tenken.survey.xlsx.writer import form_bytes
 from tests.sheets.conftest import EXAMPLE_FILES, document, example_data, filled
 from tests.sheets.libreoffice import recalculate, soffice
@@ -22,7 +23,8 @@ pytestmark = [pytest.mark.libreoffice, pytest.mark.slow]
 def test_flags_agree_on_bundled_examples(
     questionnaire: Questionnaire, blank_sheet: bytes, tmp_path: Path
 ) -> None:
-    """Every bundled example, typed into a sheet: LibreOffice's flags equal the engine's."""
+    """Every bundled example typed into a sheet: LibreOffice's flags equal the engine's, and
+    the file LibreOffice saved reads back with the engine's problems (not as "edited")."""
     soffice()
     sheets = {
         name.removesuffix(".json"): filled(blank_sheet, questionnaire, example_data(name))
@@ -34,6 +36,12 @@ def test_flags_agree_on_bundled_examples(
         expected = evaluate(questionnaire, document(questionnaire, example_data(name)))
         assert shown[name.removesuffix(".json")] == expected.flags, name
     assert shown["blank"] == {"情報未入力あり": True, "未回答あり": True}
+    # A respondent may save the sheet with LibreOffice: it still reads back the same.
+    for name in EXAMPLE_FILES:
+        saved = tmp_path / "out" / name.replace(".json", ".xlsx")
+        back = evaluate(questionnaire, read_sheet(saved, questionnaire))
+        expected = evaluate(questionnaire, document(questionnaire, example_data(name)))
+        assert back.to_json() == expected.to_json(), name
 
 
 def test_flags_agree_on_generated_answer_sets(tmp_path: Path) -> None:

@@ -149,7 +149,11 @@ _STRING = re.compile(r'"(?:[^"]|"")*"')
 
 
 def normalize_formula(formula: str) -> str:
-    """Compare formulas as Excel re-saves them: no ``=``, quotes, spaces or case differences."""
+    """Compare formulas as Excel or LibreOffice re-save them.
+
+    Ignored: the leading ``=``, quotes around sheet names, spaces, case, ``_xlfn.`` prefixes and
+    ``TRUE()``/``FALSE()`` written for ``TRUE``/``FALSE``; string literals are kept as they are.
+    """
     text = formula.strip().removeprefix("=")
     parts: list[str] = []
     last = 0
@@ -163,7 +167,9 @@ def normalize_formula(formula: str) -> str:
 
 def _normalize_code(code: str) -> str:
     code = code.replace("_xlfn.", "").replace("'", "")
-    return re.sub(r"\s+", "", code).upper()
+    code = re.sub(r"\s+", "", code).upper()
+    # LibreOffice saves the constants TRUE/FALSE as the functions TRUE()/FALSE().
+    return re.sub(r"\b(TRUE|FALSE)\(\)", r"\1", code)
 
 
 @lru_cache(maxsize=4096)
