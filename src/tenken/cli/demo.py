@@ -111,6 +111,11 @@ def _mark(on: bool) -> str:
 @app.command()
 def demo(
     workspace: Annotated[Path, typer.Option(help="デモの出力先フォルダ")] = Path("workspace/demo"),
+    serve: Annotated[
+        bool,
+        typer.Option("--serve", help="最後に Web サイトをデモのデータで起動する（Ctrl+C で終了）"),
+    ] = False,
+    port: Annotated[int, typer.Option(help="--serve のポート", min=1, max=65535)] = 8000,
 ) -> None:
     """サンプルデータで一連の流れを実行して見せる。"""
     with guarded():
@@ -122,3 +127,7 @@ def demo(
             func(ctx)
         console.print(Rule())
         console.print(f"[bold green]デモ完了[/]（出力: {workspace}）")
+        if serve:
+            from tenken.cli.serve import serve_demo_site
+
+            serve_demo_site(workspace / "site", port)

@@ -70,6 +70,19 @@ def _prepare_site(ctx: DemoContext) -> None:
     )
     _print_accounts(data["accounts"], site)
     console.print(f"起動: [bold]TENKEN_WORKSPACE={site} tenken serve[/] → http://127.0.0.1:8000/")
+    console.print("（[bold]tenken demo --serve[/] なら、デモの最後にそのまま起動します）")
+
+
+def serve_demo_site(site: Path, port: int) -> None:
+    """Run the demo's site (its own workspace and settings) until Ctrl+C."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("TENKEN_")}
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    environment.update({"TENKEN_WORKSPACE": str(site.resolve()), "TENKEN_HTTPS": "false"})
+    command = [sys.executable, "-m", "tenken", "serve", "--port", str(port)]
+    try:
+        subprocess.run(command, env=environment, check=False)
+    except KeyboardInterrupt:
+        console.print("Web サイトを終了しました。")
 
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
