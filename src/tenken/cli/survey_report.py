@@ -154,18 +154,35 @@ def _generate_answers(ctx: DemoContext) -> None:
         f"{kinds['都道府県']}・市区町村 {kinds['市区町村']:,}、うち {in_sheets} 件は Excel の"
         f"回答シートに記入）、未提出 {len(sample.non_responders)} 団体 → {folder}"
     )
+    _ingest_answers(ctx, q, sorted(folder.iterdir()))
+
+
+def demo_db_url(ctx: DemoContext) -> str:
+    """The demo's response store (shared with the sheets step)."""
+    return f"sqlite:///{(ctx.workspace / 'demo.sqlite3').resolve()}"
+
+
+def _ingest_answers(ctx: DemoContext, q: Questionnaire, files: list[Path]) -> None:
+    """Ingest the generated answers into the demo's store, as ``tenken survey ingest`` does."""
+    from tenken.web.store.db import setup
+    from tenken.web.store.ingest import ingest
+
+    alias = setup(demo_db_url(ctx))
+    report = ingest(files, q, alias, workers=1)
+    console.print(
+        f"取り込み（tenken survey ingest）: 最新 {report.count('current'):,} 件、"
+        f"取り込み済み {report.count('duplicate')} 件、読めない {report.count('rejected')} 件"
+    )
 
 
 DEMO_SHEETS = 5  # sheets are slower to make than JSON: a few show the path, the rest stay fast
 
 
 def _write_sheets(q: Questionnaire, documents: Sequence[AnswerDocument], folder: Path) -> int:
-    """Fill the Excel answer sheet for ``documents`` (0 when the Excel module is absent)."""
-    try:
-        from tenken.survey.xlsx.fill import fill_sheet
-        from tenken.survey.xlsx.writer import form_bytes
-    except ImportError:
-        return 0
+    """Fill the Excel answer sheet for ``documents``; returns how many were written."""
+    from tenken.survey.xlsx.fill import fill_sheet
+    from tenken.survey.xlsx.writer import form_bytes
+
     for i, document in enumerate(documents, start=1):
         prefill = {k: document.respondent.get(k, "") for k in ("組織名", "組織区分")}
         data = fill_sheet(form_bytes(q, prefill), q, document)
@@ -178,11 +195,11 @@ def _build_report(ctx: DemoContext) -> None:
     from tenken.survey.loader import load_bundled
 
     q = load_bundled()
-    documents, skipped = read_answer_dir(ctx.workspace / "answers", q)
+    documents = documents_from_store(demo_db_url(ctx), q)
     data = build_report(q, rules_for(q), all_local_governments(), documents, now_text())
     out = ctx.workspace / "report"
     write_report(data, out, with_json=True)
     print_summary(data)
-    console.print(f"回答 {len(documents):,} 件を集計（読めないファイル {len(skipped)} 件）")
+    console.print(f"取り込み済みの回答 {len(documents):,} 件を集計（tenken survey report）")
     console.print(f"HTML レポート: [bold]{(out / HTML_NAME).resolve()}[/]")
     console.print(f"Excel・CSV・JSON: {out}")
