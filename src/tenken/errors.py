@@ -82,3 +82,28 @@ class SpecError(TenkenError):
     """A questionnaire or rule file is broken."""
 
     code = "spec"
+
+
+class ErrorList:
+    """Collects the problems of one file so that its author sees all of them at once.
+
+    ``what`` names the kind of file in the message (e.g. 調査票ファイル); :meth:`raise_if_any`
+    raises one :class:`SpecError` listing every problem with where it is.
+    """
+
+    def __init__(self, what: str, source: str, hint: str | None = None) -> None:
+        self.what = what
+        self.source = source
+        self.hint = hint
+        self.items: list[str] = []
+
+    def add(self, where: str, message: str) -> None:
+        self.items.append(f"{where}: {message}")
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            listing = "\n".join(f"  - {item}" for item in self.items)
+            raise SpecError(
+                f"{self.what} {self.source} に {len(self.items)} 件の誤り:\n{listing}",
+                hint=self.hint,
+            )

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from tenken.errors import InputError, Location
+from tenken.inputs import read_bytes
 from tenken.survey.model import Questionnaire
 
 AnswerValue = str | list[str]
@@ -46,13 +47,11 @@ class AnswerDocument:
 
 def load_json(path: Path, questionnaire: Questionnaire) -> AnswerDocument:
     """Read an answer document from a JSON file (InputError when unreadable or malformed)."""
-    source = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as error:
-        raise InputError(
-            f"ファイルを読めません: {error.strerror or error}", location=Location(source)
-        ) from error
+    return parse_json_bytes(read_bytes(path), questionnaire, str(path))
+
+
+def parse_json_bytes(raw: bytes, questionnaire: Questionnaire, source: str) -> AnswerDocument:
+    """An answer document from the bytes of a JSON file (UTF-8, with or without BOM)."""
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as error:

@@ -15,7 +15,7 @@ from typing import Any, cast
 
 import yaml
 
-from tenken.errors import SpecError
+from tenken.errors import ErrorList, SpecError
 from tenken.survey import validators as _validators  # noqa: F401  (registers functions)
 from tenken.survey.expr import BinOp, Call, Expr, Literal_, Node, Ref, parse
 from tenken.survey.model import (
@@ -37,24 +37,6 @@ _FIELD_KEYS = {
 _KINDS: tuple[FieldKind, ...] = ("select_one", "select_multiple", "text")
 _SECTIONS: tuple[Section, ...] = ("respondent", "items")
 _FILLED_BY: tuple[FilledBy, ...] = ("respondent", "ministry")
-
-
-class _Errors:
-    """Collects problems so that the author sees all of them at once."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.items: list[str] = []
-
-    def add(self, where: str, message: str) -> None:
-        self.items.append(f"{where}: {message}")
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            listing = "\n".join(f"  - {item}" for item in self.items)
-            raise SpecError(
-                f"調査票ファイル {self.source} に {len(self.items)} 件の誤り:\n{listing}"
-            )
 
 
 def bundled_path(questionnaire_id: str) -> Path:
@@ -96,7 +78,7 @@ def load_file(path: Path) -> Questionnaire:
 
 def build(data: Any, source: str = "<questionnaire>") -> Questionnaire:
     """Build a questionnaire from parsed YAML data (raises SpecError listing every problem)."""
-    errors = _Errors(source)
+    errors = ErrorList("調査票ファイル", source)
     if not isinstance(data, Mapping):
         errors.add("全体", "マッピング（キーと値）である必要があります")
         errors.raise_if_any()
@@ -123,7 +105,7 @@ def build(data: Any, source: str = "<questionnaire>") -> Questionnaire:
     )
 
 
-def _build_lists(raw: Any, errors: _Errors) -> dict[str, ChoiceList]:
+def _build_lists(raw: Any, errors: ErrorList) -> dict[str, ChoiceList]:
     lists: dict[str, ChoiceList] = {}
     if not isinstance(raw, Mapping):
         errors.add("choices", "list_name ごとの選択肢の一覧である必要があります")
@@ -142,7 +124,7 @@ def _build_lists(raw: Any, errors: _Errors) -> dict[str, ChoiceList]:
     return lists
 
 
-def _parse_expr(source: Any, where: str, errors: _Errors) -> Expr | None:
+def _parse_expr(source: Any, where: str, errors: ErrorList) -> Expr | None:
     if source is None:
         return None
     try:
@@ -152,7 +134,7 @@ def _parse_expr(source: Any, where: str, errors: _Errors) -> Expr | None:
         return None
 
 
-def _build_fields(raw: Any, lists: dict[str, ChoiceList], errors: _Errors) -> Iterator[Field]:
+def _build_fields(raw: Any, lists: dict[str, ChoiceList], errors: ErrorList) -> Iterator[Field]:
     if not isinstance(raw, list):
         errors.add("fields", "項目のリストである必要があります")
         return
@@ -196,7 +178,7 @@ def _build_fields(raw: Any, lists: dict[str, ChoiceList], errors: _Errors) -> It
 
 
 def _parse_type(
-    raw: Any, where: str, lists: dict[str, ChoiceList], errors: _Errors
+    raw: Any, where: str, lists: dict[str, ChoiceList], errors: ErrorList
 ) -> tuple[FieldKind, str | None]:
     parts = str(raw or "").split()
     if not parts or parts[0] not in _KINDS:
@@ -211,7 +193,7 @@ def _parse_type(
     return kind, parts[1]
 
 
-def _build_attachments(raw: Any, where: str, errors: _Errors) -> Iterator[Attachment]:
+def _build_attachments(raw: Any, where: str, errors: ErrorList) -> Iterator[Attachment]:
     for i, entry in enumerate(raw or []):
         if not isinstance(entry, Mapping) or "name" not in entry:
             errors.add(f"{where} attachments[{i}]", "name が必要です")
@@ -226,7 +208,7 @@ def _build_attachments(raw: Any, where: str, errors: _Errors) -> Iterator[Attach
 
 
 def _check_references(
-    fields: tuple[Field, ...], lists: dict[str, ChoiceList], errors: _Errors
+    fields: tuple[Field, ...], lists: dict[str, ChoiceList], errors: ErrorList
 ) -> None:
     by_name = {f.name: f for f in fields}
     for f in fields:
@@ -268,7 +250,7 @@ def _compared_codes(node: Node) -> Iterator[tuple[str, str]]:
             yield from _compared_codes(arg)
 
 
-def _check_cycles(fields: tuple[Field, ...], errors: _Errors) -> None:
+def _check_cycles(fields: tuple[Field, ...], errors: ErrorList) -> None:
     """``relevant`` must not depend on itself, directly or through other fields."""
     graph = {f.name: set(f.relevant.refs) if f.relevant else set() for f in fields}
     state: dict[str, int] = {}  # 1 = on the stack, 2 = done

@@ -18,7 +18,7 @@ from typing import Any, Literal, cast
 
 import yaml
 
-from tenken.errors import SpecError
+from tenken.errors import ErrorList, SpecError
 from tenken.survey.document import AnswerDocument
 from tenken.survey.engine import FLAG_MISSING_INFO, FLAG_UNANSWERED, Evaluation, effective_lookup
 from tenken.survey.expr import BinOp, Call, Expr, Node, Ref, parse
@@ -32,6 +32,8 @@ _RULE_KEYS = {"id", "title", "level", "condition", "flag", "rationale", "quote"}
 _TOP_KEYS = {
     "questionnaire", "version", "default_level", "note", "note_quote", "levels", "rules",
 }  # fmt: skip
+
+_HINT = "項目名は調査票の name（例: 7-2）、選択肢は ① などのコードで書きます"
 
 
 @dataclass(frozen=True)
@@ -125,26 +127,9 @@ def load_rules(path: Path, questionnaire: Questionnaire) -> RuleSet:
     return build_rules(data, questionnaire, str(path))
 
 
-class _Errors:
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.items: list[str] = []
-
-    def add(self, where: str, message: str) -> None:
-        self.items.append(f"{where}: {message}")
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            listing = "\n".join(f"  - {item}" for item in self.items)
-            raise SpecError(
-                f"リスク判定ルール {self.source} に {len(self.items)} 件の誤り:\n{listing}",
-                hint="項目名は調査票の name（例: 7-2）、選択肢は ① などのコードで書きます",
-            )
-
-
 def build_rules(data: Any, questionnaire: Questionnaire, source: str = "<rules>") -> RuleSet:
     """Build a rule set from parsed YAML, listing every problem in one SpecError."""
-    errors = _Errors(source)
+    errors = ErrorList("リスク判定ルール", source, hint=_HINT)
     if not isinstance(data, Mapping) or not isinstance(data.get("rules"), list):
         errors.add("全体", "マッピングで、rules（ルールのリスト）が必要です")
         errors.raise_if_any()
@@ -180,7 +165,7 @@ def build_rules(data: Any, questionnaire: Questionnaire, source: str = "<rules>"
     )
 
 
-def _build_rule(entry: Any, i: int, q: Questionnaire, errors: _Errors) -> RiskRule | None:
+def _build_rule(entry: Any, i: int, q: Questionnaire, errors: ErrorList) -> RiskRule | None:
     if not isinstance(entry, Mapping) or "id" not in entry:
         errors.add(f"rules[{i}]", "id が必要です")
         return None
@@ -210,7 +195,7 @@ def _build_rule(entry: Any, i: int, q: Questionnaire, errors: _Errors) -> RiskRu
     )
 
 
-def _condition(source: Any, where: str, q: Questionnaire, errors: _Errors) -> Expr | None:
+def _condition(source: Any, where: str, q: Questionnaire, errors: ErrorList) -> Expr | None:
     try:
         expr = parse(str(source))
     except SpecError as error:

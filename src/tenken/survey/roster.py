@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tenken.errors import InputError, Location
+from tenken.inputs import read_bytes
 from tenken.survey.local_governments import all_local_governments
 from tenken.survey.model import Questionnaire
 
@@ -60,13 +61,7 @@ def _decode(data: bytes, source: str) -> str:
 def read_roster(path: Path, q: Questionnaire) -> list[RosterEntry]:
     """Read and check a roster CSV; one InputError lists every bad line."""
     source = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except OSError as error:
-        raise InputError(
-            f"名簿を読めません: {error.strerror or error}", location=Location(source)
-        ) from error
-    return parse_roster(data, source, q)
+    return parse_roster(read_bytes(path, "名簿"), source, q)
 
 
 def parse_roster(data: bytes, source: str, q: Questionnaire) -> list[RosterEntry]:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from tenken.errors import InputError, Location
+from tenken.inputs import read_bytes
 from tenken.survey.document import AnswerDocument, AnswerValue
 from tenken.survey.model import Questionnaire
 from tenken.survey.xlsx.fastcells import read_cells
@@ -48,13 +49,7 @@ def read_sheet(path: Path, questionnaire: Questionnaire) -> AnswerDocument:
             location=Location(source),
             hint="マクロなしの Excel ブック（.xlsx）として保存し直してください",
         )
-    try:
-        data = Path(path).read_bytes()
-    except OSError as error:
-        raise InputError(
-            f"ファイルを読めません: {error.strerror or error}", location=Location(source)
-        ) from error
-    return read_sheet_bytes(data, questionnaire, source)
+    return read_sheet_bytes(read_bytes(path), questionnaire, source)
 
 
 def read_sheet_bytes(data: bytes, q: Questionnaire, source: str) -> AnswerDocument:

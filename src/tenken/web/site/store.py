@@ -135,17 +135,13 @@ def save(
     record = {**document.to_json(), "saved_at": now.isoformat(), "by": username, "action": action}
     data = json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8")
     org = entry.organisation
-    prepared = Prepared(
+    prepared = Prepared.of(
+        document,
+        evaluation,
         path=f"{action}（{username}）",
         sha256=hashlib.sha256(data).hexdigest(),
         org_name=org.name,
         org_kind=org.kind,
-        respondent=dict(document.respondent),
-        answers=dict(document.answers),
-        problems=[p.to_json() for p in evaluation.problems],
-        missing_info=evaluation.missing_info,
-        unanswered=evaluation.unanswered,
-        attachments_requested=[a.label for a in evaluation.attachments],
         received_at=now,
     )
     outcome = str(store(prepared, q, "default"))

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tenken.errors import InputError, Location
-from tenken.survey.document import AnswerDocument, parse_document
-from tenken.survey.engine import evaluate
+from tenken.survey.document import AnswerDocument, parse_json_bytes
+from tenken.survey.engine import Evaluation, evaluate
 from tenken.survey.model import Questionnaire
 
 SHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls")
@@ -47,6 +46,35 @@ class Prepared:
     attachments_requested: list[str]
     received_at: dt.datetime
     attachments: list[FileInfo] = field(default_factory=list)
+
+    @classmethod
+    def of(
+        cls,
+        document: AnswerDocument,
+        evaluation: Evaluation,
+        *,
+        path: str,
+        sha256: str,
+        org_name: str,
+        org_kind: str,
+        received_at: dt.datetime,
+        attachments: list[FileInfo] | None = None,
+    ) -> Prepared:
+        """What the store keeps of a document and the engine's evaluation of it."""
+        return cls(
+            path=path,
+            sha256=sha256,
+            org_name=org_name,
+            org_kind=org_kind,
+            respondent=dict(document.respondent),
+            answers=dict(document.answers),
+            problems=[p.to_json() for p in evaluation.problems],
+            missing_info=evaluation.missing_info,
+            unanswered=evaluation.unanswered,
+            attachments_requested=[a.label for a in evaluation.attachments],
+            received_at=received_at,
+            attachments=attachments or [],
+        )
 
 
 @dataclass(frozen=True)
@@ -107,12 +135,7 @@ def _hash(data: bytes) -> str:
 
 def _read(path: Path, data: bytes, q: Questionnaire) -> AnswerDocument:
     if path.suffix.lower() == ".json":
-        try:
-            raw = json.loads(data.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            message = f"JSON として読めません: {error}"
-            raise InputError(message, location=Location(str(path))) from error
-        return parse_document(raw, q, str(path))
+        return parse_json_bytes(data, q, str(path))
     if path.suffix.lower() == ".xlsm":
         from tenken.survey.xlsx.reader import read_sheet
 
@@ -151,17 +174,13 @@ def prepare(item: Path | tuple[Path, list[Path]], q: Questionnaire) -> Prepared 
         return Rejected(str(path), str(error))
     except OSError as error:
         return Rejected(str(path), f"{path}: {error.strerror or error}")
-    return Prepared(
+    return Prepared.of(
+        document,
+        evaluation,
         path=str(path),
         sha256=_hash(data),
         org_name=org_name,
         org_kind=document.respondent.get("組織区分", "").strip(),
-        respondent=dict(document.respondent),
-        answers=dict(document.answers),
-        problems=[p.to_json() for p in evaluation.problems],
-        missing_info=evaluation.missing_info,
-        unanswered=evaluation.unanswered,
-        attachments_requested=[a.label for a in evaluation.attachments],
         received_at=received,
         attachments=attachments,
     )
