@@ -68,3 +68,15 @@ def test_respondents_cannot_download_reports(site: Site) -> None:
     assert client.get(f"/rounds/{site.round.pk}/report.json").status_code == 403
     viewer = site.client_for(site.viewer)
     assert viewer.get(f"/rounds/{site.round.pk}/report.exe").status_code == 404
+
+
+def test_dashboard_shows_the_report_charts_in_a_frame_only_this_site_may_use(site: Site) -> None:
+    """The dashboard embeds the report (same SVG charts); the report may be framed by us only."""
+    client = site.client_for(site.viewer)
+    page = client.get(f"/dashboard/?round={site.round.pk}").content.decode()
+    assert f'src="/rounds/{site.round.pk}/report.html"' in page and "report-frame" in page
+    report = client.get(f"/rounds/{site.round.pk}/report.html")
+    assert report["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in report["Content-Security-Policy"]
+    # Every other page still refuses to be framed at all.
+    assert client.get("/dashboard/")["X-Frame-Options"] == "DENY"

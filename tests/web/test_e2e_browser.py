@@ -158,6 +158,10 @@ def test_respondent_answers_drafts_returns_submits_and_admin_sees_it(
         assert not staff_page.is_visible("text=13東京都八王子市")
         row = staff_page.inner_text("#organisations tr:has-text('14神奈川県相模原市')")
         assert "提出済み" in row
+        # The dashboard embeds the report: its SVG charts render inside the frame.
+        charts = staff_page.frame_locator("#report-frame").locator("#summary svg")
+        charts.first.wait_for(timeout=15000)
+        assert charts.count() > 0
         staff_page.screenshot(path=str(ARTIFACTS / "04-dashboard.png"), full_page=True)
         staff_page.click("text=レポートを表示")
         assert staff_page.locator("svg").count() > 0

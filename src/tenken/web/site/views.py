@@ -92,8 +92,10 @@ def report(request: HttpRequest, round_id: int, fmt: str) -> HttpResponse:
         render_as(reports.round_report(survey_round)), content_type=content_type
     )
     if fmt == "html":
-        # The report is a standalone page with its own inline styles and no script at all.
-        response.headers["Content-Security-Policy"] = REPORT_CSP
+        # The report is a standalone page with its own inline styles and no script at all;
+        # the dashboard shows it in a frame, so only this site may frame it.
+        response.headers["Content-Security-Policy"] = f"{REPORT_CSP}; frame-ancestors 'self'"
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
     if fmt != "html" or request.GET.get("download"):
         name = f"report-round{survey_round.pk}.{fmt}"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
