@@ -100,3 +100,25 @@ def test_registry_uses_itaiji_and_gaiji(data: synth.Synthetic) -> None:
     assert any("\ue000" <= ch <= "\uf8ff" for ch in names)
     record_names = "".join(data.records.column("氏名").to_pylist())
     assert not any("\ue000" <= ch <= "\uf8ff" for ch in record_names)
+
+
+def test_household_members_never_share_sex_birth_and_given_name() -> None:
+    """Two children of one household drawn with the same sex, birthday and given name (or a
+    異体字 spelling of it) get another name; other households and other facts are untouched."""
+    kanji, _, _, _ = synth._given_pool()
+    taka = next(i for i, k in enumerate(kanji) if "高" in k)
+    household = np.array([0, 0, 0, 1, 1])
+    sex = np.array([1, 1, 1, 1, 1])
+    birth = np.array([100, 100, 100, 100, 200])
+    given = np.array([taka, taka, taka, taka, taka])
+    fixed = synth.distinct_in_household(np.random.default_rng(3), household, sex, birth, given)
+    assert fixed[0] == taka and fixed[3] == taka and fixed[4] == taka
+    assert len({synth.itaiji.fold(kanji[g]) for g in fixed[:3]}) == 3
+
+
+def test_no_indistinguishable_members_in_a_generated_population(data: synth.Synthetic) -> None:
+    """In the registry's current states, no two numbers share name, birth, sex and address."""
+    current = data.registry.filter(pc.is_null(data.registry.column("有効終了日")))
+    assert current.num_rows > 0
+    facts = [current.column(c).to_pylist() for c in ("氏名", "生年月日", "性別", "住所")]
+    assert len(set(zip(*facts, strict=True))) == current.num_rows

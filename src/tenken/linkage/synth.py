@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 from tenken.linkage import notation as nt
 from tenken.linkage import pools
 from tenken.linkage.columns import RECORD_COLUMNS, REGISTRY_COLUMNS, TRUTH_COLUMNS
+from tenken.normalize import itaiji
 
 CAUSES = ("homonym", "family", "typo", "shared")
 """Injected mislink causes: same kana name and birthday elsewhere; a family member's number;
@@ -187,13 +188,55 @@ def make_people(rng: np.random.Generator, count: int) -> People:
     birth[late] = nt.days("2023-06-30") - rng.integers(0, 20 * 365, late.sum())
     sur = pools.surnames()
     hh_surname = rng.choice(len(sur.kanji), n_hh, p=sur.p)
-    male, female = pools.given_names("1"), pools.given_names("2")
-    given = np.where(
-        sex == 1,
-        rng.choice(len(male.kanji), count, p=male.p),
-        rng.choice(len(female.kanji), count, p=female.p) + len(male.kanji),
-    )
+    given = _draw_given(rng, sex)
+    given = distinct_in_household(rng, household, sex, birth, given)
     return People(household, role, sex, birth, hh_surname[household], given, numbers(rng, count))
+
+
+def _draw_given(rng: np.random.Generator, sex: np.ndarray) -> np.ndarray:
+    """A given name per person, at the pool's frequencies for the person's sex."""
+    male, female = pools.given_names("1"), pools.given_names("2")
+    drawn: np.ndarray = np.where(
+        sex == 1,
+        rng.choice(len(male.kanji), len(sex), p=male.p),
+        rng.choice(len(female.kanji), len(sex), p=female.p) + len(male.kanji),
+    )
+    return drawn
+
+
+def _household_twins(
+    household: np.ndarray, sex: np.ndarray, birth: np.ndarray, spelling: np.ndarray
+) -> np.ndarray:
+    """Mask of persons whose household already has an earlier member of the same sex, birth
+    date and given-name spelling (the surname is the household's)."""
+    order = np.lexsort((np.arange(len(sex)), spelling, birth, sex, household))
+    keys = np.stack([household, sex, birth, spelling])[:, order]
+    repeat = np.zeros(len(sex), dtype=bool)
+    repeat[order[1:]] = (keys[:, 1:] == keys[:, :-1]).all(axis=0)
+    return repeat
+
+
+def distinct_in_household(
+    rng: np.random.Generator,
+    household: np.ndarray,
+    sex: np.ndarray,
+    birth: np.ndarray,
+    given: np.ndarray,
+) -> np.ndarray:
+    """``given`` with names redrawn until no two members of a household share sex, birth date
+    and given name (異体字 folded): a registry never holds two indistinguishable siblings, and
+    such pairs would look like a family mislink to the inspection."""
+    kanji, _, _, _ = _given_pool()
+    _, spelling_ids = np.unique(
+        np.array([itaiji.fold(k) for k in kanji], dtype=object), return_inverse=True
+    )
+    given = given.copy()
+    for _ in range(100):
+        repeat = _household_twins(household, sex, birth, spelling_ids[given])
+        if not repeat.any():
+            return given
+        given[repeat] = _draw_given(rng, sex[repeat])
+    raise RuntimeError("could not give every household member a distinct name")
 
 
 @dataclass
