@@ -3,9 +3,11 @@
     python bench/bench_inspect.py                 # 100k and 1M people, 3 runs each
     python bench/bench_inspect.py --people 100000 --runs 5
 
-Each run is a fresh process (so peak memory is per run: ru_maxrss of the child). Prints wall
-time, peak RSS, precision, recall and false alarms per 10,000 links, and the median over runs.
-The machine is shared: report medians, and expect noise.
+Each run is a fresh process (so peak memory is per run: ru_maxrss of the child and, separately,
+of the forked normalisation workers). Prints wall time, seconds per stage (reading, name/date
+keys, pairing SQL, address/kana keys of differing values, verdict SQL + scoring, writing),
+peak RSS, precision, recall and false alarms per 10,000 links, the load average, and the
+medians over runs. The machine is shared: report medians with the load, and expect noise.
 """
 
 from __future__ import annotations
@@ -26,11 +28,15 @@ from tenken.linkage.inspection import run
 d = Path(sys.argv[1])
 t = time.perf_counter()
 s = run(d / "registry.csv", d / "records.csv", d / "out", truth=d / "truth.csv")
-print(json.dumps({"seconds": time.perf_counter() - t,
+seconds = time.perf_counter() - t
+starts = list(s["stage_seconds"].items()) + [("end", seconds)]
+stages = {name: round(starts[k + 1][1] - at, 2) for k, (name, at) in enumerate(starts[:-1])}
+print(json.dumps({"seconds": seconds,
   "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
   "children_peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
   "precision": s["precision"], "recall": s["recall"],
-  "false_alarms_per_10000": s["false_alarms_per_10000"], "stages": s.get("stage_seconds")}))
+  "false_alarms_per_10000": s["false_alarms_per_10000"], "stages": stages,
+  "load": open("/proc/loadavg").read().split()[0]}, ensure_ascii=False))
 """
 
 
@@ -60,7 +66,12 @@ def bench(people: int, runs: int, seed: int) -> None:
             key: round(statistics.median(float(r[key]) for r in results), 3)
             for key in ("seconds", "peak_mib", "children_peak_mib")
         }
+        stages = {
+            name: round(statistics.median(r["stages"][name] for r in results), 2)
+            for name in results[0]["stages"]
+        }
         print(f"  median over {runs} runs: {median} (load average now {_load()})")
+        print("  median seconds per stage: " + json.dumps(stages, ensure_ascii=False))
 
 
 def _load() -> str:
