@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tenken.normalize.address import normalize_address
+from tenken.normalize.address import address_key, normalize_address
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases/addresses.yaml").read_text("utf-8"))
 PREFECTURES_WITHOUT_CASES_ALLOWED = 0
@@ -37,3 +37,11 @@ def test_the_table_covers_every_prefecture_and_is_big_enough() -> None:
     assert len(pairs) >= 200
     prefectures = {normalize_address(a).prefecture for a, _ in pairs}
     assert len(prefectures - {""}) == 47
+
+
+def test_address_key_equals_the_key_of_the_full_result() -> None:
+    """address_key (the key-only path) gives normalize_address(...).key for every case."""
+    texts = {t for kind in ("same", "different") for pair in CASES[kind] for t in pair}
+    assert len(texts) > 500
+    for text in sorted(texts):
+        assert address_key.__wrapped__(text) == normalize_address(text).key, text

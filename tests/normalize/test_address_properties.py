@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tenken.normalize._reference import current, fold_place
-from tenken.normalize.address import normalize_address
+from tenken.normalize.address import address_key, normalize_address
 
 DASHES = ["-", "‐", "‑", "–", "—", "―", "−", "－", "ー", "ｰ"]
 WIDE = str.maketrans("0123456789", "０１２３４５６７８９")
@@ -131,3 +131,15 @@ def test_any_text_gives_an_address(text: str) -> None:
     """normalize_address never raises, whatever the text."""
     address = normalize_address(text)
     assert address.level in ("none", "prefecture", "municipality", "town")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(address_pair(), st.text(max_size=40))
+def test_address_key_is_the_key_of_the_full_result(
+    case: tuple[Place, tuple[int, ...], str, str], noise: str
+) -> None:
+    """address_key (key-only, uncached) equals normalize_address(...).key for random notations
+    of real addresses and for arbitrary text."""
+    _, _, a, b = case
+    for text in (a, b, a + noise, noise):
+        assert address_key.__wrapped__(text) == normalize_address(text).key, text

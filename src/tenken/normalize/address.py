@@ -19,8 +19,8 @@ from functools import lru_cache
 from typing import Literal
 
 from tenken.normalize import _reference
-from tenken.normalize._blocks import BLOCK_START, parse_blocks
-from tenken.normalize._reference import Reference, Town, fold_place
+from tenken.normalize._blocks import BLOCK_START, Blocks, parse_blocks
+from tenken.normalize._reference import Municipality, Reference, Town, fold_place
 from tenken.normalize._text import clean, unify_dashes
 
 Level = Literal["none", "prefecture", "municipality", "town"]
@@ -172,22 +172,25 @@ def _resolve(text: str, ref: Reference) -> _State:
     return state
 
 
-def _build(state: _State, ref: Reference) -> Address:
+@dataclass
+class _Keyed:
+    """What the key is made of: the text between town and numbers, the numbers, the level."""
+
+    koaza: str
+    blocks: Blocks
+    muni: Municipality | None
+    level: Level
+    key: str
+
+
+def _keyed(state: _State, ref: Reference) -> _Keyed:
+    """Read the numbers after the resolved place and make the comparison key."""
     text = state.text
     if state.town is None:
         _skip_oaza(state)
     start = _block_start(state)
     koaza = text[state.pos : start]
     blocks = parse_blocks(text, start)
-    numbers = list(blocks.numbers)
-    has_chome = blocks.chome_written or bool(state.town and state.town.has_chome and numbers)
-    kept = numbers[:3]
-    extra = numbers[3:]
-    remainder = _spaced_tail(state, blocks.end).lstrip("-のノ ")
-    if extra:
-        remainder = "-".join(map(str, extra)) + (" " + remainder if remainder else "")
-    chome = str(kept[0]) if has_chome and kept else ""
-    block_parts = tuple(map(str, kept[1:] if chome else kept))
     muni = ref.municipalities[state.codes[0]] if len(state.codes) == 1 else None
     koaza_key = fold_place(_OAZA_PREFIX.sub("", koaza)) if koaza else ""
     if muni and state.town:
@@ -206,8 +209,22 @@ def _build(state: _State, ref: Reference) -> Address:
         level, area, town_key = "prefecture", ref.prefecture_codes[state.prefecture], koaza_key
     else:
         level, area, town_key = "none", "", koaza_key
-    number_key = "-".join(map(str, kept))
-    key = f"{area}/{town_key}/{number_key}"
+    number_key = "-".join(map(str, blocks.numbers[:3]))
+    return _Keyed(koaza, blocks, muni, level, f"{area}/{town_key}/{number_key}")
+
+
+def _build(state: _State, ref: Reference) -> Address:
+    keyed = _keyed(state, ref)
+    koaza, blocks, muni, key = keyed.koaza, keyed.blocks, keyed.muni, keyed.key
+    numbers = list(blocks.numbers)
+    has_chome = blocks.chome_written or bool(state.town and state.town.has_chome and numbers)
+    kept = numbers[:3]
+    extra = numbers[3:]
+    remainder = _spaced_tail(state, blocks.end).lstrip("-のノ ")
+    if extra:
+        remainder = "-".join(map(str, extra)) + (" " + remainder if remainder else "")
+    chome = str(kept[0]) if has_chome and kept else ""
+    block_parts = tuple(map(str, kept[1:] if chome else kept))
     rest_key = fold_place(remainder.replace(" ", "")) if remainder else ""
     return Address(
         prefecture=state.prefecture,
@@ -216,7 +233,7 @@ def _build(state: _State, ref: Reference) -> Address:
         chome=chome,
         blocks=block_parts,
         remainder=remainder,
-        level=level,
+        level=keyed.level,
         key=key,
         code=muni.code if muni else "",
         koaza=koaza if state.town else "",
@@ -225,14 +242,18 @@ def _build(state: _State, ref: Reference) -> Address:
     )
 
 
-def _normalize(text: str) -> Address:
+def _resolved(text: str) -> tuple[_State, Reference]:
     if not isinstance(text, str):
         text = "" if text is None else str(text)
     ref = _reference.current()
     prepared, spaced = _prepare(text)
     state = _resolve(prepared, ref)
     state.spaced = spaced
-    return _build(state, ref)
+    return state, ref
+
+
+def _normalize(text: str) -> Address:
+    return _build(*_resolved(text))
 
 
 @lru_cache(maxsize=_STRUCT_CACHE)
@@ -243,8 +264,9 @@ def normalize_address(text: str) -> Address:
 
 @lru_cache(maxsize=_KEY_CACHE)
 def address_key(text: str) -> str:
-    """The comparison key of an address (cached apart from the structured results)."""
-    return _normalize(text).key
+    """The comparison key of an address (cached apart from the structured results; the same as
+    ``normalize_address(text).key`` without building the rest of the result)."""
+    return _keyed(*_resolved(text)).key
 
 
 def use_reference(reference: Reference) -> None:
