@@ -31,6 +31,23 @@ def _rows(db: Path) -> tuple[int, list[tuple[str, int, int]]]:
     return len(rows), rows
 
 
+def _survivors(marker: str, wait: float = 5.0) -> list[int]:
+    """Processes whose command line mentions ``marker`` (the test's folder), after a grace time."""
+    deadline = time.monotonic() + wait
+    while True:
+        found = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    if marker in (entry / "cmdline").read_bytes().decode(errors="replace"):
+                        found.append(int(entry.name))
+                except OSError:
+                    continue
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
+
+
 def test_kill_mid_ingest(questionnaire: Questionnaire, blank: bytes, tmp_path: Path) -> None:
     """SIGKILL during the run: every stored response has its attachment; rerun stores all."""
     from tenken.survey.local_governments import all_local_governments
@@ -50,6 +67,7 @@ def test_kill_mid_ingest(questionnaire: Questionnaire, blank: bytes, tmp_path: P
         time.sleep(0.02)
     process.send_signal(signal.SIGKILL)
     process.wait()
+    assert _survivors(str(tmp_path)) == [], "worker processes outlived the killed ingest"
     count, rows = _rows(db)
     assert count > 0, "the ingest should have stored something before the kill"
     assert all(attachments == 1 and current == 1 for _org, current, attachments in rows), rows

@@ -25,6 +25,7 @@ from tenken.normalize.date import parse_date
 from tenken.normalize.mynumber import mask
 from tenken.normalize.name import compare_names, kana_key, name_key, normalize_name
 from tenken.normalize.sex import normalize_sex
+from tenken.workers import die_with_parent
 
 
 def distinct(arrays: Iterable[pa.Array | pa.ChunkedArray]) -> list[str]:
@@ -70,7 +71,9 @@ def parallel_map(fn: Callable[[str], str], values: Sequence[str]) -> list[str]:
     chunks = [values[i : i + step] for i in range(0, len(values), step)]
     _WORKER_FN[:] = [fn]
     try:
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+        context = mp.get_context("fork")
+        parent = (os.getpid(),)
+        with ProcessPoolExecutor(workers, context, die_with_parent, parent) as pool:
             return [key for chunk in pool.map(_apply_inherited, chunks) for key in chunk]
     finally:
         _WORKER_FN.clear()

@@ -11,6 +11,7 @@ Reading and checking (the slow part) runs in worker processes; writes stay in th
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from django.db import IntegrityError, connections, transaction
 from tenken.survey.model import Questionnaire
 from tenken.web.store.models import Response, ResponseAttachment
 from tenken.web.store.prepare import Prepared, Rejected, collect, prepare, with_attachments
+from tenken.workers import die_with_parent
 
 Outcome = Literal["current", "history", "duplicate", "rejected"]
 
@@ -46,7 +48,8 @@ def _prepared(
         yield from map(work, items)
         return
     connections[alias].close()  # forked workers must not inherit an open database connection
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    pool_args = {"initializer": die_with_parent, "initargs": (os.getpid(),)}
+    with ProcessPoolExecutor(max_workers=workers, **pool_args) as pool:
         yield from pool.map(work, items, chunksize=16)
 
 
