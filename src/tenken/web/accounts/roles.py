@@ -46,12 +46,19 @@ class Access:
 
 
 def access_of(user: AbstractBaseUser | AnonymousUser) -> Access:
+    """The user's role; looked up once per request (the view and the template both ask)."""
     if not user.is_authenticated:
         return Access(None)
-    membership = Membership.objects.filter(user=user).first()
-    if membership is None:
-        return Access(None)
-    return Access(membership.role, membership.organisation_id)
+    cached: Access | None = getattr(user, "_tenken_access", None)
+    if cached is None:
+        membership = Membership.objects.filter(user=user).first()
+        cached = (
+            Access(None)
+            if membership is None
+            else Access(membership.role, membership.organisation_id)
+        )
+        user._tenken_access = cached
+    return cached
 
 
 def require(request: HttpRequest, allowed: bool) -> None:
