@@ -37,6 +37,11 @@ KIND_LABELS: dict[str, str] = {
 }
 
 
+def flags_json(missing_info: bool, unanswered: bool) -> dict[str, bool]:
+    """The two flags as every JSON output writes them (keys are the sheet's texts)."""
+    return {FLAG_MISSING_INFO: missing_info, FLAG_UNANSWERED: unanswered}
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with an answer document; ``kind`` is a stable code."""
@@ -76,7 +81,7 @@ class Evaluation:
 
     @property
     def flags(self) -> dict[str, bool]:
-        return {FLAG_MISSING_INFO: self.missing_info, FLAG_UNANSWERED: self.unanswered}
+        return flags_json(self.missing_info, self.unanswered)
 
     @property
     def complete(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tenken.survey.aggregate import CrossTab, ItemTally
+from tenken.survey.engine import flags_json
 from tenken.survey.report.model import OrgRow, ReportData
 
 
@@ -56,7 +57,7 @@ def org_json(org: OrgRow) -> dict[str, Any]:
         "code": org.code,
         "submitted": org.submitted,
         "in_roster": org.in_roster,
-        "flags": {"情報未入力あり": org.missing_info, "未回答あり": org.unanswered},
+        "flags": flags_json(org.missing_info, org.unanswered),
         "problems": org.problems,
         "level": org.level,
         "rules": list(org.rules),

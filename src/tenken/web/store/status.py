@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from tenken.survey.engine import flags_json
 from tenken.survey.roster import RosterEntry
 from tenken.web.store.models import Response
 
@@ -44,7 +45,7 @@ class OrgStatus:
             "received_at": self.received_at.astimezone(JST).isoformat()
             if self.received_at
             else None,
-            "flags": {"情報未入力あり": self.missing_info, "未回答あり": self.unanswered},
+            "flags": flags_json(self.missing_info, self.unanswered),
             "problems": self.problems,
             "file": self.source_name,
             "files_received": self.versions,
