@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tenken.web.accounts.models import Membership, Role, SurveyRound
+from tenken.store.models import Round
+from tenken.web.accounts.models import Membership, Role
 from tests.web.conftest import Site
 
 
@@ -25,8 +26,8 @@ def test_admin_creates_a_round_with_respondent_accounts(site: Site) -> None:
     )
     response = site.client_for(site.admin).post("/rounds/new/", _form(roster))
     assert response.status_code == 302
-    survey_round = SurveyRound.objects.get(title="令和5年度 実態調査")
-    names = [e.organisation.name for e in survey_round.roster.all()]
+    survey_round = Round.objects.get(title="令和5年度 実態調査")
+    names = [e.org_name for e in survey_round.roster.all()]
     assert names == ["01北海道", "01北海道札幌市"]
     member = Membership.objects.get(organisation__name="01北海道札幌市")
     assert member.role == Role.RESPONDENT and not member.user.has_usable_password()
@@ -40,7 +41,7 @@ def test_a_bad_roster_lists_every_bad_line(site: Site) -> None:
     assert response.status_code == 200
     errors = str(response.context["form"].errors)
     assert "2行目" in errors and "3行目" in errors
-    assert not SurveyRound.objects.filter(title="令和5年度 実態調査").exists()
+    assert not Round.objects.filter(title="令和5年度 実態調査").exists()
 
 
 def test_a_broken_questionnaire_file_is_refused_with_the_loader_message(site: Site) -> None:

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from tenken.survey.document import AnswerDocument
@@ -21,20 +21,16 @@ from tenken.survey.engine import evaluate
 from tenken.survey.model import Attachment
 from tenken.survey.xlsx.fill import fill_sheet
 from tenken.survey.xlsx.writer import form_bytes
-from tenken.web.accounts.models import RosterEntry
 from tenken.web.accounts.roles import access_of, require
 from tenken.web.site import attachments, formspec, store
 from tenken.web.site.answer_views import questionnaire_for
+from tenken.web.site.entries import Entry, get_entry
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _entry(round_id: int, org_id: int) -> RosterEntry:
-    return get_object_or_404(
-        RosterEntry.objects.select_related("survey_round", "organisation"),
-        survey_round_id=round_id,
-        organisation_id=org_id,
-    )
+def _entry(round_id: int, org_id: int) -> Entry:
+    return get_entry(round_id, org_id)
 
 
 @login_required
@@ -126,7 +122,7 @@ def upload_attachment(request: HttpRequest, round_id: int, org_id: int) -> HttpR
     return back
 
 
-def _requested(entry: RosterEntry) -> list[Attachment]:
+def _requested(entry: Entry) -> list[Attachment]:
     """Attachments the questionnaire asks of this organisation's current answer."""
     q = questionnaire_for(entry)
     stored = store.load(entry)
