@@ -70,7 +70,7 @@ def test_a_command_line_database_migrates_into_one_round(
 def test_a_site_database_keeps_its_rounds_and_tells_drafts_from_submissions(
     tmp_path: Path, django_db_blocker: Any
 ) -> None:
-    """The site's rounds keep their ids and rosters; a later draft does not withdraw a submission."""
+    """Site rounds keep their ids and rosters; a later draft does not withdraw a submission."""
     from tenken.survey.loader import bundled_path
 
     with django_db_blocker.unblock():
