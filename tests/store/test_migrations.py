@@ -76,8 +76,10 @@ def test_a_site_database_keeps_its_rounds_and_tells_drafts_from_submissions(
     with django_db_blocker.unblock():
         alias, apps = _old_database(tmp_path)
         user = apps.get_model("auth", "User").objects.using(alias).create(username="admin")
-        org = apps.get_model("tenken_accounts", "Organisation").objects.using(alias).create(
-            name="14神奈川県相模原市", kind="市区町村", prefecture="神奈川県"
+        org = (
+            apps.get_model("tenken_accounts", "Organisation")
+            .objects.using(alias)
+            .create(name="14神奈川県相模原市", kind="市区町村", prefecture="神奈川県")
         )
         old_round = apps.get_model("tenken_accounts", "SurveyRound").objects.using(alias).create(
             title="令和5年度", questionnaire_id=QID, created_by=user,
