@@ -27,6 +27,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from tenken.errors import InputError
+from tenken.store.auditing import audit
 from tenken.store.models import Origin, Response, RosterEntry, Round
 from tenken.survey.document import AnswerDocument
 from tenken.survey.engine import Evaluation
@@ -66,7 +67,6 @@ def fingerprint_of(q: Questionnaire) -> str:
     return fingerprint(q)
 
 
-@transaction.atomic
 def _create(
     code: str,
     title: str,
@@ -75,6 +75,23 @@ def _create(
     roster: Iterable[Member],
     questionnaire_yaml: str,
     alias: str,
+    actor: Any,
+) -> Round:
+    with transaction.atomic(using=alias):
+        return _create_in_transaction(
+            code, title, q, deadline, roster, questionnaire_yaml, alias, actor
+        )
+
+
+def _create_in_transaction(
+    code: str,
+    title: str,
+    q: Questionnaire,
+    deadline: dt.datetime,
+    roster: Iterable[Member],
+    questionnaire_yaml: str,
+    alias: str,
+    actor: Any,
 ) -> Round:
     survey_round = Round.objects.using(alias).create(
         code=code,
@@ -85,6 +102,7 @@ def _create(
         questionnaire_yaml=questionnaire_yaml,
         deadline=deadline,
     )
+    audit(actor, "round.create", survey_round, {"code": code, "title": title}, alias)
     RosterEntry.objects.using(alias).bulk_create(
         RosterEntry(
             round=survey_round,
@@ -113,6 +131,7 @@ def create_round(
     *,
     questionnaire_yaml: str = "",
     alias: str = "default",
+    actor: Any = "cli",
 ) -> Round:
     """A new open round with its roster; ``code`` None gives ``r<id>`` (the site's rounds)."""
     if code is not None:
@@ -123,10 +142,12 @@ def create_round(
             )
         if Round.objects.using(alias).filter(code=code).exists():
             raise InputError(f"調査回ID {code!r} はすでにあります", hint=_known(alias))
-        return _create(code, title, q, deadline, roster, questionnaire_yaml, alias)
+        return _create(code, title, q, deadline, roster, questionnaire_yaml, alias, actor)
     with transaction.atomic(using=alias):
         temporary = "tmp-" + hashlib.sha256(repr(timezone.now()).encode()).hexdigest()[:20]
-        survey_round = _create(temporary, title, q, deadline, roster, questionnaire_yaml, alias)
+        survey_round = _create(
+            temporary, title, q, deadline, roster, questionnaire_yaml, alias, actor
+        )
         survey_round.code = f"r{survey_round.pk}"
         while Round.objects.using(alias).filter(code=survey_round.code).exists():
             survey_round.code += "x"
@@ -266,6 +287,7 @@ def save_web(
     *,
     submit: bool,
     username: str,
+    actor: Any = None,
     alias: str = "default",
 ) -> tuple[str, Response]:
     """Store the form's document as a new version (draft or submission); (outcome, response).
@@ -292,7 +314,16 @@ def save_web(
         org_kind=member.org_kind,
         received_at=now,
     )
-    outcome = store(prepared, q, alias, survey_round, origin=origin, keep_attachments=True)
+    outcome = store(
+        prepared,
+        q,
+        alias,
+        survey_round,
+        origin=origin,
+        keep_attachments=True,
+        actor=actor if actor is not None else f"web:{username}",
+        action="survey.answer_save",
+    )
     response = Response.objects.using(alias).get(round=survey_round, sha256=prepared.sha256)
     return outcome, response
 
@@ -305,20 +336,50 @@ def local(moment: dt.datetime) -> dt.datetime:
 
 
 def set_deadline(
-    survey_round: Round, deadline: dt.datetime, org_name: str | None, alias: str = "default"
+    survey_round: Round,
+    deadline: dt.datetime,
+    org_name: str | None,
+    alias: str = "default",
+    actor: Any = "cli",
 ) -> None:
     """The round's deadline, or (``org_name``) one organisation's extension."""
-    if org_name is None:
-        survey_round.deadline = deadline
-        survey_round.save(using=alias, update_fields=["deadline"])
-        return
-    updated = (
-        survey_round.roster.using(alias).filter(org_name=org_name).update(extended_until=deadline)
-    )
-    if not updated:
-        raise InputError(f"{org_name} は調査回 {survey_round.code} の名簿にありません")
+    details = {"deadline": deadline.isoformat(), "org": org_name}
+    with transaction.atomic(using=alias):
+        if org_name is None:
+            survey_round.deadline = deadline
+            survey_round.save(using=alias, update_fields=["deadline"])
+        else:
+            roster = survey_round.roster.using(alias).filter(org_name=org_name)
+            if not roster.update(extended_until=deadline):
+                raise InputError(f"{org_name} は調査回 {survey_round.code} の名簿にありません")
+        audit(actor, "round.update", survey_round, details, alias)
 
 
-def set_state(survey_round: Round, state: str, alias: str = "default") -> None:
-    survey_round.state = state
-    survey_round.save(using=alias, update_fields=["state"])
+def set_state(survey_round: Round, state: str, alias: str = "default", actor: Any = "cli") -> None:
+    with transaction.atomic(using=alias):
+        survey_round.state = state
+        survey_round.save(using=alias, update_fields=["state"])
+        audit(actor, "round.update", survey_round, {"state": state}, alias)
+
+
+def set_reopened(entry: RosterEntry, reopened: bool, actor: Any, alias: str = "default") -> None:
+    """Let one organisation edit after the deadline (or withdraw that)."""
+    with transaction.atomic(using=alias):
+        entry.reopened = reopened
+        entry.save(using=alias, update_fields=["reopened"])
+        details = {"org": entry.org_name, "reopened": reopened}
+        audit(actor, "round.reopen", entry.round, details, alias)
+
+
+def add_attachment(
+    response: Response, name: str, size: int, sha256: str, actor: Any, alias: str = "default"
+) -> None:
+    """Attach a kept file to a response (the site's upload of a requested document)."""
+    from tenken.store.models import ResponseAttachment
+
+    with transaction.atomic(using=alias):
+        ResponseAttachment.objects.using(alias).create(
+            response=response, name=name, size=size, sha256=sha256
+        )
+        details = {"org": response.org_name, "name": name, "sha256": sha256}
+        audit(actor, "survey.attachment_upload", response, details, alias)

@@ -18,11 +18,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from django.db import IntegrityError, connections, transaction
 
 from tenken.errors import InputError
+from tenken.store.auditing import audit
 from tenken.store.models import SUBMITTED_ORIGINS, Origin, Response, ResponseAttachment, Round
 from tenken.survey.model import Questionnaire
 from tenken.survey.prepare import Prepared, Rejected, collect, prepare, with_attachments
@@ -77,6 +78,8 @@ def store(
     *,
     origin: Origin = Origin.FILE,
     keep_attachments: bool = False,
+    actor: Any = "cli:ingest",
+    action: str = "survey.upload",
 ) -> Outcome:
     """Write one response of ``survey_round`` and its attachments in one transaction.
 
@@ -120,10 +123,22 @@ def store(
             _save_attachments(response, prepared, alias)
             if keep_attachments and current is not None:
                 _carry_attachments(response, current, alias)
+            audit(actor, action, response, _details(response), alias)
     except IntegrityError:
         # Another ingest stored the same file at the same moment.
         return "duplicate"
     return "current" if newest else "history"
+
+
+def _details(response: Response) -> dict[str, Any]:
+    return {
+        "round": response.round.code,
+        "org": response.org_name,
+        "origin": response.origin,
+        "file": response.source_name,
+        "counted": response.is_counted,
+        "problems": len(response.problems),
+    }
 
 
 def _save_attachments(response: Response, prepared: Prepared, alias: str) -> None:

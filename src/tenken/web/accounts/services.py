@@ -57,7 +57,13 @@ def create_round(
     rows = list(roster)
     members = [api.Member(r.org_name, r.kind, r.prefecture, r.email) for r in rows]
     survey_round = api.create_round(
-        None, title, questionnaire, deadline, members, questionnaire_yaml=questionnaire_text
+        None,
+        title,
+        questionnaire,
+        deadline,
+        members,
+        questionnaire_yaml=questionnaire_text,
+        actor=by,
     )
     for row in rows:
         organisation, _ = Organisation.objects.get_or_create(

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from tenken.store import api
 from tenken.store.models import Round
 from tenken.web.accounts import services
 from tenken.web.accounts.forms import RoundForm
@@ -98,9 +99,7 @@ def toggle_reopen(request: HttpRequest, round_id: int, org_id: int) -> HttpRespo
     """The administrator lets one organisation edit after the deadline (or withdraws that)."""
     require(request, access_of(request.user).is_admin)
     entry = get_entry(round_id, org_id)
-    roster = entry.roster
-    roster.reopened = not roster.reopened
-    roster.save(update_fields=["reopened"])
+    api.set_reopened(entry.roster, not entry.roster.reopened, request.user)
     state = "期限後の修正を許可しました" if entry.reopened else "期限後の修正の許可を取り消しました"
     messages.success(request, f"{entry.organisation.name}: {state}。")
     return redirect("round_detail", round_id=round_id)

@@ -94,7 +94,10 @@ def answer(request: HttpRequest, round_id: int, org_id: int) -> HttpResponse:
             question = _question(action, evaluation, entry, confirmed)
             if not question:
                 username = request.user.get_username()
-                store.save(entry, questionnaire, document, evaluation, action == "submit", username)
+                submit = action == "submit"
+                store.save(
+                    entry, questionnaire, document, evaluation, submit, username, request.user
+                )
                 messages.success(request, _done_message(action, evaluation))
                 return redirect("answer", round_id=round_id, org_id=org_id)
         view = _View(entry, questionnaire, fixed, editable, can_answer, store.load(entry))

@@ -78,7 +78,7 @@ def upload_sheet(request: HttpRequest, round_id: int, org_id: int) -> HttpRespon
     folder = settings.WORKSPACE / "uploads"
     try:
         outcome = store.ingest_upload(
-            entry, questionnaire_for(entry), folder, upload.name, upload.read()
+            entry, questionnaire_for(entry), folder, upload.name, upload.read(), request.user
         )
     except ValueError as error:
         messages.error(request, f"回答シートを受け付けられませんでした: {error}")
@@ -115,7 +115,7 @@ def upload_attachment(request: HttpRequest, round_id: int, org_id: int) -> HttpR
         return back
     attachments.keep(settings.WORKSPACE / "uploads", checked)
     name = f"{labels[requested]}: {checked.name}"
-    if store.add_attachment(entry, name, len(checked.data), checked.sha256):
+    if store.add_attachment(entry, name, len(checked.data), checked.sha256, request.user):
         messages.success(request, f"「{labels[requested]}」を添付しました。")
     else:
         messages.error(request, "先に回答を一時保存してから添付してください。")

@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from django.apps import apps
 from django.utils import timezone
 
 from tenken.store import api
-from tenken.store.models import Origin, Response, ResponseAttachment, Round
+from tenken.store.models import Origin, Response, Round
 from tenken.survey.document import AnswerDocument
 from tenken.survey.engine import Evaluation
 from tenken.survey.model import Questionnaire
@@ -140,6 +141,7 @@ def save(
     evaluation: Evaluation,
     submit: bool,
     username: str,
+    actor: Any = None,
 ) -> str:
     """Store the form's document as a new version; returns the store's outcome."""
     outcome, _response = api.save_web(
@@ -150,6 +152,7 @@ def save(
         evaluation,
         submit=submit,
         username=username,
+        actor=actor,
     )
     return outcome
 
@@ -162,16 +165,18 @@ def attachments(entry: Entry) -> list[StoredAttachment]:
     return [StoredAttachment(a.pk, a.name, a.size, a.sha256) for a in current.attachments.all()]
 
 
-def add_attachment(entry: Entry, name: str, size: int, sha256: str) -> bool:
+def add_attachment(entry: Entry, name: str, size: int, sha256: str, actor: Any) -> bool:
     """Attach a kept file to the current version; False when there is no answer yet."""
     current = api.current(entry.survey_round, entry.organisation.name)
     if current is None:
         return False
-    ResponseAttachment.objects.create(response=current, name=name, size=size, sha256=sha256)
+    api.add_attachment(current, name, size, sha256, actor)
     return True
 
 
-def ingest_upload(entry: Entry, q: Questionnaire, folder: Path, name: str, data: bytes) -> str:
+def ingest_upload(
+    entry: Entry, q: Questionnaire, folder: Path, name: str, data: bytes, actor: Any = None
+) -> str:
     """Ingest an uploaded sheet exactly as the CLI does; returns the outcome or raises ValueError.
 
     The file is kept under ``folder`` (the workspace) so that the store's SHA-256 and history
@@ -197,4 +202,6 @@ def ingest_upload(entry: Entry, q: Questionnaire, folder: Path, name: str, data:
         )
     # The upload's time is when it was received (the file's own time is the server's write).
     prepared = replace(prepared, received_at=timezone.now())
-    return str(store(prepared, q, "default", entry.survey_round, keep_attachments=True))
+    return str(
+        store(prepared, q, "default", entry.survey_round, keep_attachments=True, actor=actor)
+    )
