@@ -10,6 +10,7 @@ text enters (the form, files) with :func:`control_characters`.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -32,3 +33,14 @@ def control_characters(value: str) -> list[str]:
 def without_control_characters(value: str) -> str:
     """``value`` with control characters removed (for writers: they never crash on old data)."""
     return _CONTROL.sub("", value)
+
+
+def set_text(cell: Any, value: str) -> None:
+    """Put ``value`` into an openpyxl cell as text: never a formula, never a crash.
+
+    openpyxl turns a ``str`` starting with ``=`` into a formula; forcing the data type keeps
+    it a string (a shared string in the file), and control characters are dropped.
+    """
+    cell.value = without_control_characters(value) if value else None
+    if cell.value is not None:
+        cell.data_type = "s"

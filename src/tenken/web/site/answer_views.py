@@ -89,7 +89,11 @@ def answer(request: HttpRequest, round_id: int, org_id: int) -> HttpResponse:
         evaluation = evaluate(questionnaire, document)
         action = request.POST.get("action", "check")
         question = ""
-        if action in ("draft", "submit") and store.available():
+        refused = formspec.control_character_problems(questionnaire, document)
+        if refused:
+            for message in refused:
+                messages.error(request, message)
+        elif action in ("draft", "submit") and store.available():
             confirmed = request.POST.get("confirm") == action
             question = _question(action, evaluation, entry, confirmed)
             if not question:
@@ -121,6 +125,23 @@ class _View:
     stored: store.Stored | None
 
 
+def flag_badges(missing_info: bool, unanswered: bool) -> list[tuple[str, bool]]:
+    """The two flags as badges: 「情報未入力あり」 when set, 「情報未入力なし」 when not."""
+    return [
+        (name if on else name.removesuffix("あり") + "なし", on)
+        for name, on in ((FLAG_MISSING_INFO, missing_info), (FLAG_UNANSWERED, unanswered))
+    ]
+
+
+def _problem_list(q: Questionnaire, evaluation: Any) -> list[dict[str, str]]:
+    """Every problem with the item it belongs to, for the list at the top of the form."""
+    titles = {f.name: formspec.title_of(f) for f in q.fields}
+    return [
+        {"anchor": f"field-{p.item}", "title": titles.get(p.item, p.item), "message": p.message}
+        for p in evaluation.problems
+    ]
+
+
 def _done_message(action: str, evaluation: Any) -> str:
     if action == "draft":
         return "一時保存しました。"
@@ -139,19 +160,22 @@ def _render(
     q, fixed = view.questionnaire, view.fixed
     document = AnswerDocument({**document.respondent, **fixed}, document.answers, document.source)
     evaluation = evaluate(q, document)
+    shown = checked or view.stored is not None
     context: dict[str, Any] = {
         "entry": view.entry,
         "questionnaire": q,
         "evaluation": evaluation,
         "sections": formspec.sections(
-            formspec.field_views(q, document, evaluation, fixed, view.editable)
+            formspec.field_views(q, document, evaluation, fixed, view.editable, shown)
         ),
+        "problem_list": _problem_list(q, evaluation) if shown else [],
+        "flag_badges": flag_badges(evaluation.missing_info, evaluation.unanswered),
         "attachments": evaluation.attachments,
         "attached": store.attachments(view.entry),
         "editable": view.editable,
         "readonly_reason": _readonly_reason(view.can_answer, view.entry),
         "can_save": store.available(),
-        "checked": checked or view.stored is not None,
+        "checked": shown,
         "status_label": store.state_label(view.entry),
         "confirm_action": question[0] if question[1] else "",
         "confirm_question": question[1],

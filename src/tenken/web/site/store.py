@@ -174,6 +174,30 @@ def add_attachment(entry: Entry, name: str, size: int, sha256: str, actor: Any) 
     return True
 
 
+# Hints written for the command line, said the way the site says them.
+_SITE_HINT = "この画面からダウンロードした回答シートに記入して、送信してください"
+
+
+def site_message(rejected: Any, upload_name: str) -> str:
+    """Why an upload was refused, naming the file as the user knows it: never a server path,
+    never a command-line hint (``tenken …``, ``--option``)."""
+    error = rejected.error
+    if error is None:
+        return f"{upload_name}: ファイルを読めませんでした"
+    where = ""
+    if error.location is not None:
+        parts = [upload_name]
+        if error.location.row is not None:
+            parts.append(f"{error.location.row}行目")
+        if error.location.column:
+            parts.append(f"セル {error.location.column}")
+        where = " ".join(parts) + ": "
+    hint = error.hint or ""
+    if "tenken " in hint or "--" in hint:
+        hint = _SITE_HINT
+    return f"{where}{error.message}" + (f"（{hint}）" if hint else "")
+
+
 def ingest_upload(
     entry: Entry, q: Questionnaire, folder: Path, name: str, data: bytes, actor: Any = None
 ) -> str:
@@ -193,8 +217,7 @@ def ingest_upload(
     path.write_bytes(data)
     prepared = prepare(path, q)
     if isinstance(prepared, Rejected):
-        # The message names the file as the user knows it, never the server's path.
-        raise ValueError(prepared.message.replace(str(path), Path(name).name))
+        raise ValueError(site_message(prepared, Path(name).name))
     if prepared.org_name != entry.organisation.name:
         raise ValueError(
             f"この回答シートは {prepared.org_name} のものです（{entry.organisation.name} の"

@@ -94,6 +94,24 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return render(request, "tenken/403.html", status=403)
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "tenken/400.html", status=400)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Japanese 404 page; the exception's own text (English, or internal) is never shown."""
+    return render(request, "tenken/404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Japanese 500 page, rendered without context processors or the database (they may be
+    what failed)."""
+    from django.template import loader
+
+    body = loader.get_template("tenken/500.html").render()
+    return HttpResponse(body, status=500, headers={"Cache-Control": "no-store"})
+
+
 REPORT_FORMATS = {
     "html": ("text/html; charset=utf-8", reports.as_html),
     "json": ("application/json", reports.as_json),
