@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
@@ -43,26 +44,26 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if not rounds:
         return render(request, "tenken/dashboard.html", context)
     chosen = _chosen_round(rounds, request.GET.get("round", ""))
-    roster = list(chosen.roster.all())
     keys = ("prefecture", "kind", "state", "flag")
     filters = {key: request.GET.get(key, "") for key in keys}
-    shown = progress.progress(
-        roster,
-        store.load_round(chosen),
-        entries.organisation_ids([e.org_name for e in roster]),
-        **filters,
+    shown = progress.dashboard_page(
+        chosen,
+        entries.organisation_ids_cached(),
+        filters,
+        request.GET.get("page", ""),
+        PAGE_SIZE,
+        _pref_order,
     )
-    page = _page(request.GET.get("page", ""), shown.total)
     context.update(
         round=chosen,
         filters=filters,
-        prefectures=sorted({e.prefecture for e in roster if e.prefecture}, key=_pref_order),
-        kinds=sorted({e.org_kind for e in roster}),
+        prefectures=shown.prefectures,
+        kinds=shown.kinds,
         states=progress.STATES,
-        progress=shown,
-        rows=shown.rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
-        page=page,
-        pages=max(1, -(-shown.total // PAGE_SIZE)),
+        progress=shown.progress,
+        rows_html=shown.rows_html,
+        page=shown.page,
+        pages=shown.pages,
         query=urlencode({k: v for k, v in {"round": chosen.pk, **filters}.items() if v}),
     )
     response = render(request, "tenken/dashboard.html", context)
@@ -70,7 +71,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _page(text: str, total: int) -> int:
+def page_of(text: str, total: int) -> int:
     pages = max(1, -(-total // PAGE_SIZE))
     return min(max(int(text), 1), pages) if text.isdigit() else 1
 
@@ -84,10 +85,14 @@ def _chosen_round(rounds: list[Round], wanted: str) -> Round:
 
 def _pref_order(name: str) -> str:
     """Prefectures in JIS code order (北海道 first), unknown names last."""
+    return _prefecture_codes().get(name, "99" + name)
+
+
+@lru_cache(maxsize=1)
+def _prefecture_codes() -> dict[str, str]:
     from tenken.survey.local_governments import all_local_governments
 
-    codes = {lg.prefecture: lg.code for lg in all_local_governments() if lg.kind == "都道府県"}
-    return codes.get(name, "99" + name)
+    return {lg.prefecture: lg.code for lg in all_local_governments() if lg.kind == "都道府県"}
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
