@@ -13,8 +13,8 @@ from rich.console import Console
 
 from tenken.errors import TenkenError
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1

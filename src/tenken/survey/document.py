@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from tenken.errors import InputError, Location
-from tenken.inputs import read_bytes
+from tenken.fileio import read_bytes
 from tenken.survey.model import Questionnaire
 
 AnswerValue = str | list[str]

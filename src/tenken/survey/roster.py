@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tenken.errors import InputError, Location
-from tenken.inputs import read_bytes
+from tenken.fileio import read_bytes
 from tenken.survey.local_governments import all_local_governments
 from tenken.survey.model import Questionnaire
 
