@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from tenken.cli.apps import survey_app
 from tenken.cli.demo import DemoContext, demo_step
 from tenken.cli.output import EXIT_OK, EXIT_UNREADABLE, console, err_console, print_json, run
 from tenken.cli.survey import JsonOption, QuestionnaireOption, resolve_questionnaire
-from tenken.errors import InputError
+from tenken.errors import InputError, redact
 from tenken.survey.loader import DEFAULT_QUESTIONNAIRE
 from tenken.survey.local_governments import lookup_org_name
 from tenken.survey.model import Questionnaire
@@ -129,10 +130,12 @@ _OUTCOME_LABELS = {
 
 
 def _show_outcome(path: str, outcome: str, note: str) -> None:
+    note = redact(note)  # an organisation name or message may hold a user's My Number
     if outcome == "rejected":
-        err_console.print(f"[red]読めません[/] {note}", highlight=False)
+        err_console.print(f"[red]読めません[/] {escape(note)}", highlight=False)
     else:
-        console.print(f"{_OUTCOME_LABELS[outcome]}: {note}（{Path(path).name}）", highlight=False)
+        name = escape(redact(Path(path).name))
+        console.print(f"{_OUTCOME_LABELS[outcome]}: {escape(note)}（{name}）", highlight=False)
 
 
 _WAREKI = re.compile(r"^令和\s*(\d+|元)\s*年\s*(\d+)\s*月\s*(\d+)\s*日$")
@@ -180,7 +183,7 @@ def status(
             _print_status(report)
         return EXIT_OK
 
-    run(body)
+    run(body, as_json)
 
 
 def _print_status(report: object) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from tenken.errors import InputError, Location
+from tenken.fileio import read_bytes
 from tenken.survey.document import AnswerDocument, AnswerValue
 from tenken.survey.model import Questionnaire
 from tenken.survey.xlsx.fastcells import read_cells
@@ -33,7 +34,7 @@ from tenken.survey.xlsx.layout import (
     build_layout,
     fingerprint,
 )
-from tenken.xlsxguard import check_workbook_bytes, read_workbook
+from tenken.xlsxguard import SHEET_LIMITS, check_workbook_bytes
 
 Cells = dict[str, tuple[Any, str]]  # coordinate -> (value, openpyxl data type)
 _NOT_OURS_HINT = "tenken survey form で作成した回答シートに回答して送ってください"
@@ -48,7 +49,8 @@ def read_sheet(path: Path, questionnaire: Questionnaire) -> AnswerDocument:
             location=Location(source),
             hint="マクロなしの Excel ブック（.xlsx）として保存し直してください",
         )
-    return read_sheet_bytes(read_workbook(path), questionnaire, source)
+    data = read_bytes(path, limit=SHEET_LIMITS.max_file_bytes)
+    return read_sheet_bytes(data, questionnaire, source)
 
 
 def read_sheet_bytes(data: bytes, q: Questionnaire, source: str) -> AnswerDocument:
