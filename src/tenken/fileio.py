@@ -224,6 +224,11 @@ def check_out_folder(out: Path, names: frozenset[str], what: str = "--out") -> N
     probe = parent
     while not probe.exists() and probe != probe.parent:
         probe = probe.parent
+    if not probe.is_dir():
+        raise InputError(
+            f"{what} の場所にフォルダを作れません（{probe.name} はファイルです）",
+            location=Location(str(out)), code="E-OUTPUT-NOT-WRITABLE",
+        )  # fmt: skip
     if not os.access(probe, os.W_OK | os.X_OK):
         raise InputError(
             f"{what} の場所に書き込めません", location=Location(str(probe)),
