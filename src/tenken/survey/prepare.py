@@ -100,7 +100,8 @@ def collect(paths: Iterable[Path]) -> list[Path]:
             found.extend(
                 p
                 for p in sorted(path.rglob("*"))
-                if p.is_file() and p.suffix.lower() in ANSWER_SUFFIXES and not _skip(p)
+                # not only regular files: a FIFO named .xlsx is rejected with a message
+                if not p.is_dir() and p.suffix.lower() in ANSWER_SUFFIXES and not _skip(p)
             )
         else:
             found.append(path)
