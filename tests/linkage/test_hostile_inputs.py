@@ -237,3 +237,19 @@ def test_an_encoding_error_late_in_the_file_names_its_line(tmp_path: Path) -> No
     with pytest.raises(InputError) as caught:
         read(path, RECORD_COLUMNS, {})
     assert caught.value.code == "E-INPUT-ENCODING"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="review.xlsx is rewritten with xlsxwriter in issue 14, which handles control "
+    "characters; remove this marker when it lands",
+)
+def test_a_control_character_in_a_field_does_not_crash_review_xlsx(tmp_path: Path) -> None:
+    """openpyxl raises IllegalCharacterError at the very end of the run."""
+    rows = [list(r) for r in ROWS]
+    listed = next(k for k, (_, verdict, _) in enumerate(fixtures.RECORDS) if verdict != "confirmed")
+    rows[listed][HEADER.index("紐付け日")] += "\x1f"  # a row review.xlsx lists
+    path = fixtures.write_csv(tmp_path / "records.csv", HEADER, [tuple(r) for r in rows])
+    result = invoke(_args(tmp_path, path))
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.exit_code == 0

@@ -211,3 +211,28 @@ def test_report_outputs_mask_a_my_number(tmp_path: Path) -> None:
         else:
             text = path.read_bytes()
         assert number.encode() not in text, path.name
+
+
+def test_a_roster_with_mixed_encodings_names_the_line(tmp_path: Path) -> None:
+    """One decoding helper for every CSV: the line of the first bad byte, as mixed encodings."""
+    from tenken.survey.roster import read_roster
+
+    lines = ["組織名,組織区分", *(f"13東京都{i},都道府県" for i in range(300))]
+    data = "\n".join(lines).encode("utf-8") + "\n14神奈川県,都道府県\n".encode("cp932")
+    path = tmp_path / "roster.csv"
+    path.write_bytes(data)
+    with pytest.raises(InputError) as caught:
+        read_roster(path, Q)
+    assert caught.value.code == "E-INPUT-ENCODING"
+    assert caught.value.location is not None and caught.value.location.row == 302
+    assert "混在" in caught.value.message
+
+
+def test_messages_are_not_wrapped_when_piped(tmp_path: Path) -> None:
+    """Messages used to be wrapped at 80 columns when piped, splitting words and paths."""
+    deep = tmp_path / ("とても長いフォルダ名" * 6)
+    deep.mkdir()
+    path = _json(deep, "{not json")
+    result = _check(path)
+    line = next(x for x in result.output.splitlines() if "JSON として読めません" in x)
+    assert str(path) in line
