@@ -1,4 +1,4 @@
-"""One exception tree for tenken.
+"""One exception tree for tenken, and one shape for every error a user sees.
 
     TenkenError                 base: code, message, hint, location
     ├── InputError              a user's file or value cannot be used (CLI exit 2)
@@ -6,12 +6,47 @@
     └── SpecError               a questionnaire or rule file is broken
 
 Every error says what went wrong, where (file, row, column) and, when we know, how to fix it.
-CLI commands catch TenkenError and print ``str(error)``; they never show a traceback.
+Its ``code`` is stable (``E-INPUT``, ``E-INPUT-ENCODING``, ...) so scripts can tell errors apart
+without parsing Japanese text. CLI commands print ``str(error)``, or :meth:`TenkenError.as_dict`
+as JSON under ``--json``; they never show a traceback. Values from a user's file are echoed
+through :func:`echo`, which masks anything that looks like a My Number and shortens long text.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
+from typing import Any, Self
+
+ECHO_CHARS = 60
+_TWELVE_DIGITS = re.compile(r"(?<![0-9０-９])[0-9０-９](?:[ 　\-‐－]?[0-9０-９]){11}(?![0-9０-９])")
+
+
+def redact(text: str) -> str:
+    """``text`` with every run of 12 digits that is a valid My Number masked.
+
+    The one masking helper (:func:`tenken.normalize.mynumber.mask`) does the masking; this only
+    finds the numbers inside a longer text (an error message, a report cell).
+    """
+    from tenken.normalize.mynumber import is_valid, mask
+
+    return _TWELVE_DIGITS.sub(
+        lambda m: mask(m.group(0)) if is_valid(m.group(0)) else m.group(0), text
+    )
+
+
+def echo(value: Any, limit: int = ECHO_CHARS) -> str:
+    """A user's value as shown in a message: My Numbers masked, control characters made
+    visible, and cut to ``limit`` characters (a 100,000-character value is not echoed whole)."""
+    text = redact(str(value))
+    text = "".join(
+        f"\\x{ord(ch):02x}" if unicodedata.category(ch) in ("Cc", "Cf") and ch != " " else ch
+        for ch in text[: limit + 1]
+    )
+    if len(text) > limit:
+        text = text[:limit] + f"…（全 {len(str(value)):,} 文字）"
+    return text
 
 
 @dataclass(frozen=True)
@@ -32,19 +67,35 @@ class Location:
             parts.append(f"列 {self.column}")
         return " ".join(parts)
 
+    def as_dict(self) -> dict[str, str | int | None]:
+        return {"file": self.file, "row": self.row, "column": self.column}
+
 
 class TenkenError(Exception):
     """Base error: a stable ``code``, a message, an optional hint and location."""
 
-    code = "tenken"
+    code = "E-TENKEN"
+    problems: tuple[Problem, ...] = ()
 
     def __init__(
-        self, message: str, *, hint: str | None = None, location: Location | None = None
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        location: Location | None = None,
+        code: str | None = None,
     ) -> None:
         super().__init__(message)
-        self.message = message
-        self.hint = hint
+        self.message = redact(message)
+        self.hint = redact(hint) if hint else hint
         self.location = location
+        if code is not None:
+            self.code = code
+
+    def with_code(self, code: str) -> Self:
+        """The same error with a more specific stable code (e.g. ``E-INPUT-ENCODING``)."""
+        self.code = code
+        return self
 
     def __str__(self) -> str:
         text = self.message
@@ -54,56 +105,70 @@ class TenkenError(Exception):
             text = f"{text}（{self.hint}）"
         return text
 
-    def as_dict(self) -> dict[str, str | int | None]:
-        loc = self.location or Location()
+    def as_dict(self) -> dict[str, Any]:
+        """The error's JSON shape: ``code``, ``message``, ``location`` and ``hint``."""
         return {
             "code": self.code,
             "message": self.message,
+            "location": (self.location or Location()).as_dict(),
             "hint": self.hint,
-            "file": loc.file,
-            "row": loc.row,
-            "column": loc.column,
+            **({"problems": [vars(p) for p in self.problems]} if self.problems else {}),
         }
 
 
 class InputError(TenkenError):
     """A user-supplied file or value cannot be used."""
 
-    code = "input"
+    code = "E-INPUT"
 
 
 class NormalizeError(InputError):
     """One value cannot be normalised (bad date, unknown sex code, ...)."""
 
-    code = "normalize"
+    code = "E-INPUT-VALUE"
 
 
 class SpecError(TenkenError):
     """A questionnaire or rule file is broken."""
 
-    code = "spec"
+    code = "E-SPEC"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem of a file that :class:`ErrorList` collects."""
+
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
 
 
 class ErrorList:
     """Collects the problems of one file so that its author sees all of them at once.
 
     ``what`` names the kind of file in the message (e.g. 調査票ファイル); :meth:`raise_if_any`
-    raises one :class:`SpecError` listing every problem with where it is.
+    raises one :class:`SpecError` listing every problem with where it is. The problems are kept
+    as objects (:attr:`items`), not only as text.
     """
 
     def __init__(self, what: str, source: str, hint: str | None = None) -> None:
         self.what = what
         self.source = source
         self.hint = hint
-        self.items: list[str] = []
+        self.items: list[Problem] = []
 
     def add(self, where: str, message: str) -> None:
-        self.items.append(f"{where}: {message}")
+        self.items.append(Problem(where, message))
 
     def raise_if_any(self) -> None:
         if self.items:
             listing = "\n".join(f"  - {item}" for item in self.items)
-            raise SpecError(
+            error = SpecError(
                 f"{self.what} {self.source} に {len(self.items)} 件の誤り:\n{listing}",
                 hint=self.hint,
+                location=Location(self.source),
             )
+            error.problems = tuple(self.items)
+            raise error

@@ -23,7 +23,7 @@ def both_paths(data: bytes, q: Questionnaire) -> tuple[Any, Any]:
     """(fast path cells, openpyxl cells restricted to the cells the reader uses)."""
     fast = reader._fast(data, build_layout(q))
     assert fast is not None, "the fast path should handle a plain sheet"
-    main, hidden = reader._load(data, "<x>")
+    main, hidden = reader._load(data, "<x>", reader._bounds(build_layout(q)))
     want_main, want_hidden = _wanted(q)
     slow = (
         {k: v for k, v in main.items() if k in want_main},

@@ -16,6 +16,7 @@ _COMMAND_MODULES = (
     "tenken.cli.serve",
     "tenken.cli.survey_report",
     "tenken.cli.normalize",
+    "tenken.cli.store",
 )
 
 for _name in _COMMAND_MODULES:

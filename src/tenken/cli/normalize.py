@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,7 +16,8 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 
 from tenken.cli.apps import normalize_app
 from tenken.cli.output import EXIT_OK, EXIT_PROBLEMS, err_console, guarded, print_json, run
-from tenken.errors import InputError, NormalizeError
+from tenken.errors import InputError, Location, NormalizeError, echo, redact
+from tenken.fileio import check_regular_file
 from tenken.normalize import abr
 from tenken.normalize.address import normalize_address, use_reference
 from tenken.normalize.date import parse_date, to_era
@@ -52,34 +55,74 @@ def _sex(value: str) -> dict[str, Any]:
     return {"key": normalize_sex(value)}
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def result_for(normaliser: Normaliser, value: str) -> dict[str, Any]:
-    """One output object: the input, then the normalised fields or an ``error``."""
-    head: dict[str, Any] = {"input": value[:ECHO_CHARS]}
+    """One output object: the input (My Numbers masked), then the normalised fields or an
+    ``error``."""
+    shown = _SURROGATE.sub("\ufffd", value[:ECHO_CHARS])
+    head: dict[str, Any] = {"input": redact(shown)}
+    if _SURROGATE.search(value):
+        # A lone surrogate (e.g. from --encoding raw_unicode_escape) is not a character.
+        return head | {"key": None, "error": "文字として正しくない値（サロゲート）を含みます",
+                       "hint": "入力の文字コードを確かめてください"}  # fmt: skip
     try:
         return head | normaliser(value)
     except NormalizeError as error:
         return head | {"key": None, "error": error.message, "hint": error.hint}
 
 
-def _lines(path: Path, encoding: str) -> Iterator[tuple[str, int]]:
-    """(line without its newline, bytes read so far)."""
+def _check_encoding(encoding: str) -> str:
+    try:
+        info = codecs.lookup(encoding)
+    except LookupError:
+        raise InputError(
+            f"不明な文字コードです: {echo(encoding)}", hint="例: utf-8、cp932、utf-16",
+            code="E-INPUT-ENCODING",
+        ) from None  # fmt: skip
+    if not getattr(info, "_is_text_encoding", True):
+        raise InputError(
+            f"{echo(encoding)} はテキストの文字コードではありません", hint="例: utf-8、cp932",
+            code="E-INPUT-ENCODING",
+        )  # fmt: skip
+    return encoding
+
+
+def _bad_line(path: Path, encoding: str) -> int:
+    """The line holding the first byte ``encoding`` cannot read (only after a failure)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    lines = 0
     with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
+        while block := handle.read(1 << 20):
             try:
-                text = raw.decode(encoding)
-            except UnicodeDecodeError:
-                raise InputError(
-                    f"{path}: {number}行目が {encoding} として読めません",
-                    hint="Shift_JIS のファイルなら --encoding cp932",
-                ) from None
-            except LookupError:
-                raise InputError(f"不明な文字コードです: {encoding}") from None
-            encoding = "utf-8" if encoding == "utf-8-sig" else encoding  # BOM only on line 1
-            yield text.rstrip("\r\n"), handle.tell()
+                lines += decoder.decode(block).count("\n")
+            except UnicodeDecodeError as error:
+                head = block[: max(error.start, 0)].decode(encoding, errors="ignore")
+                return lines + head.count("\n") + 1
+    return lines + 1
+
+
+def _lines(path: Path, encoding: str) -> Iterator[tuple[str, int]]:
+    """(line without its newline, bytes read so far), decoded as a text stream so that
+    multi-byte encodings such as UTF-16 split lines on characters, not on the byte 0x0a."""
+    check_regular_file(path, "入力ファイル")
+    with path.open("r", encoding=_check_encoding(encoding), newline="") as handle:
+        try:
+            for line in handle:
+                yield line.rstrip("\r\n").lstrip("\ufeff"), handle.buffer.tell()
+        except UnicodeDecodeError:
+            line = _bad_line(path, encoding)
+            raise InputError(
+                f"{line}行目が {echo(encoding)} として読めません",
+                location=Location(str(path), line),
+                hint="Shift_JIS のファイルなら --encoding cp932",
+                code="E-INPUT-ENCODING",
+            ) from None
 
 
 def _run_file(normaliser: Normaliser, path: Path, encoding: str) -> int:
-    size = path.stat().st_size
+    size = check_regular_file(path, "入力ファイル").st_size
     problems = 0
     out = sys.stdout
     progress = Progress(

@@ -69,7 +69,7 @@ def spec(
             _print_spec(q)
         return EXIT_OK
 
-    run(body)
+    run(body, as_json)
 
 
 def print_evaluation(evaluation: Evaluation, source: str) -> None:
@@ -105,4 +105,4 @@ def check(
             print_evaluation(evaluation, str(file))
         return EXIT_OK if evaluation.complete else EXIT_PROBLEMS
 
-    run(body)
+    run(body, as_json)

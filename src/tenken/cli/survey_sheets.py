@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from tenken.cli.apps import survey_app
@@ -15,7 +16,7 @@ from tenken.cli.demo import DemoContext, demo_step
 from tenken.cli.output import EXIT_OK, EXIT_UNREADABLE, console, err_console, print_json, run
 from tenken.cli.survey import JsonOption, QuestionnaireOption, resolve_questionnaire
 from tenken.cli.survey_rounds import DbOption, RoundOption, open_round
-from tenken.errors import InputError
+from tenken.errors import InputError, redact
 from tenken.survey.loader import DEFAULT_QUESTIONNAIRE
 from tenken.survey.local_governments import lookup_org_name
 from tenken.survey.model import Questionnaire
@@ -128,10 +129,12 @@ _OUTCOME_LABELS = {
 
 
 def _show_outcome(path: str, outcome: str, note: str) -> None:
+    note = redact(note)  # an organisation name or message may hold a user's My Number
     if outcome == "rejected":
-        err_console.print(f"[red]読めません[/] {note}", highlight=False)
+        err_console.print(f"[red]読めません[/] {escape(note)}", highlight=False)
     else:
-        console.print(f"{_OUTCOME_LABELS[outcome]}: {note}（{Path(path).name}）", highlight=False)
+        name = escape(redact(Path(path).name))
+        console.print(f"{_OUTCOME_LABELS[outcome]}: {escape(note)}（{name}）", highlight=False)
 
 
 @survey_app.command()
@@ -159,7 +162,7 @@ def status(
             _print_status(report, problems_only)
         return EXIT_OK
 
-    run(body)
+    run(body, as_json)
 
 
 def _print_status(report: object, problems_only: bool = False) -> None:

@@ -22,13 +22,14 @@ import numpy as np
 import pyarrow as pa
 
 from tenken.errors import InputError
+from tenken.fileio import check_out_folder
 from tenken.linkage import keys
 from tenken.linkage import sql as q
 from tenken.linkage.columns import RECORD_COLUMNS, REGISTRY_COLUMNS
 from tenken.linkage.engine import Engine, make_engine
-from tenken.linkage.outputs import counts, write_all
+from tenken.linkage.outputs import OUTPUT_NAMES, counts, write_all
 from tenken.linkage.readers import Loaded, check_unique, read
-from tenken.linkage.scoring import score
+from tenken.linkage.scoring import load_truth, score
 
 Progress = Callable[[str], None]
 
@@ -152,7 +153,9 @@ def run(
         progress(name)
 
     timed(STAGES[0])
+    check_out_folder(out, OUTPUT_NAMES)  # before any work: a wrong --out costs nothing
     inputs = load(registry, records, mapping or {})
+    truth_table = load_truth(truth, dict(mapping or {})) if truth is not None else None
     engine = make_engine(engine_name)
     try:
         inspect(engine, inputs, timed)
@@ -164,8 +167,8 @@ def run(
             "engine": engine_name,
             "verdicts": counts(engine),
         }
-        if truth is not None:
-            scores = score(engine, truth, dict(mapping or {}))
+        if truth_table is not None:
+            scores = score(engine, truth_table)
             summary.update(
                 {k: scores[k] for k in ("precision", "recall", "false_alarms_per_10000")}
             )

@@ -18,8 +18,8 @@ from concurrent.futures import ProcessPoolExecutor
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tenken.errors import InputError, NormalizeError
-from tenken.linkage.readers import Loaded
+from tenken.errors import InputError, NormalizeError, echo
+from tenken.linkage.readers import Loaded, first_blank
 from tenken.normalize.address import address_key
 from tenken.normalize.date import parse_date
 from tenken.normalize.mynumber import mask
@@ -96,12 +96,12 @@ def _parsed(
     for loaded, name, required in columns:
         column = loaded.table.column(name)
         if required:
-            empty = pc.or_(pc.is_null(column), pc.equal(pc.utf8_trim_whitespace(column), ""))
-            if pc.any(empty).as_py():
-                index = pc.index(empty, True).as_py()
+            index = first_blank(column)
+            if index is not None:
                 raise InputError(
-                    f"{what}が空です", location=loaded.location(index, name), hint=hint
-                )
+                    f"{what}が空です", location=loaded.location(index, name), hint=hint,
+                    code="E-INPUT-BLANK",
+                )  # fmt: skip
         for value in distinct([column]):
             if value in raws or not value.strip():
                 continue
@@ -110,7 +110,7 @@ def _parsed(
             except NormalizeError as error:
                 index = pc.index(column, value).as_py()
                 raise InputError(
-                    f"{what}として読めません: 「{value}」",
+                    f"{what}として読めません: 「{echo(value)}」",
                     location=loaded.location(index, name),
                     hint=error.hint or hint,
                 ) from error

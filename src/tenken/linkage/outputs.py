@@ -1,34 +1,25 @@
 """Write the inspection's results: verdicts.csv/.parquet, summary.json and review.xlsx.
 
-Everything is written into a temporary folder beside ``out`` and moved into place at the end, so
-an interrupted run leaves no half-written file. Full My Numbers never leave the engine: candidate
-lists are masked in SQL from a table built with :func:`tenken.normalize.mynumber.mask`, and the
-review sheet masks the linked number the same way.
+Everything is written into a staging folder beside ``out`` that replaces ``out`` as a whole at
+the end (:func:`tenken.fileio.atomic_folder`), so an interrupted run leaves either the old or the
+new results, never a mix, and the next run removes what a killed one left. Full My Numbers never
+leave the engine: candidate lists are masked in SQL from a table built with
+:func:`tenken.normalize.mynumber.mask`, and the review sheet masks the linked number the same way.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from tenken.fileio import atomic_folder, escape_formula
 from tenken.linkage.columns import VERDICTS, reason_labels
 from tenken.linkage.engine import Engine
 from tenken.normalize.mynumber import mask
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def escape_formula(value: str | None) -> str | None:
-    """Prefix ``'`` to text a spreadsheet would run as a formula (CSV/formula injection)."""
-    if value and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+OUTPUT_NAMES = frozenset({"verdicts.csv", "verdicts.parquet", "summary.json", "review.xlsx"})
 
 
 def escape_sql(expr: str) -> str:
@@ -51,20 +42,6 @@ def verdicts_select() -> str:
   reasons, candidates, duplicate_group, CAST(state_from AS VARCHAR) AS state_from,
   CAST(state_to AS VARCHAR) AS state_to
 FROM verdicts ORDER BY row"""
-
-
-@contextmanager
-def atomic_dir(out: Path) -> Iterator[Path]:
-    """A temporary folder whose files move into ``out`` only when the block succeeds."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    temp = Path(tempfile.mkdtemp(prefix=".tenken-", dir=out.parent))
-    try:
-        yield temp
-        out.mkdir(exist_ok=True)
-        for path in sorted(temp.iterdir()):
-            os.replace(path, out / path.name)
-    finally:
-        shutil.rmtree(temp, ignore_errors=True)
 
 
 def counts(engine: Engine) -> dict[str, int]:
@@ -131,11 +108,10 @@ def write_review(engine: Engine, path: Path) -> int:
 
 def write_all(engine: Engine, out: Path, summary: Mapping[str, Any]) -> dict[str, Path]:
     """Write every output file into ``out`` (atomically) and return their paths."""
-    names = ("verdicts.csv", "verdicts.parquet", "summary.json", "review.xlsx")
-    with atomic_dir(out) as temp:
+    with atomic_folder(out, OUTPUT_NAMES) as temp:
         engine.copy(verdicts_select(), temp / "verdicts.csv", "csv")
         engine.copy(verdicts_select(), temp / "verdicts.parquet", "parquet")
         write_review(engine, temp / "review.xlsx")
         text = json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
         (temp / "summary.json").write_text(text, encoding="utf-8")
-    return {name: out / name for name in names}
+    return {name: out / name for name in sorted(OUTPUT_NAMES)}

@@ -21,8 +21,10 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from tenken.errors import InputError, Location
+from tenken import fileio
+from tenken.errors import InputError, Location, echo
 from tenken.linkage.columns import Column
+from tenken.xlsxguard import TABLE_LIMITS, read_workbook
 
 _SAMPLE = 1 << 20
 
@@ -35,10 +37,13 @@ class Loaded:
     table: pa.Table
     headers: Mapping[str, str]
     first_row: int = 2
+    file_rows: Sequence[int] | None = None  # when blank rows were skipped (Excel)
 
     def location(self, index: int | None, name: str | None = None) -> Location:
         """Where data row ``index`` (0-based) and column ``name`` (ASCII) are in the file."""
         row = None if index is None else index + self.first_row
+        if index is not None and self.file_rows is not None and index < len(self.file_rows):
+            row = self.file_rows[index]
         return Location(str(self.path), row, self.headers.get(name, name) if name else None)
 
 
@@ -60,44 +65,36 @@ def detect_encoding(path: Path) -> str:
     """UTF-8 (with or without BOM) or CP932, judged on the first megabyte."""
     with path.open("rb") as handle:
         sample = handle.read(_SAMPLE)
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=len(sample) < _SAMPLE)
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        codecs.getincrementaldecoder("cp932")().decode(sample, final=len(sample) < _SAMPLE)
-        return "cp932"
-    except UnicodeDecodeError as error:
-        raise InputError(
-            "文字コードを判別できません（UTF-8 でも CP932 でもありません）",
-            location=Location(str(path), _line_of(sample, error.start)),
-            hint="UTF-8 か CP932（Shift_JIS）で保存し直してください",
-        ) from error
+    found = fileio.detect_encoding(sample, str(path), final=len(sample) < _SAMPLE)
+    return "utf-8" if found == "utf-8-sig" else found
 
 
-def _line_of(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
-
-
-def _bad_utf8_row(path: Path) -> int | None:
-    """The first line that is not valid UTF-8 (only called after a failure)."""
+def _mixed_encoding_error(path: Path, encoding: str) -> InputError:
+    """Where a file read as ``encoding`` stops being ``encoding`` (line of the first bad byte)."""
+    lines = 0
+    decoder = codecs.getincrementaldecoder(encoding)()
     with path.open("rb") as handle:
-        for number, line in enumerate(handle, start=1):
+        for line in handle:
             try:
-                line.decode("utf-8")
-            except UnicodeDecodeError:
-                return number
-    return None
+                decoder.decode(line)
+            except UnicodeDecodeError as error:
+                data = b"\n" * lines + line
+                label = _LABELS[encoding]
+                return fileio.encoding_error(data, str(path), label, lines + error.start)
+            lines += 1
+    return fileio.encoding_error(b"\n" * lines, str(path), _LABELS[encoding], lines)
+
+
+_LABELS = {"utf-8": "UTF-8", "cp932": "CP932"}
 
 
 def _read_csv(path: Path) -> pa.Table:
+    fileio.check_regular_file(path)
     encoding = detect_encoding(path)
     with path.open("rb") as handle:
         head = handle.read(_SAMPLE).decode(encoding, errors="replace").lstrip("\ufeff")
     header = next(csv.reader(io.StringIO(head.splitlines()[0] if head else "")), [])
+    _check_header(header, path)
     try:
         return pacsv.read_csv(
             path,
@@ -110,17 +107,28 @@ def _read_csv(path: Path) -> pa.Table:
         )
     except (pa.ArrowInvalid, UnicodeDecodeError) as error:
         text = str(error)
-        if "UTF8" in text or isinstance(error, UnicodeDecodeError):
-            raise InputError(
-                f"文字コードが混在しています（{encoding} として読めない行があります）",
-                location=Location(str(path), _bad_utf8_row(path)),
-                hint="ファイル全体を同じ文字コードで保存し直してください",
-            ) from error
+        if "UTF8" in text or "decode" in text or isinstance(error, UnicodeDecodeError):
+            raise _mixed_encoding_error(path, encoding) from error
         raise InputError(
-            f"CSV として読めません: {text}",
+            f"CSV として読めません: {echo(text, 200)}",
             location=Location(str(path)),
             hint="列の数が行ごとに同じか、引用符が閉じているかを確かめてください",
         ) from error
+
+
+def _check_header(header: Sequence[str], path: Path) -> None:
+    """Stop on a header that appears twice (which of the two columns would be read?)."""
+    seen: set[str] = set()
+    for k, name in enumerate(header):
+        key = name.strip()
+        if key and key in seen:
+            raise InputError(
+                f"見出し「{echo(key)}」が2回あります（{k + 1}列目）",
+                location=Location(str(path), 1, key),
+                hint="同じ見出しの列を1つにするか、見出しを変えてください",
+                code="E-INPUT-HEADER",
+            )
+        seen.add(key)
 
 
 def _cell_text(value: Any) -> str | None:
@@ -135,48 +143,115 @@ def _cell_text(value: Any) -> str | None:
     return str(value)
 
 
-def _read_xlsx(path: Path) -> pa.Table:
+def _read_xlsx(path: Path) -> tuple[pa.Table, list[int]]:
+    """The first sheet of a workbook, behind the one xlsx guard, read bounded.
+
+    Only the header's columns are read, and a row counts when one of them holds a value: a
+    stray cell beside the table or an inflated declared dimension (A1:XFD1048576) adds neither
+    records nor work.
+    """
     from openpyxl import load_workbook
 
+    data = read_workbook(path, TABLE_LIMITS)
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
     except Exception as error:  # openpyxl raises many kinds for a broken file
-        raise InputError(
-            f"Excel ファイルとして読めません: {error}",
-            location=Location(str(path)),
-            hint=".xlsx 形式で保存し直してください",
-        ) from error
+        raise _unreadable_xlsx(path, error) from error
     try:
-        rows = book.worksheets[0].iter_rows(values_only=True)
-        header = [str(v).strip() if v is not None else "" for v in next(rows, ())]
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()  # the declared dimension is not trusted (see above)
+        header = [
+            str(v).strip() if v is not None else ""
+            for v in next(sheet.iter_rows(max_row=1, values_only=True), ())
+        ]
+        while header and not header[-1]:
+            header.pop()
+        _check_header(header, path)
+        width = len(header)
         columns: list[list[str | None]] = [[] for _ in header]
-        for row in rows:
-            if all(v is None for v in row):
+        file_rows: list[int] = []
+        rows = sheet.iter_rows(min_row=2, max_col=max(width, 1), values_only=True)
+        for number, row in enumerate(rows, start=2):
+            values = [_cell_text(v) for v in row[:width]]
+            if all(v is None or not v.strip() for v in values):
                 continue
-            for k in range(len(header)):
-                columns[k].append(_cell_text(row[k]) if k < len(row) else None)
+            file_rows.append(number)
+            for k in range(width):
+                columns[k].append(values[k] if k < len(values) else None)
+    except InputError:
+        raise
+    except Exception as error:  # a truncated or malformed worksheet fails while iterating
+        raise _unreadable_xlsx(path, error) from error
     finally:
         book.close()
-    return pa.table([pa.array(c, pa.string()) for c in columns], names=header)
+    return pa.table([pa.array(c, pa.string()) for c in columns], names=header), file_rows
+
+
+def _unreadable_xlsx(path: Path, error: BaseException) -> InputError:
+    return InputError(
+        f"Excel ファイルとして読めません（{type(error).__name__}）",
+        location=Location(str(path)),
+        hint="Excel で開けるか確認し、.xlsx として保存し直してください",
+        code="E-XLSX-BROKEN",
+    )
+
+
+def _is_text_like(kind: pa.DataType) -> bool:
+    """Types whose values read as one piece of text (nested and binary types do not)."""
+    return not (
+        pa.types.is_nested(kind)
+        or pa.types.is_binary(kind)
+        or pa.types.is_large_binary(kind)
+        or pa.types.is_fixed_size_binary(kind)
+        or (pa.types.is_dictionary(kind) and not _is_text_like(kind.value_type))
+    )
+
+
+def _unreadable_parquet(path: Path, error: BaseException) -> InputError:
+    return InputError(
+        f"Parquet ファイルとして読めません: {echo(error, 200)}", location=Location(str(path)),
+        code="E-PARQUET-BROKEN",
+    )  # fmt: skip
 
 
 def _read_parquet(path: Path) -> pa.Table:
+    fileio.check_regular_file(path)
     try:
-        table = pq.read_table(path)
+        parquet = pq.ParquetFile(path)
+        schema = parquet.schema_arrow
     except (pa.ArrowException, OSError) as error:
+        raise _unreadable_parquet(path, error) from error
+    _check_header(schema.names, path)
+    for name, field in zip(schema.names, schema, strict=True):
+        if not _is_text_like(field.type):
+            raise InputError(
+                f"列「{echo(name)}」の型 {field.type} は読めません"
+                "（文字・数・日付の列だけ読めます）",
+                location=Location(str(path), column=name),
+                hint="一覧・構造体・バイナリの列を文字列の列にして保存し直してください",
+                code="E-PARQUET-TYPE",
+            )
+    try:
+        table = parquet.read()
+    except (pa.ArrowException, OSError) as error:
+        raise _unreadable_parquet(path, error) from error
+    try:
+        columns = [pc.cast(c, pa.string()) for c in table.columns]
+    except (pa.ArrowException, ValueError) as error:
         raise InputError(
-            f"Parquet ファイルとして読めません: {error}", location=Location(str(path))
-        ) from error
-    return pa.table([pc.cast(c, pa.string()) for c in table.columns], names=table.column_names)
+            f"Parquet の列を文字列にできません: {echo(error, 200)}", location=Location(str(path)),
+            code="E-PARQUET-TYPE",
+        ) from error  # fmt: skip
+    return pa.table(columns, names=table.column_names)
 
 
-def read_raw(path: Path) -> tuple[pa.Table, int]:
-    """The file as a table of strings and the file row of its first data row."""
-    if not path.is_file():
-        raise InputError("ファイルがありません", location=Location(str(path)))
+def read_raw(path: Path) -> tuple[pa.Table, int | list[int]]:
+    """The file as a table of strings and the file row of its first data row (or of each data
+    row, when blank rows were skipped)."""
+    fileio.check_regular_file(path)
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path), 2
+        return _read_xlsx(path)
     if suffix == ".parquet":
         return _read_parquet(path), 1
     return _read_csv(path), 2
@@ -184,7 +259,7 @@ def read_raw(path: Path) -> tuple[pa.Table, int]:
 
 def read(path: Path, columns: Sequence[Column], mapping: Mapping[str, str]) -> Loaded:
     """Read ``path`` and select ``columns`` (renamed to their ASCII names)."""
-    raw, first_row = read_raw(path)
+    raw, rows = read_raw(path)
     present = {name.strip(): name for name in raw.column_names}
     arrays: list[pa.Array | pa.ChunkedArray] = []
     headers: dict[str, str] = {}
@@ -202,24 +277,38 @@ def read(path: Path, columns: Sequence[Column], mapping: Mapping[str, str]) -> L
         else:
             arrays.append(pa.nulls(raw.num_rows, pa.string()))
     table = pa.table(arrays, names=[c.name for c in columns])
-    return Loaded(path, table, headers, first_row)
+    if isinstance(rows, int):
+        return Loaded(path, table, headers, rows)
+    return Loaded(path, table, headers, 2, rows)
 
 
 def check_unique(loaded: Loaded, name: str) -> None:
     """Stop on an empty or repeated value in column ``name`` (e.g. 制度固有番号)."""
     column = loaded.table.column(name)
-    empty = pc.or_(pc.is_null(column), pc.equal(pc.utf8_trim_whitespace(column), ""))
-    if pc.any(empty).as_py():
-        index = pc.index(empty, True).as_py()
-        raise InputError("値が空です", location=loaded.location(index, name))
+    index = first_blank(column)
+    if index is not None:
+        raise InputError(
+            "値が空です", location=loaded.location(index, name),
+            hint="どの記録にも値を入れてください（空の行は削除してください）",
+            code="E-INPUT-BLANK",
+        )  # fmt: skip
     if len(pc.unique(column)) == len(column):
         return
     seen: set[str] = set()
     for index, value in enumerate(column.to_pylist()):
         if value in seen:
             raise InputError(
-                f"「{value}」が重複しています",
+                f"「{echo(value)}」が重複しています",
                 location=loaded.location(index, name),
                 hint="1つの記録に1つの値を割り当ててください",
+                code="E-INPUT-DUPLICATE",
             )
         seen.add(value)
+
+
+def first_blank(column: pa.Array | pa.ChunkedArray) -> int | None:
+    """The index of the first null or blank value (nulls count: Excel and Parquet have them)."""
+    blank = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(column), ""), True)
+    if not pc.any(blank).as_py():
+        return None
+    return int(pc.index(blank, True).as_py())

@@ -13,7 +13,7 @@ from typing import Any
 
 from tenken.linkage.columns import FLAGGED_VERDICTS, TRUTH_COLUMNS
 from tenken.linkage.engine import Engine
-from tenken.linkage.readers import check_unique, read
+from tenken.linkage.readers import Loaded, check_unique, read
 
 STRICT_VERDICTS = ("suspected_mislink", "invalid_number", "not_in_registry")
 
@@ -44,10 +44,19 @@ def scoring_sql() -> str:
 FROM verdicts v LEFT JOIN truth_in t ON v.rid = t.rid"""
 
 
-def score(engine: Engine, truth: Path, mapping: dict[str, str] | None = None) -> dict[str, Any]:
-    """Precision, recall and false alarms of this inspection against ``truth``."""
+def load_truth(truth: Path, mapping: dict[str, str] | None = None) -> Loaded:
+    """Read and check the truth table (done before the inspection, so that a wrong file stops
+    the run at once instead of after all the work)."""
     loaded = read(truth, TRUTH_COLUMNS, mapping or {})
     check_unique(loaded, "rid")
+    return loaded
+
+
+def score(
+    engine: Engine, truth: Path | Loaded, mapping: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """Precision, recall and false alarms of this inspection against ``truth``."""
+    loaded = truth if isinstance(truth, Loaded) else load_truth(truth, mapping)
     engine.register("truth_in", loaded.table)
     row = engine.arrow(scoring_sql()).to_pylist()[0]
     n = {k: int(v or 0) for k, v in row.items()}

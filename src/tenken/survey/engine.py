@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from tenken.errors import echo
 from tenken.survey.document import AnswerDocument, AnswerValue
 from tenken.survey.expr import Lookup, Value, to_bool
 from tenken.survey.model import Attachment, ChoiceList, Field, Questionnaire
@@ -207,9 +208,9 @@ def _not_applicable(f: Field) -> Problem:
 def _invalid_choice(f: Field, value: str, choices: ChoiceList) -> Problem:
     suggestion = suggest_choice(value, choices)
     allowed = "、".join(choices.codes())
-    message = f"{_title(f)}: {value!r} は選択肢にありません（{allowed}）"
+    message = f"{_title(f)}: '{echo(value)}' は選択肢にありません（{allowed}）"
     if suggestion:
-        message += f"。{suggestion!r} のことですか？"
+        message += f"。'{suggestion}' のことですか？"
     return Problem(f.name, "invalid_choice", message, suggestion)
 
 

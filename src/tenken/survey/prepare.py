@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from tenken.errors import InputError, Location
+from tenken.fileio import check_regular_file
 from tenken.survey.document import AnswerDocument
 from tenken.survey.engine import Evaluation, evaluate
 from tenken.survey.model import Questionnaire
-from tenken.survey.sources import parse_answers
+from tenken.survey.sources import parse_answers, read_answer_file
 
 SHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 ANSWER_SUFFIXES = (*SHEET_SUFFIXES, ".json")
@@ -92,14 +93,16 @@ def _skip(path: Path) -> bool:
 
 
 def collect(paths: Iterable[Path]) -> list[Path]:
-    """Answer files named directly, plus every sheet under the named folders (sorted)."""
+    """Answer files named directly, plus every answer file (sheets and JSON) under the named
+    folders (sorted)."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
             found.extend(
                 p
                 for p in sorted(path.rglob("*"))
-                if p.is_file() and p.suffix.lower() in SHEET_SUFFIXES and not _skip(p)
+                # not only regular files: a FIFO named .xlsx is rejected with a message
+                if not p.is_dir() and p.suffix.lower() in ANSWER_SUFFIXES and not _skip(p)
             )
         else:
             found.append(path)
@@ -137,6 +140,16 @@ def _hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _file_info(path: Path) -> FileInfo:
+    """Size and SHA-256 of an attachment, hashed in blocks (a FIFO or device is refused)."""
+    info = check_regular_file(path, "添付ファイル")
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return FileInfo(path.name, info.st_size, digest.hexdigest())
+
+
 def prepare(item: Path | tuple[Path, list[Path]], q: Questionnaire) -> Prepared | Rejected:
     """Read, check and evaluate one file; a file that cannot be used becomes :class:`Rejected`.
 
@@ -150,7 +163,7 @@ def prepare(item: Path | tuple[Path, list[Path]], q: Questionnaire) -> Prepared 
     try:
         if beside is None:
             beside = list(attachments_beside(path))
-        data = path.read_bytes()
+        data = read_answer_file(path)
         received = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
         document = parse_answers(path, data, q)
         org_name = document.respondent.get("組織名", "").strip()
@@ -161,11 +174,13 @@ def prepare(item: Path | tuple[Path, list[Path]], q: Questionnaire) -> Prepared 
                 hint="回答シートの組織名を入力して送り直してもらってください",
             )
         evaluation = evaluate(q, document)
-        attachments = [FileInfo(p.name, p.stat().st_size, _hash(p.read_bytes())) for p in beside]
+        attachments = [_file_info(p) for p in beside]
     except InputError as error:
         return Rejected(str(path), str(error), error)
     except OSError as error:
         return Rejected(str(path), f"{path}: {error.strerror or error}")
+    except Exception as error:  # one file's unexpected failure must not stop the batch
+        return Rejected(str(path), f"{path}: 読み込みに失敗しました（{type(error).__name__}）")
     return Prepared.of(
         document,
         evaluation,

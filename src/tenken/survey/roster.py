@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tenken.errors import InputError, Location
-from tenken.inputs import read_bytes
+from tenken.fileio import decode_text, read_bytes
 from tenken.survey.local_governments import all_local_governments
 from tenken.survey.model import Questionnaire
 
@@ -46,16 +46,8 @@ def local_government_roster() -> list[RosterEntry]:
 
 
 def _decode(data: bytes, source: str) -> str:
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError(
-        "名簿の文字コードを読めません",
-        location=Location(source),
-        hint="UTF-8 か Shift_JIS の CSV で保存してください",
-    )
+    """UTF-8 or Shift_JIS (CP932); else the line of the first bad byte (:mod:`tenken.fileio`)."""
+    return decode_text(data, source)
 
 
 def read_roster(path: Path, q: Questionnaire) -> list[RosterEntry]:

@@ -11,11 +11,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tenken.errors import InputError, Location
-from tenken.inputs import read_bytes
+from tenken.fileio import read_bytes
 from tenken.survey.document import AnswerDocument, parse_json_bytes
 from tenken.survey.model import Questionnaire
+from tenken.xlsxguard import SHEET_LIMITS
 
 Reader = Callable[[bytes, Questionnaire, str], AnswerDocument]
+MAX_ANSWER_BYTES = SHEET_LIMITS.max_file_bytes
+"""The cap on any answer file, JSON as well as Excel (ours are a few tens of KB)."""
 READERS: dict[str, Reader] = {".json": parse_json_bytes}
 
 
@@ -41,13 +44,17 @@ def parse_answers(path: Path, data: bytes, questionnaire: Questionnaire) -> Answ
     return reader_for(path)(data, questionnaire, str(path))
 
 
+def read_answer_file(path: Path) -> bytes:
+    """The bytes of an answer file: a regular file, at most :data:`MAX_ANSWER_BYTES` (a FIFO,
+    a device or a 60 MB file is refused before it is read)."""
+    return read_bytes(Path(path), "回答ファイル", MAX_ANSWER_BYTES)
+
+
 def load_answers(path: Path, questionnaire: Questionnaire) -> AnswerDocument:
     """Dispatch on the file suffix; an unknown suffix or missing file is an InputError."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError("ファイルがありません", location=Location(str(path)))
     reader = reader_for(path)
-    return reader(read_bytes(path), questionnaire, str(path))
+    return reader(read_answer_file(path), questionnaire, str(path))
 
 
 def _read_workbook(data: bytes, questionnaire: Questionnaire, source: str) -> AnswerDocument:
@@ -66,7 +73,7 @@ def _refuse_macro_workbook(data: bytes, q: Questionnaire, source: str) -> Answer
 
 
 # .xlsm and .xls are registered too, so that they get a clear refusal rather than "unknown"
-# (.xls is refused by the workbook checks in survey.xlsx.safety).
+# (.xls is refused by the workbook checks in tenken.xlsxguard).
 register_reader(".xlsx", _read_workbook)
 register_reader(".xls", _read_workbook)
 register_reader(".xlsm", _refuse_macro_workbook)

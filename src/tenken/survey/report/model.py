@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from tenken.errors import redact
 from tenken.survey.aggregate import (
     OVERALL,
     CrossTab,
@@ -150,7 +151,7 @@ def build_report(
         tallies=tuple(tally_items(questionnaire, responses)),
         crosstabs=tuple(crosstab(questionnaire, responses, a, b) for a, b in crosstab_pairs),
         groups=tuple(group_names(questionnaire, responses)),
-        duplicates=tuple(sorted(name for name, n in seen.items() if n > 1)),
+        duplicates=tuple(sorted(redact(name) for name, n in seen.items() if n > 1)),
     )
 
 
@@ -179,8 +180,8 @@ def _answered_row(
     evaluation = response.evaluation
     assessment = assess(rules, q, response.document, evaluation)
     return OrgRow(
-        org_name=response.org_name,
-        kind=kind,
+        org_name=redact(response.org_name),  # a user's value: no My Number in any report
+        kind=redact(kind),
         prefecture=prefecture,
         code=code,
         submitted=True,
@@ -190,5 +191,5 @@ def _answered_row(
         problems=len(evaluation.problems),
         level=assessment.level,
         rules=assessment.rule_ids,
-        source=response.document.source,
+        source=redact(response.document.source),
     )

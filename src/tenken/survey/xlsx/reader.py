@@ -2,7 +2,7 @@
 
 Python is the source of truth: openpyxl does not calculate, and a cached formula result in the
 file is never read (the workbook is opened with formulas, not values). The reader refuses,
-with an :class:`InputError` (CLI exit 2), a hostile or unreadable file (:mod:`.safety`), a
+with an :class:`InputError` (CLI exit 2), a hostile or unreadable file (:mod:`tenken.xlsxguard`), a
 workbook that is not one of our sheets or belongs to another questionnaire or edition, a
 formula that was edited or deleted, and a formula typed into an input cell. Values that are
 not in a list are passed on as typed: the engine reports them and suggests the intended code.
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from tenken.errors import InputError, Location
-from tenken.inputs import read_bytes
+from tenken.fileio import read_bytes
 from tenken.survey.document import AnswerDocument, AnswerValue
 from tenken.survey.model import Questionnaire
 from tenken.survey.xlsx.fastcells import read_cells
@@ -34,7 +34,7 @@ from tenken.survey.xlsx.layout import (
     build_layout,
     fingerprint,
 )
-from tenken.survey.xlsx.safety import check_workbook_bytes
+from tenken.xlsxguard import SHEET_LIMITS, check_workbook_bytes
 
 Cells = dict[str, tuple[Any, str]]  # coordinate -> (value, openpyxl data type)
 _NOT_OURS_HINT = "tenken survey form で作成した回答シートに回答して送ってください"
@@ -49,14 +49,15 @@ def read_sheet(path: Path, questionnaire: Questionnaire) -> AnswerDocument:
             location=Location(source),
             hint="マクロなしの Excel ブック（.xlsx）として保存し直してください",
         )
-    return read_sheet_bytes(read_bytes(path), questionnaire, source)
+    data = read_bytes(path, limit=SHEET_LIMITS.max_file_bytes)
+    return read_sheet_bytes(data, questionnaire, source)
 
 
 def read_sheet_bytes(data: bytes, q: Questionnaire, source: str) -> AnswerDocument:
     """Like :func:`read_sheet`, on bytes already in memory (used by ingest)."""
     check_workbook_bytes(data, source)
     layout = build_layout(q)
-    main, hidden = _fast(data, layout) or _load(data, source)
+    main, hidden = _fast(data, layout) or _load(data, source, _bounds(layout))
     _check_identity(hidden, q, layout, source)
     _check_formulas(main, hidden, layout, source)
     return _document(main, layout, source)
@@ -64,19 +65,46 @@ def read_sheet_bytes(data: bytes, q: Questionnaire, source: str) -> AnswerDocume
 
 def _fast(data: bytes, layout: Layout) -> tuple[Cells, Cells] | None:
     """The wanted cells without openpyxl when the file is plain (see :mod:`.fastcells`)."""
-    wanted: dict[str, set[str]] = {MAIN: set(), HIDDEN: set()}
+    wanted = _wanted(layout)
     formulas: dict[str, set[str]] = {MAIN: set(), HIDDEN: set()}
     for sheet, coordinate in layout.formulas:
-        wanted[sheet].add(coordinate)
         formulas[sheet].add(coordinate)
-    wanted[HIDDEN].update(layout.meta_cell(key) for key in META_KEYS)
-    for cells in layout.fields.values():
-        wanted[MAIN].update([cells.input] if cells.input else cells.options.values())
     found = read_cells(data, wanted, formulas)
     return None if found is None else (found[MAIN], found[HIDDEN])
 
 
-def _load(data: bytes, source: str) -> tuple[Cells, Cells]:
+def _wanted(layout: Layout) -> dict[str, set[str]]:
+    """The cells the reader looks at, per sheet."""
+    wanted: dict[str, set[str]] = {MAIN: set(), HIDDEN: set()}
+    for sheet, coordinate in layout.formulas:
+        wanted[sheet].add(coordinate)
+    wanted[HIDDEN].update(layout.meta_cell(key) for key in META_KEYS)
+    for cells in layout.fields.values():
+        wanted[MAIN].update([cells.input] if cells.input else cells.options.values())
+    return wanted
+
+
+def _bounds(layout: Layout) -> dict[str, tuple[int, int]]:
+    """The last row and column worth reading on each sheet.
+
+    openpyxl fills every row and column up to the sheet's declared dimension; a file that
+    declares A1:XFD1048576 would make it build 17 billion empty cells. Reading only up to the
+    cells we look at keeps the work bounded whatever the file claims.
+    """
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    bounds: dict[str, tuple[int, int]] = {}
+    for sheet, coordinates in _wanted(layout).items():
+        rows, cols = [1], [1]
+        for coordinate in coordinates:
+            letters, row = coordinate_from_string(coordinate)
+            rows.append(row)
+            cols.append(column_index_from_string(letters))
+        bounds[sheet] = (max(rows), max(cols))
+    return bounds
+
+
+def _load(data: bytes, source: str, bounds: dict[str, tuple[int, int]]) -> tuple[Cells, Cells]:
     from openpyxl import load_workbook
 
     try:
@@ -95,7 +123,9 @@ def _load(data: bytes, source: str) -> tuple[Cells, Cells]:
                 location=Location(source),
                 hint=_NOT_OURS_HINT,
             )
-        return _cells(wb[MAIN].iter_rows()), _cells(wb[HIDDEN].iter_rows())
+        (main_rows, main_cols), (hidden_rows, hidden_cols) = bounds[MAIN], bounds[HIDDEN]
+        main = _cells(wb[MAIN].iter_rows(max_row=main_rows, max_col=main_cols))
+        return main, _cells(wb[HIDDEN].iter_rows(max_row=hidden_rows, max_col=hidden_cols))
     except InputError:
         raise
     except Exception as error:  # openpyxl raises many kinds on malformed XML
