@@ -11,6 +11,8 @@ roles, with any typed numbers:
 
 from __future__ import annotations
 
+import contextlib
+
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
@@ -56,32 +58,26 @@ class Workflow(RuleBasedStateMachine):
         actor = self._actor(who)
         if actor is None:
             return
-        try:
+        with contextlib.suppress(workflow.WorkflowError):
             self.states[kind] = workflow.decide(
                 self.states[kind], KINDS[kind], actor, action, reason, number
             )
-        except workflow.WorkflowError:
-            pass
 
     @rule(kind=st.sampled_from(sorted(KINDS)), who=st.integers(0, 3))
     def approve(self, kind: str, who: int) -> None:
         actor = self._actor(who)
         if actor is None:
             return
-        try:
+        with contextlib.suppress(workflow.WorkflowError):
             self.states[kind] = workflow.approve(self.states[kind], actor)
-        except workflow.WorkflowError:
-            pass
 
     @rule(kind=st.sampled_from(sorted(KINDS)), who=st.integers(0, 3), reason=REASONS)
     def send_back(self, kind: str, who: int, reason: str) -> None:
         actor = self._actor(who)
         if actor is None:
             return
-        try:
+        with contextlib.suppress(workflow.WorkflowError):
             self.states[kind] = workflow.return_case(self.states[kind], actor, reason)
-        except workflow.WorkflowError:
-            pass
 
     @rule(kind=st.sampled_from(sorted(KINDS)), again=st.booleans())
     def export(self, kind: str, again: bool) -> None:
