@@ -29,7 +29,7 @@ def case(
     partial: tuple[str, ...] = (PARTIAL,),
     claimed: str = CLAIMED,
 ) -> CaseFile:
-    """A record linked to ``claimed`` (a homonym elsewhere), with others agreeing fully or partly."""
+    """A record linked to ``claimed`` (a homonym elsewhere); others agree fully or partly."""
     claimed_states = (State(claimed, HOMONYM, "2015-10-05"),) if claimed else ()
     others = tuple(State(n, SAME, "2015-10-05") for n in full) + tuple(
         State(n, HOMONYM, "2015-10-05") for n in partial

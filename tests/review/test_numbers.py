@@ -1,4 +1,4 @@
-"""Where a number to set may come from (unit cases; the properties are in test_workflow_properties)."""
+"""Where a number to set may come from (unit cases; properties: test_workflow_properties)."""
 
 from __future__ import annotations
 

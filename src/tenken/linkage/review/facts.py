@@ -92,7 +92,7 @@ def _address(text: str) -> str | None:
 
 
 def compare(record: Facts, state: Facts) -> dict[str, Agreement]:
-    """Per fact: agree, differs, or (names only) unverifiable. Kana is compared when both have it."""
+    """Per fact: agree, differs or (names) unverifiable; kana only when both have it."""
     result: dict[str, Agreement] = {}
     name = compare_names(record.name, state.name) if record.name and state.name else "mismatch"
     result["name"] = {"match": Agreement.AGREE, "unverifiable": Agreement.UNVERIFIABLE}.get(
