@@ -34,7 +34,7 @@ def main() -> int:
     generate: list[float] = []
     ingest_times: list[float] = []
     with tempfile.TemporaryDirectory(prefix="tenken-bench-") as tmp:
-        from tenken.web.store.db import setup
+        from tenken.store.db import setup
 
         for run in range(args.repeat):
             out = Path(tmp) / f"sheets{run}"
@@ -42,8 +42,8 @@ def main() -> int:
             paths = write_roster_forms(q, roster, out)
             generate.append(time.perf_counter() - start)
             alias = setup(args.db or f"sqlite:///{Path(tmp) / f'bench{run}.sqlite3'}")
-            from tenken.web.store.ingest import ingest
-            from tenken.web.store.models import Response
+            from tenken.store.ingest import ingest
+            from tenken.store.models import Response
 
             Response.objects.using(alias).all().delete()
             start = time.perf_counter()

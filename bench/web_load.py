@@ -169,7 +169,7 @@ import json
 from django.db.models import Count
 from tenken.web import setup
 setup()
-from tenken.web.store.models import Response
+from tenken.store.models import Response
 rows = Response.objects.values("org_name").annotate(n=Count("id"))
 print(json.dumps({r["org_name"]: r["n"] for r in rows}, ensure_ascii=False))
 """

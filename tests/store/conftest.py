@@ -50,7 +50,7 @@ class Db:
 def store_db(
     request: pytest.FixtureRequest, tmp_path: Path, django_db_blocker: Any
 ) -> Iterator[Db]:
-    from tenken.web.store.db import setup
+    from tenken.store.db import setup
 
     with django_db_blocker.unblock():
         if request.param == "sqlite":

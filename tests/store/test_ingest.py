@@ -10,10 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from tenken.cli import app
+from tenken.store import ingest as ingest_module
+from tenken.store.ingest import ingest
+from tenken.store.models import Response, ResponseAttachment
 from tenken.survey.model import Questionnaire
-from tenken.web.store import ingest as ingest_module
-from tenken.web.store.ingest import ingest
-from tenken.web.store.models import Response, ResponseAttachment
 from tests.store.conftest import Db, write_answer
 
 T0 = dt.datetime(2023, 7, 10, 9, 0, tzinfo=dt.UTC).timestamp()

@@ -11,10 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 from tenken.cli import app
+from tenken.store.ingest import ingest
+from tenken.store.status import status
 from tenken.survey.model import Questionnaire
 from tenken.survey.roster import RosterEntry
-from tenken.web.store.ingest import ingest
-from tenken.web.store.status import status
 from tests.store.conftest import Db, write_answer
 
 BEFORE = dt.datetime(2023, 7, 21, 23, 0, tzinfo=dt.timezone(dt.timedelta(hours=9))).timestamp()

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tenken.web.store.models import Response
+from tenken.store.models import Response
 from tests.web.conftest import Site
 from tests.web.test_answer_form import _complete, _own, _post_data, _url
 

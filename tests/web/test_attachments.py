@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tenken.store.models import Response
 from tenken.web.site import attachments
-from tenken.web.store.models import Response
 from tests.web.conftest import Site
 from tests.web.test_answer_form import _complete, _own, _url
 from tests.web.test_answer_store import _save

@@ -63,10 +63,10 @@ def print_summary(data: ReportData) -> None:
 
 def documents_from_store(db: str | None, q: Questionnaire) -> list[AnswerDocument]:
     """The current answer of each organisation in the response store (issue 3's models)."""
-    from tenken.web.store.db import setup
+    from tenken.store.db import setup
 
     alias = setup(db)
-    from tenken.web.store.models import Response
+    from tenken.store.models import Response
 
     rows = Response.objects.using(alias).filter(questionnaire_id=q.id, is_current=True)
     return [
@@ -164,8 +164,8 @@ def demo_db_url(ctx: DemoContext) -> str:
 
 def _ingest_answers(ctx: DemoContext, q: Questionnaire, files: list[Path]) -> None:
     """Ingest the generated answers into the demo's store, as ``tenken survey ingest`` does."""
-    from tenken.web.store.db import setup
-    from tenken.web.store.ingest import ingest
+    from tenken.store.db import setup
+    from tenken.store.ingest import ingest
 
     alias = setup(demo_db_url(ctx))
     report = ingest(files, q, alias, workers=1)

@@ -105,11 +105,11 @@ def ingest(
     """回答シートを点検してデータベースに取り込む（同じファイルは二重に取り込まない）。"""
 
     def body() -> int:
-        from tenken.web.store.db import setup
+        from tenken.store.db import setup
 
         q = resolve_questionnaire(questionnaire)
         alias = setup(db)
-        from tenken.web.store.ingest import ingest as run_ingest
+        from tenken.store.ingest import ingest as run_ingest
 
         report = run_ingest(paths, q, alias, workers=workers, progress=_show_outcome)
         console.print(
@@ -165,13 +165,13 @@ def status(
     """名簿（既定: 全1,788自治体）に対して、回答済み・フラグあり・未回答を一覧する。"""
 
     def body() -> int:
-        from tenken.web.store.db import setup
+        from tenken.store.db import setup
 
         q = resolve_questionnaire(questionnaire)
         entries: list[RosterEntry] = read_roster(roster, q) if roster else local_government_roster()
         day = parse_deadline(deadline or q.meta.get("deadline", "2023-07-21"))
         alias = setup(db)
-        from tenken.web.store.status import status as compute
+        from tenken.store.status import status as compute
 
         report = compute(q.id, entries, day, alias)
         if as_json:
@@ -184,7 +184,7 @@ def status(
 
 
 def _print_status(report: object) -> None:
-    from tenken.web.store.status import STATE_LABELS, StatusReport
+    from tenken.store.status import STATE_LABELS, StatusReport
 
     assert isinstance(report, StatusReport)
     console.print(f"[bold]回答状況[/]（期限 {report.deadline.isoformat()}）")
@@ -215,13 +215,13 @@ def _print_status(report: object) -> None:
 
 @demo_step(30, "回答シート（Excel）を作り、記入して点検し、データベースに取り込む")
 def _demo_sheets(ctx: DemoContext) -> None:
+    from tenken.store.db import setup
     from tenken.survey.document import load_json
     from tenken.survey.engine import evaluate
     from tenken.survey.loader import load_bundled
     from tenken.survey.xlsx.batch import write_roster_forms
     from tenken.survey.xlsx.fill import fill_sheet
     from tenken.survey.xlsx.reader import read_sheet
-    from tenken.web.store.db import setup
 
     q = load_bundled()
     examples = Path(__file__).resolve().parents[1] / "survey" / "examples"
@@ -248,8 +248,8 @@ def _demo_sheets(ctx: DemoContext) -> None:
     console.print(table)
     url = f"sqlite:///{(ctx.workspace / 'demo.sqlite3').resolve()}"
     alias = setup(url)
-    from tenken.web.store.ingest import ingest as run_ingest
-    from tenken.web.store.status import status as compute
+    from tenken.store.ingest import ingest as run_ingest
+    from tenken.store.status import status as compute
 
     report = run_ingest(filled, q, alias, workers=1)
     again = run_ingest(filled, q, alias, workers=1)

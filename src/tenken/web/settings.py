@@ -30,7 +30,7 @@ INSTALLED_APPS = [
     "axes",
     "tenken.web.accounts",
     "tenken.web.site",
-    "tenken.web.store",
+    "tenken.store",
 ]
 
 MIDDLEWARE = [

@@ -79,8 +79,8 @@ def ingest_sample_answers(answers: Path, skip: tuple[str, ...] = ("14神奈川�
 
     The demo respondent's own organisation is skipped so that it starts with an empty form.
     """
+    from tenken.store.ingest import ingest
     from tenken.survey.sources import load_answers
-    from tenken.web.store.ingest import ingest
 
     q = load_bundled()
     wanted = {line.split(",")[0] for line in DEMO_ROSTER.splitlines()[1:]} - set(skip)

@@ -1,4 +1,4 @@
-"""The web app's seam to the survey store (``tenken.web.store``: the same models as ingest).
+"""The web app's seam to the survey store (``tenken.store``: the same models as ingest).
 
 Every save from the form is written through the store's own ``store()`` function, the one
 ``tenken survey ingest`` uses, as a new response: the store keeps every version (history) and
@@ -30,7 +30,7 @@ from tenken.web.accounts.models import RosterEntry
 
 DRAFT_PREFIX = "Web一時保存"
 SUBMIT_PREFIX = "Web提出"
-STORE_APP = "tenken.web.store"
+STORE_APP = "tenken.store"
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def available() -> bool:
 
 
 def _responses(entry: RosterEntry) -> Any:
-    from tenken.web.store.models import Response
+    from tenken.store.models import Response
 
     return Response.objects.filter(
         questionnaire_id=entry.survey_round.questionnaire_id, org_name=entry.organisation.name
@@ -97,7 +97,7 @@ def load_round(entries: list[RosterEntry]) -> dict[int, Stored]:
     """Current answers of the roster's organisations, keyed by organisation id."""
     if not available() or not entries:
         return {}
-    from tenken.web.store.models import Response
+    from tenken.store.models import Response
 
     by_name = {e.organisation.name: e.organisation_id for e in entries}
     found = Response.objects.filter(
@@ -127,8 +127,8 @@ def save(
     username: str,
 ) -> str:
     """Store the form's document as a new current response; returns the store's outcome."""
-    from tenken.web.store.ingest import store
-    from tenken.web.store.prepare import Prepared
+    from tenken.store.ingest import store
+    from tenken.survey.prepare import Prepared
 
     now = timezone.now()
     action = SUBMIT_PREFIX if submit else DRAFT_PREFIX
@@ -151,7 +151,7 @@ def save(
 
 def _carry_attachments(entry: RosterEntry, sha256: str) -> None:
     """Give the new version the attachments of the version it replaces (none are lost)."""
-    from tenken.web.store.models import ResponseAttachment
+    from tenken.store.models import ResponseAttachment
 
     versions = list(_responses(entry).order_by("-received_at", "-pk")[:2])
     if len(versions) < 2 or versions[0].sha256 != sha256:
@@ -175,7 +175,7 @@ def attachments(entry: RosterEntry) -> list[StoredAttachment]:
 
 def add_attachment(entry: RosterEntry, name: str, size: int, sha256: str) -> bool:
     """Attach a kept file to the current response; False when there is no answer yet."""
-    from tenken.web.store.models import ResponseAttachment
+    from tenken.store.models import ResponseAttachment
 
     current = _responses(entry).filter(is_current=True).first()
     if current is None:
@@ -192,8 +192,8 @@ def ingest_upload(
     The file is kept under ``folder`` (the workspace) so that the store's SHA-256 and history
     refer to a real file; a sheet of another organisation is refused.
     """
-    from tenken.web.store.ingest import store
-    from tenken.web.store.prepare import Rejected, prepare
+    from tenken.store.ingest import store
+    from tenken.survey.prepare import Rejected, prepare
 
     stamp = timezone.now().strftime("%Y%m%dT%H%M%S%f")
     target = folder / f"round{entry.survey_round_id}" / f"org{entry.organisation_id}" / stamp

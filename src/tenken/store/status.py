@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from tenken.store.models import Response
 from tenken.survey.engine import flags_json
 from tenken.survey.roster import RosterEntry
-from tenken.web.store.models import Response
 
 JST = ZoneInfo("Asia/Tokyo")
 State = Literal["answered", "late", "not_answered"]

@@ -4,7 +4,7 @@ from django.apps import AppConfig
 
 
 class StoreConfig(AppConfig):
-    name = "tenken.web.store"
+    name = "tenken.store"
     label = "store"
     verbose_name = "回答の保存"
     default_auto_field = "django.db.models.BigAutoField"

@@ -21,9 +21,9 @@ from typing import Literal
 
 from django.db import IntegrityError, connections, transaction
 
+from tenken.store.models import Response, ResponseAttachment
 from tenken.survey.model import Questionnaire
-from tenken.web.store.models import Response, ResponseAttachment
-from tenken.web.store.prepare import Prepared, Rejected, collect, prepare, with_attachments
+from tenken.survey.prepare import Prepared, Rejected, collect, prepare, with_attachments
 from tenken.workers import die_with_parent
 
 Outcome = Literal["current", "history", "duplicate", "rejected"]

@@ -1,5 +1,7 @@
 """Read and check one answer file for the store (no Django here: this runs in worker processes).
 
+The file is read through the one reader registry (:mod:`tenken.survey.sources`).
+
 A sheet's attachments are the other files beside it: every non-sheet file of its folder when
 the folder holds one sheet, otherwise the files whose name starts with the sheet's name
 (``14神奈川県相模原市.xlsx`` → ``14神奈川県相模原市_事務取扱要領.pdf``).
@@ -15,9 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from tenken.errors import InputError, Location
-from tenken.survey.document import AnswerDocument, parse_json_bytes
+from tenken.survey.document import AnswerDocument
 from tenken.survey.engine import Evaluation, evaluate
 from tenken.survey.model import Questionnaire
+from tenken.survey.sources import parse_answers
 
 SHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 ANSWER_SUFFIXES = (*SHEET_SUFFIXES, ".json")
@@ -133,18 +136,6 @@ def _hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _read(path: Path, data: bytes, q: Questionnaire) -> AnswerDocument:
-    if path.suffix.lower() == ".json":
-        return parse_json_bytes(data, q, str(path))
-    if path.suffix.lower() == ".xlsm":
-        from tenken.survey.xlsx.reader import read_sheet
-
-        return read_sheet(path, q)  # refuses it with the macro message
-    from tenken.survey.xlsx.reader import read_sheet_bytes
-
-    return read_sheet_bytes(data, q, str(path))
-
-
 def prepare(item: Path | tuple[Path, list[Path]], q: Questionnaire) -> Prepared | Rejected:
     """Read, check and evaluate one file; a file that cannot be used becomes :class:`Rejected`.
 
@@ -160,7 +151,7 @@ def prepare(item: Path | tuple[Path, list[Path]], q: Questionnaire) -> Prepared 
             beside = list(attachments_beside(path))
         data = path.read_bytes()
         received = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
-        document = _read(path, data, q)
+        document = parse_answers(path, data, q)
         org_name = document.respondent.get("組織名", "").strip()
         if not org_name:
             raise InputError(

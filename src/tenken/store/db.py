@@ -62,7 +62,7 @@ def setup(url: str | None = None, *, options: dict[str, Any] | None = None) -> s
         config["OPTIONS"] = {**config.get("OPTIONS", {}), **options}
     if not settings.configured:
         settings.configure(
-            INSTALLED_APPS=["tenken.web.store"],
+            INSTALLED_APPS=["tenken.store"],
             DATABASES={"default": config},
             USE_TZ=True,
             TIME_ZONE="Asia/Tokyo",
