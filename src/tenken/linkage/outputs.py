@@ -1,9 +1,11 @@
 """Write the inspection's results: verdicts.csv/.parquet, summary.json and review.xlsx.
 
 Everything is written into a temporary folder beside ``out`` and moved into place at the end, so
-an interrupted run leaves no half-written file. Full My Numbers never leave the engine: candidate
-lists are masked in SQL from a table built with :func:`tenken.normalize.mynumber.mask`, and the
-review sheet masks the linked number the same way.
+an interrupted run leaves no half-written file. Full My Numbers stay out of the files people
+read: candidate lists are masked in SQL from a table built with
+:func:`tenken.normalize.mynumber.mask`, and the review sheet masks the linked number the same
+way. Only case_evidence.parquet (:mod:`tenken.linkage.evidence`), the input of
+``tenken review import``, holds full numbers, as the inspection's input files do.
 """
 
 from __future__ import annotations
@@ -130,12 +132,22 @@ def write_review(engine: Engine, path: Path) -> int:
 
 
 def write_all(engine: Engine, out: Path, summary: Mapping[str, Any]) -> dict[str, Path]:
-    """Write every output file into ``out`` (atomically) and return their paths."""
-    names = ("verdicts.csv", "verdicts.parquet", "summary.json", "review.xlsx")
+    """Write every output file into ``out`` (atomically) and return their paths.
+
+    summary.json lists every other file's size and SHA-256 (``files``), so that
+    ``tenken review import`` can prove the folder complete and unedited.
+    """
+    from tenken.linkage.evidence import evidence_select
+    from tenken.linkage.manifest import checksums
+
+    data = ("verdicts.csv", "verdicts.parquet", "review.xlsx", "case_evidence.parquet")
+    names = (*data, "summary.json")
     with atomic_dir(out) as temp:
         engine.copy(verdicts_select(), temp / "verdicts.csv", "csv")
         engine.copy(verdicts_select(), temp / "verdicts.parquet", "parquet")
         write_review(engine, temp / "review.xlsx")
+        engine.copy(evidence_select(), temp / "case_evidence.parquet", "parquet")
+        summary = {**summary, "files": checksums(temp, data)}
         text = json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
         (temp / "summary.json").write_text(text, encoding="utf-8")
     return {name: out / name for name in names}
