@@ -15,6 +15,7 @@ _COMMAND_MODULES = (
     "tenken.cli.serve",
     "tenken.cli.survey_report",
     "tenken.cli.normalize",
+    "tenken.cli.review",
 )
 
 for _name in _COMMAND_MODULES:

@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "tenken.web.accounts",
     "tenken.web.site",
     "tenken.store",
+    "tenken.store.casework",
+    "tenken.store.audit",
 ]
 
 MIDDLEWARE = [
