@@ -127,7 +127,10 @@ def verify(entries: Iterable[Entry], expect: str | None = None) -> Verified:
     prev = GENESIS
     for i, entry in enumerate(ordered):
         if entry_hash(entry.prev_hash, entry.fields()) != entry.hash:
-            return Verified(len(ordered), prev, Problem(entry.seq, "edited"))
+            after = ordered[i + 1] if i + 1 < len(ordered) else None
+            skipped = after is not None and after.prev_hash == prev  # the chain goes round it
+            kind = "inserted" if skipped else "edited"
+            return Verified(len(ordered), prev, Problem(entry.seq, kind))
         if entry.prev_hash != prev:
             return Verified(len(ordered), prev, _broken_link(ordered, i, index))
         prev = entry.hash

@@ -21,7 +21,9 @@ app.add_typer(audit_app, name="audit")
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="データベースの URL（既定: TENKEN_DATABASE_URL、なければ作業フォルダ）"),
+    typer.Option(
+        "--db", help="データベースの URL（既定: TENKEN_DATABASE_URL、なければ作業フォルダ）"
+    ),
 ]
 
 
@@ -159,7 +161,9 @@ def rotate_key(db: DbOption = None) -> None:
 
 @audit_app.command("verify")
 def verify(
-    expect: Annotated[str | None, typer.Option("--expect", help="以前に記録した先頭ハッシュ")] = None,
+    expect: Annotated[
+        str | None, typer.Option("--expect", help="以前に記録した先頭ハッシュ")
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """監査証跡のハッシュの連鎖を検証する（改ざん・削除・入れ替え・挿入があれば終了コード 1）。"""

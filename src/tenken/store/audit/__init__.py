@@ -127,7 +127,9 @@ def rows_between(start: dt.date | None, end: dt.date | None, *, using: str | Non
     if start:
         query = query.filter(at__gte=dt.datetime.combine(start, dt.time(), zone))
     if end:
-        query = query.filter(at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), zone))
+        query = query.filter(
+            at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), zone)
+        )
     return query.iterator(chunk_size=5000)
 
 

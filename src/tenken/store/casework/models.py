@@ -7,7 +7,13 @@ from django.db import models
 from django.db.models import F, Q
 
 from tenken.linkage.review.model import (
-    ACTION_LABELS, NUMBER_SOURCE_LABELS, ROLE_LABELS, STATUS_LABELS, Action, NumberSource, Role,
+    ACTION_LABELS,
+    NUMBER_SOURCE_LABELS,
+    ROLE_LABELS,
+    STATUS_LABELS,
+    Action,
+    NumberSource,
+    Role,
     Status,
 )  # fmt: skip
 

@@ -23,8 +23,16 @@ from tenken.linkage.review.casefile import read_output
 from tenken.linkage.review.export import CorrectionRow, render, write_private
 from tenken.linkage.review.facts import Facts, State, compare, per_fact
 from tenken.linkage.review.model import (
-    ACTION_LABELS, NUMBER_SOURCE_LABELS, Action, Actor, CaseFile, CaseState, Decision,
-    NumberSource, Role, Status,
+    ACTION_LABELS,
+    NUMBER_SOURCE_LABELS,
+    Action,
+    Actor,
+    CaseFile,
+    CaseState,
+    Decision,
+    NumberSource,
+    Role,
+    Status,
 )  # fmt: skip
 from tenken.linkage.review.numbers import full_match_numbers, proposed_number
 from tenken.normalize.mynumber import mask
@@ -167,8 +175,12 @@ def case_file(case: Case) -> CaseFile:
     record_facts = Facts(case.name, case.birth, case.sex, case.address, case.kana)
     claimed, others = [], []
     for s in case.states.all():
-        state = State(secret.decrypt(s.number_enc),
-                      Facts(s.name, s.birth, s.sex, s.address, s.kana), s.valid_from, s.valid_to)
+        state = State(
+            secret.decrypt(s.number_enc),
+            Facts(s.name, s.birth, s.sex, s.address, s.kana),
+            s.valid_from,
+            s.valid_to,
+        )
         (claimed if s.role == "claimed" else others).append(state)
     return CaseFile(case.rid, case.verdict, tuple(c for c in case.reasons.split(";") if c),
                     record_facts, case.linked_on, secret.decrypt(case.claimed_enc),
@@ -237,7 +249,11 @@ def approve(case_id: int, user: Any) -> Case:
     with transaction.atomic():
         case = _locked(case_id)
         workflow.approve(state_of(case), actor_for(user, case.run.organisation))
-        case.status, case.approved_by, case.approved_at = Status.APPROVED.value, user, timezone.now()
+        case.status, case.approved_by, case.approved_at = (
+            Status.APPROVED.value,
+            user,
+            timezone.now(),
+        )
         case.save()
         record(user, "case.approve", case, {"run": case.run_id, "rid": case.rid,
                "action": case.action})  # fmt: skip
@@ -291,7 +307,7 @@ def record_view(case: Case, user: Any) -> None:
 def _row(case: Case, users: dict[int, str]) -> CorrectionRow:
     action = Action(case.action)
     number = number_vault().decrypt(case.number_enc) if case.number_enc else ""
-    when = (lambda t: timezone.localtime(t).isoformat(timespec="seconds") if t else "")
+    when = lambda t: timezone.localtime(t).isoformat(timespec="seconds") if t else ""
     source = NUMBER_SOURCE_LABELS[NumberSource(case.number_source)] if case.number_source else ""
     return CorrectionRow(
         case.rid, ACTION_LABELS[action], action.value, number, source,
@@ -322,8 +338,10 @@ def export_corrections(run: Run, user: Any, fmt: str = "csv", *, encoding: str =
     with transaction.atomic():
         cases = list(run.cases.select_for_update().filter(status__in=statuses).order_by("position"))
         ids = {c.decided_by_id for c in cases} | {c.approved_by_id for c in cases}
-        users = {u.pk: u.get_username()
-                 for u in get_user_model().objects.filter(pk__in=[i for i in ids if i])}
+        users = {
+            u.pk: u.get_username()
+            for u in get_user_model().objects.filter(pk__in=[i for i in ids if i])
+        }
         rows, now = [], timezone.now()
         for case in cases:
             workflow.export(state_of(case), actor_name(user), again=again)
