@@ -23,7 +23,7 @@ from tenken.normalize.mynumber import mask
 GENESIS = "0" * 64
 """The ``prev_hash`` of the first entry."""
 
-HASHED_FIELDS = ("at", "actor", "action", "object_type", "object_id", "details")
+HASHED_FIELDS = ("at", "actor", "action", "organisation", "object_type", "object_id", "details")
 
 _DIGIT_RUN = re.compile(r"(?<!\d)\d{12}(?!\d)")
 
@@ -62,6 +62,7 @@ class Entry:
     at: str
     actor: str
     action: str
+    organisation: str
     object_type: str
     object_id: str
     details: Any

@@ -118,8 +118,8 @@ TAMPERING = {
                   "UPDATE audit_entry SET seq = 4 WHERE seq = 100"],
     "inserted": ["UPDATE audit_entry SET seq = seq + 100 WHERE seq >= 3",
                  "UPDATE audit_entry SET seq = seq - 99 WHERE seq >= 103",
-                 "INSERT INTO audit_entry (seq, at, actor, action, object_type, object_id, details,"
-                 " prev_hash, hash) SELECT 3, at, actor, 'test.forged', '', '', '{}', "
+                 "INSERT INTO audit_entry (seq, at, actor, action, organisation, object_type, object_id,"
+                 " details, prev_hash, hash) SELECT 3, at, actor, 'test.forged', '', '', '', '{}', "
                  f"'{'1' * 64}', '{'2' * 64}' FROM audit_entry WHERE seq = 2"],
     "inserted_chained": "forge",
 }  # fmt: skip
@@ -151,15 +151,16 @@ def _forge_chained(cursor: Any, alias: str) -> None:
 
     second = AuditEntry.objects.using(alias).get(seq=2)
     fields = {"at": stamp(second.at), "actor": "cli:test", "action": "test.forged",
-              "object_type": "", "object_id": "", "details": {}}  # fmt: skip
+              "organisation": "", "object_type": "", "object_id": "", "details": {}}  # fmt: skip
     digest = trail.entry_hash(second.hash, fields)
     cursor.execute("UPDATE audit_entry SET seq = seq + 100 WHERE seq >= 3")
     cursor.execute("UPDATE audit_entry SET seq = seq - 99 WHERE seq >= 103")
     cursor.execute("ALTER TABLE audit_entry RENAME TO audit_entry_old")
     cursor.execute("CREATE TABLE audit_entry AS SELECT * FROM audit_entry_old")  # no UNIQUE
     cursor.execute(
-        "INSERT INTO audit_entry (id, seq, at, actor, action, object_type, object_id, details, "
-        "prev_hash, hash) SELECT 1000, 3, at, 'cli:test', 'test.forged', '', '', '{}', %s, %s "
+        "INSERT INTO audit_entry (id, seq, at, actor, action, organisation, object_type, "
+        "object_id, details, prev_hash, hash) SELECT 1000, 3, at, 'cli:test', 'test.forged', '', "
+        "'', '', '{}', %s, %s "
         "FROM audit_entry WHERE seq = 2",
         [second.hash, digest],
     )

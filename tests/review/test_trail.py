@@ -12,7 +12,7 @@ def chain(n: int) -> list[Entry]:
     entries, prev = [], GENESIS
     for seq in range(1, n + 1):
         fields = {"at": f"2026-12-02T00:00:{seq:02d}.000000+00:00", "actor": "suzuki",
-                  "action": "case.decide", "object_type": "case", "object_id": str(seq),
+                  "action": "case.decide", "organisation": "", "object_type": "case", "object_id": str(seq),
                   "details": {"reason": "別人"}}  # fmt: skip
         digest = entry_hash(prev, fields)
         entries.append(Entry(seq, **fields, prev_hash=prev, hash=digest))

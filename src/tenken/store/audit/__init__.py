@@ -3,12 +3,13 @@
 API for every part of the product (survey saves, uploads, round changes, reviews, logins)::
 
     from tenken.store.audit import record
-    record(actor, action, obj=None, details=None, using=None)
+    record(actor, action, obj=None, details=None, organisation="", using=None)
 
 * ``actor``: a user, or a string such as ``"cli:tanaka"``;
 * ``action``: a dotted name, e.g. ``case.decide``, ``survey.answer_save``, ``round.update``;
 * ``obj``: a model instance, or a ``(type, id)`` pair, or None;
-* ``details``: a JSON-able dict; never a full My Number (12-digit runs are masked anyway).
+* ``details``: a JSON-able dict; never a full My Number (12-digit runs are masked anyway);
+* ``organisation``: the 組織名 the entry concerns, if any (an organisation's 監査 sees these).
 
 Call it inside the transaction of the change it records, so that both commit or neither does.
 The hash chain is in :mod:`tenken.trail` (pure); verification: :func:`verify`.
@@ -49,7 +50,7 @@ def _object(obj: Any) -> tuple[str, str]:
 
 def record(
     actor: Any, action: str, obj: Any = None, details: dict[str, Any] | None = None,
-    *, using: str | None = None,
+    organisation: str = "", *, using: str | None = None,
 ) -> AuditEntry:  # fmt: skip
     """Append one entry after the current head (retried when another writer got there first)."""
     from django.db import DEFAULT_DB_ALIAS, IntegrityError, OperationalError, transaction
@@ -62,6 +63,7 @@ def record(
     object_type, object_id = _object(obj)
     fields: dict[str, Any] = {
         "actor": trail.scrub(actor_name(actor))[:150], "action": action,
+        "organisation": organisation[:200],
         "object_type": object_type[:40], "object_id": trail.scrub(object_id)[:64],
         "details": trail.scrub(details or {}),
     }  # fmt: skip
@@ -111,8 +113,8 @@ def head(*, using: str | None = None) -> tuple[int, str]:
     return (last.seq, last.hash) if last else (0, trail.GENESIS)
 
 
-EXPORT_HEADERS = ("番号", "日時", "操作者", "操作", "対象の種類", "対象", "内容", "直前のハッシュ",
-                  "ハッシュ")  # fmt: skip
+EXPORT_HEADERS = ("番号", "日時", "操作者", "操作", "組織名", "対象の種類", "対象", "内容",
+                  "直前のハッシュ", "ハッシュ")  # fmt: skip
 
 
 def rows_between(start: dt.date | None, end: dt.date | None, *, using: str | None = None
@@ -146,7 +148,7 @@ def export_csv(path: Path, start: dt.date | None, end: dt.date | None, *,
         writer.writerow(EXPORT_HEADERS)
         for e in rows_between(start, end, using=using):
             local = timezone.localtime(e.at).isoformat(timespec="seconds")
-            values = [e.seq, local, e.actor, e.action, e.object_type, e.object_id,
+            values = [e.seq, local, e.actor, e.action, e.organisation, e.object_type, e.object_id,
                       json.dumps(e.details_data, ensure_ascii=False), e.prev_hash, e.hash]  # fmt: skip
             writer.writerow([escape_formula(v) if isinstance(v, str) else v for v in values])
             count += 1

@@ -16,6 +16,7 @@ class AuditEntry(models.Model):
     at = models.DateTimeField("日時", db_index=True)
     actor = models.CharField("操作者", max_length=150, db_index=True)
     action = models.CharField("操作", max_length=60, db_index=True)
+    organisation = models.CharField("組織名", max_length=200, blank=True, db_index=True)
     object_type = models.CharField("対象の種類", max_length=40, blank=True)
     object_id = models.CharField("対象", max_length=64, blank=True)
     details = models.TextField("内容（正規化 JSON）")
@@ -36,7 +37,7 @@ class AuditEntry(models.Model):
 
     def as_chain_entry(self) -> trail.Entry:
         return trail.Entry(
-            self.seq, stamp(self.at), self.actor, self.action, self.object_type,
+            self.seq, stamp(self.at), self.actor, self.action, self.organisation, self.object_type,
             self.object_id, self.details_data, self.prev_hash, self.hash,
         )  # fmt: skip
 

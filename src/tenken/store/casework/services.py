@@ -82,8 +82,8 @@ def grant(granter: Any, user: Any, organisation: str, role: Role) -> Grant:
             defaults={"granted_by": actor_name(granter)},
         )  # fmt: skip
         if created:
-            record(granter, "grant.add", made, {"user": user.get_username(),
-                   "organisation": organisation, "role": role.value})  # fmt: skip
+            record(granter, "grant.add", made, {"user": user.get_username(), "role": role.value},
+                   organisation)  # fmt: skip
         user.__dict__.pop("_tenken_case_roles", None)
     return made
 
@@ -94,8 +94,7 @@ def revoke(granter: Any, user: Any, organisation: str, role: Role) -> None:
                                           role=role.value).delete()  # fmt: skip
         if deleted:
             record(granter, "grant.remove", ("grant", f"{user.pk}:{role.value}"),
-                   {"user": user.get_username(), "organisation": organisation,
-                    "role": role.value})  # fmt: skip
+                   {"user": user.get_username(), "role": role.value}, organisation)  # fmt: skip
         user.__dict__.pop("_tenken_case_roles", None)
 
 
@@ -133,8 +132,8 @@ def import_output(folder: Path, organisation: str, title: str | None, actor: Any
         states = [s for made, c in zip(cases, output.cases, strict=True)
                   for s in _state_rows(made, c, secret)]  # fmt: skip
         EvidenceState.objects.bulk_create(states, batch_size=5000)
-        record(actor, "run.import", run, {"organisation": organisation, "cases": len(cases),
-               "fingerprint": output.fingerprint, "source": folder.name})  # fmt: skip
+        record(actor, "run.import", run, {"cases": len(cases), "fingerprint": output.fingerprint,
+               "source": folder.name}, organisation)  # fmt: skip
     return Imported(run, True)
 
 
@@ -223,7 +222,7 @@ def decide(case_id: int, user: Any, action: Action, reason: str, number: str = "
         new = workflow.decide(state_of(case), case_file(case), actor, action, reason, number)
         _apply_decision(case, new, user)
         case.save()
-        record(user, "case.decide", case, _decision_details(case))
+        record(user, "case.decide", case, _decision_details(case), case.run.organisation)
     return case
 
 
@@ -256,7 +255,7 @@ def approve(case_id: int, user: Any) -> Case:
         )
         case.save()
         record(user, "case.approve", case, {"run": case.run_id, "rid": case.rid,
-               "action": case.action})  # fmt: skip
+               "action": case.action}, case.run.organisation)  # fmt: skip
     return case
 
 
@@ -270,7 +269,8 @@ def return_case(case_id: int, user: Any, reason: str) -> Case:
         case.decided_by = case.decided_at = None
         case.save()
         record(user, "case.return", case, {"run": case.run_id, "rid": case.rid,
-               "reason": new.returned_reason, "returned_decision": previous})  # fmt: skip
+               "reason": new.returned_reason, "returned_decision": previous},
+               case.run.organisation)  # fmt: skip
     return case
 
 
@@ -294,13 +294,13 @@ def reveal(case: Case, user: Any, what: str, reason: str) -> str:
         raise workflow.WorkflowError("表示できる番号がありません")
     number = number_vault().decrypt(token)
     record(user, "case.reveal", case, {"run": case.run_id, "rid": case.rid, "what": what,
-           "reason": text[:500], "number": mask(number)})  # fmt: skip
+           "reason": text[:500], "number": mask(number)}, case.run.organisation)  # fmt: skip
     return number
 
 
 def record_view(case: Case, user: Any) -> None:
     """A view of a case's personal data is an audit entry of its own."""
-    record(user, "case.view", case, {"run": case.run_id, "rid": case.rid})
+    record(user, "case.view", case, {"run": case.run_id, "rid": case.rid}, case.run.organisation)
 
 
 # ---------------------------------------------------------------- export
@@ -351,7 +351,7 @@ def export_corrections(run: Run, user: Any, fmt: str = "csv", *, encoding: str =
         Case.objects.bulk_update(cases, ["status", "exported_at"], batch_size=2000)
         digest = hashlib.sha256(data).hexdigest()
         record(user, "run.export", run, {"cases": len(rows), "format": fmt, "again": again,
-               "file": name, "sha256": digest, "reason": text[:500]})  # fmt: skip
+               "file": name, "sha256": digest, "reason": text[:500]}, run.organisation)  # fmt: skip
     return Exported(len(rows), digest, data)
 
 
