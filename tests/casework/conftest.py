@@ -12,6 +12,7 @@ import pytest
 from tenken.linkage.inspection import run
 from tenken.linkage.review.model import Role
 from tests.linkage import fixtures
+from tests.web.conftest import site  # noqa: F401  (fixture: survey respondents)
 
 ORG = "14神奈川県相模原市"
 OTHER_ORG = "13東京都"
