@@ -7,7 +7,6 @@ valid full My Number, except the one page that reveals a number after a typed re
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -16,21 +15,16 @@ import pytest
 from django.test import Client
 
 from tenken.linkage.review.model import Action, Role, Status
-from tenken.normalize.mynumber import is_valid
 from tenken.store.audit.models import AuditEntry
 from tenken.store.casework import services
 from tenken.store.casework.models import Case, Incident, Run
 from tenken.web.accounts import services as accounts
 from tenken.web.accounts.models import Role as SiteRole
 from tests.casework.conftest import ORG, OTHER_ORG, Staff
+from tests.casework.leaks import full_numbers
 from tests.linkage import fixtures
 
-DIGITS = re.compile(r"(?<!\d)\d{12}(?!\d)")
 SEEN: list[tuple[str, str]] = []
-
-
-def full_numbers(text: str) -> list[str]:
-    return [m for m in DIGITS.findall(text) if is_valid(m)]
 
 
 class Recording(Client):

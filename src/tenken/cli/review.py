@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from tenken.cli.apps import app
+from tenken.cli.demo import DemoContext, demo_step
 from tenken.cli.output import EXIT_OK, EXIT_PROBLEMS, console, run
 from tenken.errors import InputError
 
@@ -225,3 +226,39 @@ def export_trail(
         return EXIT_OK
 
     run(body)
+
+
+@demo_step(95, "総点検の事案を二人で判断・承認し、訂正一覧を出力して監査証跡を検証する")
+def _review_demo(ctx: DemoContext) -> None:
+    """The inspect output of step 60 into the demo site's store, in the site's own process."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tenken.errors import TenkenError
+
+    site = (ctx.workspace / "site").resolve()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("TENKEN_")}
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    environment.update({"TENKEN_WORKSPACE": str(site), "TENKEN_HTTPS": "false"})
+    out = (ctx.workspace / "linkage" / "out").resolve()
+    command = [sys.executable, "-m", "tenken.web.casework.demo", str(out)]
+    result = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise TenkenError(f"総点検のデモを実行できませんでした:\n{result.stderr[-2000:]}")
+    data = json.loads(result.stdout.strip().splitlines()[-1])
+    console.print(
+        f"点検を取り込みました: 事案 {data['cases']} 件（tenken review import と同じ処理）。"
+        f"判断 3 件（{'、'.join(data['decided'])}）→ 承認 2 件・差し戻し 1 件 → 修正 → 承認"
+    )
+    console.print(f"訂正一覧 {data['exported']} 件: {data['file']}（所有者だけが読めます）")
+    state = "[green]改ざんなし[/]" if data["audit_ok"] else "[red]改ざんあり[/]"
+    console.print(f"監査証跡 {data['audit_count']} 件を検証: {state}、先頭ハッシュ "
+                  f"{data['audit_head'][:16]}…（tenken audit verify / head）")  # fmt: skip
+    table = Table("役割", "ユーザー名", "パスワード")
+    for key, label in (("reviewer", "点検担当者"), ("approver", "承認者"), ("auditor", "監査")):
+        table.add_row(label, data["accounts"][key]["username"], data["accounts"][key]["password"])
+    console.print(table)
+    console.print(f"サイトの「総点検」（http://127.0.0.1:8000/review/）で事案・承認待ち・監査証跡を"
+                  f"見られます（起動: TENKEN_WORKSPACE={site} tenken serve）")  # fmt: skip
