@@ -53,7 +53,12 @@ def can(user: Any, organisation: str, role: Role) -> bool:
 
 def nav_context(request: Any) -> dict[str, Any]:
     """Template context: whether to show the 総点検 link."""
+    from tenken.linkage.review.model import ROLE_LABELS
+
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"casework_nav": False}
-    return {"casework_nav": bool(organisations_of(user)) or is_ministry_admin(user)}
+    orgs = organisations_of(user)
+    held = sorted({r for o in orgs for r in roles(user, o)}, key=list(ROLE_LABELS).index)
+    return {"casework_nav": bool(orgs) or is_ministry_admin(user),
+            "casework_roles": "・".join(ROLE_LABELS[r] for r in held)}  # fmt: skip

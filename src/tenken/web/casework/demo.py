@@ -1,5 +1,7 @@
 """``python -m tenken.web.casework.demo OUT_DIR``: the review flow on the demo's inspect output.
 
+``--accounts`` instead of OUT_DIR only creates the demo's three users and their roles.
+
 Run by ``tenken demo`` in the site's own process (the site's settings and workspace): imports
 the run, creates a 点検担当者, a 承認者 and a 監査, decides three cases (one mislink set to the
 one person agreeing on all four facts), approves two, returns one, fixes and approves it,
@@ -101,7 +103,11 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
-    print(json.dumps(run_demo(Path(sys.argv[1]), Path(settings.WORKSPACE)), ensure_ascii=False))
+    workspace = Path(settings.WORKSPACE)
+    if sys.argv[1] == "--accounts":  # only the three users (the E2E test drives the rest)
+        print(json.dumps({"accounts": _users(workspace)[1]}, ensure_ascii=False))
+        return
+    print(json.dumps(run_demo(Path(sys.argv[1]), workspace), ensure_ascii=False))
 
 
 if __name__ == "__main__":
