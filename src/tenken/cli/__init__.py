@@ -17,6 +17,7 @@ _COMMAND_MODULES = (
     "tenken.cli.survey_report",
     "tenken.cli.normalize",
     "tenken.cli.store",
+    "tenken.cli.review",
 )
 
 for _name in _COMMAND_MODULES:

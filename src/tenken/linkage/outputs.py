@@ -2,9 +2,11 @@
 
 Everything is written into a staging folder beside ``out`` that replaces ``out`` as a whole at
 the end (:func:`tenken.fileio.atomic_folder`), so an interrupted run leaves either the old or the
-new results, never a mix, and the next run removes what a killed one left. Full My Numbers never
-leave the engine: candidate lists are masked in SQL from a table built with
-:func:`tenken.normalize.mynumber.mask`, and the review sheet masks the linked number the same way.
+new results, never a mix, and the next run removes what a killed one left. Full My Numbers stay
+out of the files people read: candidate lists are masked in SQL from a table built with
+:func:`tenken.normalize.mynumber.mask`, and the review sheet masks the linked number the same
+way. Only case_evidence.parquet (:mod:`tenken.linkage.evidence`), the input of
+``tenken review import``, holds full numbers, as the inspection's input files do.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from tenken.linkage.columns import VERDICTS, reason_labels
 from tenken.linkage.engine import Engine
 from tenken.normalize.mynumber import mask
 
-OUTPUT_NAMES = frozenset({"verdicts.csv", "verdicts.parquet", "summary.json", "review.xlsx"})
+OUTPUT_NAMES = frozenset(
+    {"verdicts.csv", "verdicts.parquet", "summary.json", "review.xlsx", "case_evidence.parquet"}
+)
 
 
 def escape_sql(expr: str) -> str:
@@ -107,11 +111,21 @@ def write_review(engine: Engine, path: Path) -> int:
 
 
 def write_all(engine: Engine, out: Path, summary: Mapping[str, Any]) -> dict[str, Path]:
-    """Write every output file into ``out`` (atomically) and return their paths."""
+    """Write every output file into ``out`` (atomically) and return their paths.
+
+    summary.json lists every other file's size and SHA-256 (``files``), so that
+    ``tenken review import`` can prove the folder complete and unedited.
+    """
+    from tenken.linkage.evidence import evidence_select
+    from tenken.linkage.manifest import checksums
+
+    data = tuple(sorted(OUTPUT_NAMES - {"summary.json"}))
     with atomic_folder(out, OUTPUT_NAMES) as temp:
         engine.copy(verdicts_select(), temp / "verdicts.csv", "csv")
         engine.copy(verdicts_select(), temp / "verdicts.parquet", "parquet")
         write_review(engine, temp / "review.xlsx")
+        engine.copy(evidence_select(), temp / "case_evidence.parquet", "parquet")
+        summary = {**summary, "files": checksums(temp, data)}
         text = json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
         (temp / "summary.json").write_text(text, encoding="utf-8")
     return {name: out / name for name in sorted(OUTPUT_NAMES)}

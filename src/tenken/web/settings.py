@@ -30,7 +30,10 @@ INSTALLED_APPS = [
     "axes",
     "tenken.web.accounts",
     "tenken.web.site",
+    "tenken.web.casework",
     "tenken.store",
+    "tenken.store.casework",
+    "tenken.store.audit",
 ]
 
 MIDDLEWARE = [
@@ -64,6 +67,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tenken.web.accounts.roles.role_context",
+                "tenken.web.casework.access.nav_context",
             ],
         },
     },
