@@ -16,8 +16,9 @@ from tenken.normalize.name import compare_names, kana_key, name_key, normalize_n
     ("variant", "standard"),
     [
         ("髙橋", "高橋"), ("山﨑", "山崎"), ("渡邊", "渡辺"), ("渡邉", "渡辺"), ("齋藤", "斎藤"),
-        ("齊藤", "斎藤"), ("濵田", "浜田"), ("澤田", "沢田"), ("櫻井", "桜井"), ("廣瀬", "広瀬"),
+        ("齊藤", "斉藤"), ("濵田", "浜田"), ("澤田", "沢田"), ("櫻井", "桜井"), ("廣瀬", "広瀬"),
         ("眞鍋", "真鍋"), ("國分", "国分"), ("𠮷田", "吉田"), ("嶋田", "島田"), ("德永", "徳永"),
+        ("關口", "関口"), ("槙野", "槇野"),
     ],
 )  # fmt: skip
 def test_itaiji_fold_to_the_standard_form(variant: str, standard: str) -> None:
@@ -45,6 +46,7 @@ def test_itaiji_table_is_kanji_only_and_has_no_chains() -> None:
 def test_distinct_standard_characters_are_not_folded() -> None:
     """斉藤/斎藤 and 埼/崎 stay different; 乾 and Chinese-only Unihan links are not folded."""
     assert compare_names("斉藤", "斎藤") == "mismatch"
+    assert compare_names("齊藤", "齋藤") == "mismatch"  # the old forms of 斉 and 斎
     assert name_key("埼") != name_key("崎")
     assert name_key("乾") == "乾"
     for distinct in ("鯰", "澳", "籐", "斌", "姆"):  # Unihan links these; in Japanese they differ

@@ -93,6 +93,40 @@ def kanji_to_int(text: str) -> int | None:
     return total + (digit or 0)
 
 
+_NUMERAL_RUN = re.compile("[〇一二三四五六七八九十百千壱弐参拾]+")
+#: A lone 十/百/千 is a number only before a unit (北十条, 十番, 十号); elsewhere it is part of a
+#: name (十日町, 千葉, 百合ケ丘), which the reference spells the same way anyway.
+_LONE_UNIT_NUMBER = frozenset("条丁番号線地")
+_NUMERAL_CHARS = frozenset("〇一二三四五六七八九十百千壱弐参拾")
+_PLACE_WORD = re.compile(r"(?<=[0-9])(?:番丁|町目)")
+_PLACE_WORD_FOLD = {"番丁": "番町", "町目": "丁目"}
+
+
+def _arabic(match: re.Match[str]) -> str:
+    run = match.group()
+    if len(run) == 1 and run in "十百千拾":
+        after = match.string[match.end() : match.end() + 1]
+        if after not in _LONE_UNIT_NUMBER:
+            return run
+    value = kanji_to_int(run)
+    return run if value is None else str(value)
+
+
+def arabic_numerals(text: str) -> str:
+    """Kanji numerals as arabic digits: 八百十番地二十 → 810番地20, 北二十四条 → 北24条,
+    一二三四 → 1234, 壱丁目 → 1丁目; then 7番丁 → 7番町 and 1町目 → 1丁目.
+
+    Applied to addresses *and* to the reference's place names, so a name that holds a numeral
+    (九十九里町 → 99里町, 八千代市 → 8000代市) is spelt the same way on both sides.
+    """
+    if not _NUMERAL_CHARS.intersection(text):
+        return text
+    text = _NUMERAL_RUN.sub(_arabic, text)
+    if "番丁" in text or "町目" in text:
+        text = _PLACE_WORD.sub(lambda m: _PLACE_WORD_FOLD[m.group()], text)
+    return text
+
+
 def number_value(token: str) -> int | None:
     """Value of an arabic or kanji number token."""
     if token.isascii() and token.isdigit():

