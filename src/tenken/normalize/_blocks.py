@@ -37,18 +37,18 @@ class Blocks:
 
 
 #: The common case, arabic numbers joined by hyphens and nothing number-like after them.
-_SIMPLE = re.compile(r"([0-9]+)(?:-([0-9]+))?(?:-([0-9]+))?(?![0-9丁番号地のノ之A-Za-z-])")
+SIMPLE = re.compile(r"([0-9]+)(?:-([0-9]+))?(?:-([0-9]+))?(?![0-9丁番号地のノ之A-Za-z-])")
 
 
-def _number(digits: str) -> str:
+def number(digits: str) -> str:
     return digits.lstrip("0") or "0"
 
 
 def parse_blocks(text: str, start: int) -> Blocks:
     """Read block numbers from ``text[start:]`` until something that is not one."""
-    simple = _SIMPLE.match(text, start)
+    simple = SIMPLE.match(text, start)
     if simple:
-        found = tuple([_number(n) for n in simple.groups() if n is not None])
+        found = tuple([number(n) for n in simple.groups() if n is not None])
         return Blocks(found, False, simple.end())
     numbers: list[str] = []
     chome_written = False
@@ -65,7 +65,7 @@ def parse_blocks(text: str, start: int) -> Blocks:
             pos = letter.end()
             after_dash = False
             continue
-        numbers.append(_number(match.group(1)))
+        numbers.append(number(match.group(1)))
         unit = match.group(2)
         pos = match.end()
         if unit == "丁目" and len(numbers) == 1:

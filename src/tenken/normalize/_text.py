@@ -50,14 +50,16 @@ def clean(text: str, limit: int = MAX_INPUT_CHARS) -> str:
     return text[:limit]
 
 
+_LONG_VOWEL_AS_DASH = re.compile(
+    r"(?<=[0-9])[ーｰ]|(?<=[〇一二三四五六七八九十目番地号])[ーｰ](?=[0-9〇一二三四五六七八九十])"
+)
+
+
 def unify_dashes(text: str) -> str:
     """Every dash look-alike becomes ``-``; a long-vowel mark after a digit does too."""
     text = text.translate(_DASH_TABLE)
     if "ー" in text or "ｰ" in text:
-        text = re.sub(r"(?<=[0-9])[ーｰ]", "-", text)
-        text = re.sub(
-            r"(?<=[〇一二三四五六七八九十目番地号])[ーｰ](?=[0-9〇一二三四五六七八九十])", "-", text
-        )
+        text = _LONG_VOWEL_AS_DASH.sub("-", text)
     return text
 
 
@@ -97,7 +99,6 @@ _NUMERAL_RUN = re.compile("[〇一二三四五六七八九十百千壱弐参拾]
 #: A lone 十/百/千 is a number only before a unit (北十条, 十番, 十号); elsewhere it is part of a
 #: name (十日町, 千葉, 百合ケ丘), which the reference spells the same way anyway.
 _LONE_UNIT_NUMBER = frozenset("条丁番号線地")
-_NUMERAL_CHARS = frozenset("〇一二三四五六七八九十百千壱弐参拾")
 _PLACE_WORD = re.compile(r"(?<=[0-9])(?:番丁|町目)")
 _PLACE_WORD_FOLD = {"番丁": "番町", "町目": "丁目"}
 
@@ -119,7 +120,7 @@ def arabic_numerals(text: str) -> str:
     Applied to addresses *and* to the reference's place names, so a name that holds a numeral
     (九十九里町 → 99里町, 八千代市 → 8000代市) is spelt the same way on both sides.
     """
-    if not _NUMERAL_CHARS.intersection(text):
+    if _NUMERAL_RUN.search(text) is None:
         return text
     text = _NUMERAL_RUN.sub(_arabic, text)
     if "番丁" in text or "町目" in text:
