@@ -278,9 +278,10 @@ def _fast_key(text: str, ref: Reference) -> str | None:
     if BARE_NUMBER.match(text, pos) is None:
         return None
     simple = SIMPLE.match(text, pos)
+    extra: tuple[str, ...] = ()
     if simple is not None:
         numbers = [number(n) for n in simple.groups() if n is not None]
-        end, extra = simple.end(), ()
+        end = simple.end()
     else:
         blocks = parse_blocks(text, pos)
         numbers = list(blocks.numbers[:3])
