@@ -18,7 +18,7 @@ _SEPARATORS = "-のノ之"
 #: following kanji (北1条, 3世寺 are names) or followed by a unit (2丁目, 3番).
 BLOCK_START = re.compile(
     r"[0-9]+(?![のノ之][^0-9])"
-    r"(?=丁目|番(?![町丁])|号|地割|之|[^0-9\u3400-\u9fff\U00020000-\U0003ffff]|$)"
+    r"(?=丁目|番(?![町丁])|号|地割|之|[^0-9\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]|$)"
 )
 
 #: Right after a resolved town, a number starts the blocks even when a building name follows
@@ -70,9 +70,11 @@ def parse_blocks(text: str, start: int) -> Blocks:
         pos = match.end()
         if unit == "丁目" and len(numbers) == 1:
             chome_written = True
-        if unit == "号" or pos >= size:
+        if pos >= size:
             break
         ch = text[pos]
+        if unit == "号" and not (ch in "-の" and text[pos + 1 : pos + 2].isdigit()):
+            break  # 18号の4, 18号-4: a 枝番 after 号 (it joins the TAIL)
         if ch in _SEPARATORS and pos + 1 < size and (text[pos + 1].isdigit() or ch == "-"):
             pos += 1
             after_dash = ch == "-"

@@ -96,21 +96,41 @@ def kanji_to_int(text: str) -> int | None:
 
 
 _NUMERAL_RUN = re.compile("[〇一二三四五六七八九十百千壱弐参拾]+")
-#: A lone 十/百/千 is a number only before a unit (北十条, 十番, 十号); elsewhere it is part of a
-#: name (十日町, 千葉, 百合ケ丘), which the reference spells the same way anyway.
-_LONE_UNIT_NUMBER = frozenset("条丁番号線地")
+#: A lone 十/百/千 is a number before a unit (北十条, 十番, 十號), after a block unit
+#: (12番地十), or before anything that is not a kanji (三番地十-1, 十ノ坪); before another kanji
+#: it is part of a name (十日町, 千葉, 百合ケ丘), which the reference spells the same way anyway.
+_LONE_UNIT_AFTER = frozenset("条條丁番号號線地")
+_LONE_UNIT_BEFORE = frozenset("地番目号の之ノ-")
 _PLACE_WORD = re.compile(r"(?<=[0-9])(?:番丁|町目)")
 _PLACE_WORD_FOLD = {"番丁": "番町", "町目": "丁目"}
 
 
+def _is_kanji(ch: str) -> bool:
+    """CJK ideographs: unified, extension A, compatibility (﨑 U+FA11), extensions B-G."""
+    return (
+        "\u3400" <= ch <= "\u9fff"
+        or "\uf900" <= ch <= "\ufaff"
+        or "\U00020000" <= ch <= "\U0003ffff"
+    )
+
+
 def _arabic(match: re.Match[str]) -> str:
     run = match.group()
+    text, start, end = match.string, match.start(), match.end()
     if len(run) == 1 and run in "十百千拾":
-        after = match.string[match.end() : match.end() + 1]
-        if after not in _LONE_UNIT_NUMBER:
+        after = text[end : end + 1]
+        before = text[start - 1 : start]
+        if _is_kanji(after) and after not in _LONE_UNIT_AFTER and before not in _LONE_UNIT_BEFORE:
             return run
     value = kanji_to_int(run)
-    return run if value is None else str(value)
+    if value is not None:
+        return str(value)
+    # A name that ends in a numeral right before a number: 三分一六百三十 is 三分一 + 630.
+    for cut in range(1, len(run)):
+        value = kanji_to_int(run[cut:])
+        if value is not None:
+            return run[:cut] + str(value)
+    return run
 
 
 def arabic_numerals(text: str) -> str:
@@ -120,9 +140,8 @@ def arabic_numerals(text: str) -> str:
     Applied to addresses *and* to the reference's place names, so a name that holds a numeral
     (九十九里町 → 99里町, 八千代市 → 8000代市) is spelt the same way on both sides.
     """
-    if _NUMERAL_RUN.search(text) is None:
-        return text
-    text = _NUMERAL_RUN.sub(_arabic, text)
+    if _NUMERAL_RUN.search(text) is not None:
+        text = _NUMERAL_RUN.sub(_arabic, text)
     if "番丁" in text or "町目" in text:
         text = _PLACE_WORD.sub(lambda m: _PLACE_WORD_FOLD[m.group()], text)
     return text

@@ -33,11 +33,13 @@ _POSTAL_CODE = re.compile(r"^〒?\s*[0-9]{3}-?[0-9]{4}\s*")
 _SPACE_NOT_BETWEEN_DIGITS = re.compile(r"(?<![0-9]) | (?![0-9])")
 _OAZA = re.compile(r"大字|字")
 _OAZA_PREFIX = re.compile(r"^(?:大字|字)")
+_OAZA_FIRST = ("大", "字")
 _OLD_WARD = re.compile(r"[^0-9\-]{1,4}区")
 #: What counts in a 方書: numbers (not those glued to a kanji of a name: サンハイツ三田), and
 #: letters standing alone (A棟, B-201), not words (Grand).
 _TAIL_TOKEN = re.compile(
-    r"(?<![0-9])[0-9]+(?=[号階棟室番地]|[^0-9\u3400-\u9fff]|$)|(?<![A-Za-z])[A-Za-z](?![A-Za-z])"
+    r"(?<![0-9])[0-9]+(?=[号階棟室番地]|[^0-9\u3400-\u9fff\uf900-\ufaff]|$)"
+    r"|(?<![A-Za-z])[A-Za-z](?![A-Za-z])"
 )
 _STRUCT_CACHE = 1 << 16  # Address objects are larger: keep fewer
 _KEY_CACHE = 1 << 19  # about 200 MB when full
@@ -128,12 +130,14 @@ def _block_start(state: _State) -> int:
 def _town_at(ref: Reference, code: str, state: _State, pos: int) -> tuple[Town, int, str] | None:
     """(town, end, street) for a town of ``code`` starting at ``pos`` (大字/字 skipped)."""
     folded = state.folded
+    found = ref.match_town(code, folded, pos, len(folded))
+    best = (found[0], pos + found[1], "") if found else None
     match = _OAZA.match(folded, pos)
-    for start in [pos, match.end()] if match else [pos]:
-        found = ref.match_town(code, folded, start, len(folded))
-        if found:
-            return found[0], start + found[1], ""
-    return None
+    if match:  # 大字みどりの中央: the town after 大字 wins over a town 大 that ends sooner
+        after = ref.match_town(code, folded, match.end(), len(folded))
+        if after and (best is None or match.end() + after[1] > best[1]):
+            best = (after[0], match.end() + after[1], "")
+    return best
 
 
 def _town_before_numbers(
@@ -271,6 +275,8 @@ def _fast_key(text: str, ref: Reference) -> str | None:
     if len(codes) != 1:
         return None
     pos += length
+    if folded[pos : pos + 1] in _OAZA_FIRST:
+        return None  # 大字/字 before the town: the full reading chooses the longest town
     found = ref.match_town(codes[0], folded, pos, len(folded))
     if found is None:
         return None
