@@ -96,22 +96,13 @@ def kanji_to_int(text: str) -> int | None:
 
 
 _NUMERAL_RUN = re.compile("[〇一二三四五六七八九十百千壱弐参拾]+")
-#: A lone 十/百/千 is a number before a unit (北十条, 十番, 十號), after a block unit
-#: (12番地十), or before anything that is not a kanji (三番地十-1, 十ノ坪); before another kanji
-#: it is part of a name (十日町, 千葉, 百合ケ丘), which the reference spells the same way anyway.
+#: A lone 十/百/千 is a number before a unit (北十条, 十番, 十號) or after a block unit
+#: (12番地十, 3-十); elsewhere it is part of a name (十日町, 千葉, 古豊千608), which the
+#: reference spells the same way.
 _LONE_UNIT_AFTER = frozenset("条條丁番号號線地")
 _LONE_UNIT_BEFORE = frozenset("地番目号の之ノ-")
 _PLACE_WORD = re.compile(r"(?<=[0-9])(?:番丁|町目)")
 _PLACE_WORD_FOLD = {"番丁": "番町", "町目": "丁目"}
-
-
-def _is_kanji(ch: str) -> bool:
-    """CJK ideographs: unified, extension A, compatibility (﨑 U+FA11), extensions B-G."""
-    return (
-        "\u3400" <= ch <= "\u9fff"
-        or "\uf900" <= ch <= "\ufaff"
-        or "\U00020000" <= ch <= "\U0003ffff"
-    )
 
 
 def _arabic(match: re.Match[str]) -> str:
@@ -120,16 +111,18 @@ def _arabic(match: re.Match[str]) -> str:
     if len(run) == 1 and run in "十百千拾":
         after = text[end : end + 1]
         before = text[start - 1 : start]
-        if _is_kanji(after) and after not in _LONE_UNIT_AFTER and before not in _LONE_UNIT_BEFORE:
+        if after not in _LONE_UNIT_AFTER and before not in _LONE_UNIT_BEFORE:
             return run
     value = kanji_to_int(run)
     if value is not None:
         return str(value)
-    # A name that ends in a numeral right before a number: 三分一六百三十 is 三分一 + 630.
+    # A name that ends in a numeral right before a number: 三分一六百三十 is 三分一 + 630,
+    # 十二六百五十八 is 十二 (a town) + 658.
     for cut in range(1, len(run)):
         value = kanji_to_int(run[cut:])
-        if value is not None:
-            return run[:cut] + str(value)
+        head = kanji_to_int(run[:cut])
+        if value is not None and head is not None:
+            return f"{head}{value}"
     return run
 
 

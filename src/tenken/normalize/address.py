@@ -30,7 +30,17 @@ from tenken.normalize._text import arabic_numerals, clean, unify_dashes
 Level = Literal["none", "prefecture", "municipality", "town"]
 
 _POSTAL_CODE = re.compile(r"^〒?\s*[0-9]{3}-?[0-9]{4}\s*")
-_SPACE_NOT_BETWEEN_DIGITS = re.compile(r"(?<![0-9]) | (?![0-9])")
+#: A space separates two numbers when one side is an arabic digit and the other a digit or a
+#: kanji numeral (2-15-45 三田ハイツ, 下三分一 2835); every other space is dropped.
+_SEPARATING_SPACE = re.compile(
+    r"(?<=[0-9]) (?=[0-9〇一二三四五六七八九十百千])|(?<=[〇一二三四五六七八九十百千]) (?=[0-9])|( )"
+)
+
+
+def _drop_spaces(text: str) -> str:
+    return _SEPARATING_SPACE.sub(lambda m: "" if m.group(1) else " ", text)
+
+
 _OAZA = re.compile(r"大字|字")
 _OAZA_PREFIX = re.compile(r"^(?:大字|字)")
 _OAZA_FIRST = ("大", "字")
@@ -89,11 +99,17 @@ def _prepare(text: str) -> tuple[str, str]:
     text = clean(text)
     if text[:1] == "〒" or text[:1].isdigit():
         text = _POSTAL_CODE.sub("", text)
-    text = arabic_numerals(unify_dashes(text))
+    text = unify_dashes(text)
     if " " not in text:
+        text = arabic_numerals(text)
         return text, text
+    # Spaces go before numerals are read: 東五 十子 is 東五十子, 豊洲 四-2-27 is 豊洲四-2-27.
     spaced = re.sub(r" ?- ?", "-", text)
-    return _SPACE_NOT_BETWEEN_DIGITS.sub("", spaced), spaced
+    return arabic_numerals(_drop_spaces(spaced)), arabic_numerals(spaced)
+
+
+def _drop_spaces(text: str) -> str:
+    return _SEPARATING_SPACE.sub(lambda m: "" if m.group(1) else " ", text)
 
 
 def _spaced_tail(state: _State, end: int) -> str:
@@ -121,8 +137,11 @@ def _skip_oaza(state: _State) -> None:
 
 
 def _block_start(state: _State) -> int:
-    if state.town is not None and BARE_NUMBER.match(state.text, state.pos):
-        return state.pos
+    if state.town is not None:
+        if state.text[state.pos : state.pos + 1] == " ":
+            state.pos += 1  # 助七 2-6-19: the space kept between two digits ends the town
+        if BARE_NUMBER.match(state.text, state.pos):
+            return state.pos
     match = BLOCK_START.search(state.text, state.pos)
     return match.start() if match else len(state.text)
 
@@ -180,7 +199,7 @@ def _resolve_town(ref: Reference, state: _State) -> None:
 def _resolve(text: str, ref: Reference) -> _State:
     folded = fold_place(text)
     state = _resolve_from(_State(text, folded), ref, ref.match_prefecture(folded, 0))
-    if state.town is None or len(state.codes) != 1:
+    if _reach(state) < 4:
         short = ref.match_prefecture_short(folded, 0)  # 岩手花巻市, 千葉市川市 (not 千葉市)
         if short:
             other = _resolve_from(_State(text, folded), ref, short)
@@ -190,9 +209,12 @@ def _resolve(text: str, ref: Reference) -> _State:
 
 
 def _reach(state: _State) -> int:
-    """How far a reading got: 3 one town, 2 one municipality, 1 candidates, 0 nothing."""
+    """How far a reading got: 4 a town right after one municipality, 3 a town found further
+    in (after a street or other text), 2 one municipality, 1 candidates, 0 nothing."""
     if len(state.codes) == 1:
-        return 3 if state.town is not None else 2
+        if state.town is not None:
+            return 3 if state.street else 4
+        return 2
     return 1 if state.codes else 0
 
 
@@ -248,11 +270,21 @@ def _keyed(state: _State, ref: Reference) -> _Keyed:
         level, area, town_key = "prefecture", ref.prefecture_codes[state.prefecture], koaza_key
     else:
         level, area, town_key = "none", "", koaza_key
-    kept = 3  # 丁目・番・号 or 番地・号・枝番: postal towns do not say reliably which
     numbers = blocks.numbers
+    kept = _kept(numbers)
     tail = _tail(text, blocks.end, numbers[kept:])
     key = f"{area}/{town_key}/{'-'.join(numbers[:kept])}"
     return _Keyed(koaza, blocks, muni, level, f"{key}#{tail}" if tail else key, kept, tail)
+
+
+def _kept(numbers: tuple[str, ...] | list[str]) -> int:
+    """How many block numbers locate the lot: the first three (丁目・番・号 or 番地・号・枝番)
+    and any further 枝番 (18-1号, 6-23-2); a further number from 100 up is a room written as
+    a block number (1-2-3-101) and starts the TAIL."""
+    kept = min(3, len(numbers))
+    while kept < len(numbers) and not (numbers[kept].isdigit() and len(numbers[kept]) >= 3):
+        kept += 1
+    return kept
 
 
 def _tail(text: str, end: int, extra: tuple[str, ...] = ()) -> str:
@@ -290,8 +322,9 @@ def _fast_key(text: str, ref: Reference) -> str | None:
         end = simple.end()
     else:
         blocks = parse_blocks(text, pos)
-        numbers = list(blocks.numbers[:3])
-        end, extra = blocks.end, blocks.numbers[3:]
+        kept = _kept(blocks.numbers)
+        numbers = list(blocks.numbers[:kept])
+        end, extra = blocks.end, blocks.numbers[kept:]
     key = f"{codes[0]}/{found[0].key}/{'-'.join(numbers)}"
     tail = _tail(text, end, extra) if end < len(text) or extra else ""
     return f"{key}#{tail}" if tail else key
