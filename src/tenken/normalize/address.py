@@ -33,7 +33,8 @@ _POSTAL_CODE = re.compile(r"^〒?\s*[0-9]{3}-?[0-9]{4}\s*")
 #: A space separates two numbers when one side is an arabic digit and the other a digit or a
 #: kanji numeral (2-15-45 三田ハイツ, 下三分一 2835); every other space is dropped.
 _SEPARATING_SPACE = re.compile(
-    r"(?<=[0-9]) (?=[0-9〇一二三四五六七八九十百千])|(?<=[〇一二三四五六七八九十百千]) (?=[0-9])|( )"
+    r"(?<=[0-9]) (?=[0-9〇一二三四五六七八九十百千])"
+    r"|(?<=[〇一二三四五六七八九十百千]) (?=[0-9])|( )"
 )
 
 
