@@ -109,10 +109,6 @@ def _prepare(text: str) -> tuple[str, str]:
     return arabic_numerals(_drop_spaces(spaced)), arabic_numerals(spaced)
 
 
-def _drop_spaces(text: str) -> str:
-    return _SEPARATING_SPACE.sub(lambda m: "" if m.group(1) else " ", text)
-
-
 def _spaced_tail(state: _State, end: int) -> str:
     """``state.text[end:]`` with the spaces the original had (building names keep theirs)."""
     if state.spaced == state.text or end >= len(state.text):
