@@ -8,11 +8,11 @@ spaces) and differs for different addresses. docs/address-key.md states the cont
 
 Key layout: ``AREA/TOWN/BLOCKS[#TAIL]`` where AREA is the 5-digit municipality code when resolved
 (else the prefecture code and the folded unresolved text), TOWN the folded town name, BLOCKS the
-first three block numbers (丁目・番・号, or 番地・号・枝番) and TAIL every further number and the
-numbers and single letters of the 方書 (枝番, building, floor, room: ``4-A-306``). Two keys *agree*
-(:func:`keys_agree`) when AREA/TOWN/BLOCKS are equal and one TAIL is empty or a leading part of
-the other: a registry that writes the room and a system that leaves it out name one address,
-two different rooms or 枝番 never do.
+block numbers that locate the lot (丁目・番・号 or 番地・号, and every 枝番 under 100) and TAIL a
+room written as a block number (1-2-3-101) and the numbers and single letters of the 方書
+(building, floor, room: ``A-306``). Two keys *agree* (:func:`keys_agree`) when AREA/TOWN/BLOCKS
+are equal and one TAIL is empty or a leading part of the other: a registry that writes the room
+and a system that leaves it out name one address; two different rooms or 枝番 never do.
 """
 
 from __future__ import annotations
@@ -275,10 +275,10 @@ def _keyed(state: _State, ref: Reference) -> _Keyed:
 
 
 def _kept(numbers: tuple[str, ...] | list[str]) -> int:
-    """How many block numbers locate the lot: the first three (丁目・番・号 or 番地・号・枝番)
-    and any further 枝番 (18-1号, 6-23-2); a further number from 100 up is a room written as
-    a block number (1-2-3-101) and starts the TAIL."""
-    kept = min(3, len(numbers))
+    """How many block numbers locate the lot: the first two, then every further number under
+    100 (号, 枝番: 6-23-2, 18-1号); a further number from 100 up is a room written as a block
+    number (1-2-3-101, 1548-32-104) and starts the TAIL with whatever follows it."""
+    kept = min(2, len(numbers))
     while kept < len(numbers) and not (numbers[kept].isdigit() and len(numbers[kept]) >= 3):
         kept += 1
     return kept
