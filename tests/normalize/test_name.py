@@ -113,3 +113,31 @@ def test_normalize_name_never_raises(text: str) -> None:
     """Any string gives a Name and a key."""
     assert isinstance(normalize_name(text).key, str)
     assert compare_names(text, text) in ("match", "unverifiable")
+
+
+_WIDE_ASCII = {chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)}
+
+
+@given(
+    st.lists(
+        st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=10), min_size=1, max_size=4
+    ),
+    st.data(),
+)
+def test_alphabet_names_are_equal_across_case_width_and_spacing(
+    words: list[str], data: st.DataObject
+) -> None:
+    """A registry's upper-case alphabet name equals the same letters in any case, in full
+    width, and with spaces, ideographic spaces or a comma between the words."""
+    registry = " ".join(words)
+    written = ""
+    for k, word in enumerate(words):
+        case = data.draw(st.sampled_from([str.upper, str.lower, str.title, str.swapcase]))
+        word = case(word)
+        if data.draw(st.booleans()):
+            word = "".join(_WIDE_ASCII.get(ch, ch) for ch in word)
+        sep = data.draw(st.sampled_from(["", " ", "  ", "\u3000", ", ", "，"])) if k else ""
+        written += sep + word
+    assert compare_names(registry, written) == "match", (registry, written)
+    other = registry[:-1] + ("A" if registry[-1] != "A" else "B")
+    assert compare_names(other, written) == "mismatch"

@@ -96,10 +96,10 @@ def kanji_to_int(text: str) -> int | None:
 
 
 _NUMERAL_RUN = re.compile("[〇一二三四五六七八九十百千壱弐参拾]+")
-#: A lone 十/百/千 is a number before a unit (北十条, 十番, 十號) or after a block unit
+#: A lone 十/百/千 is a number before a unit or separator (北十条, 十番, 十-1) or after a block unit
 #: (12番地十, 3-十); elsewhere it is part of a name (十日町, 千葉, 古豊千608), which the
 #: reference spells the same way.
-_LONE_UNIT_AFTER = frozenset("条條丁番号號線地")
+_LONE_UNIT_AFTER = frozenset("条條丁番号號線地-のノ")
 _LONE_UNIT_BEFORE = frozenset("地番目号の之ノ-")
 _PLACE_WORD = re.compile(r"(?<=[0-9])(?:番丁|町目)")
 _PLACE_WORD_FOLD = {"番丁": "番町", "町目": "丁目"}

@@ -315,13 +315,13 @@ def _fast_key(text: str, ref: Reference) -> str | None:
     simple = SIMPLE.match(text, pos)
     extra: tuple[str, ...] = ()
     if simple is not None:
-        numbers = [number(n) for n in simple.groups() if n is not None]
+        found_numbers = tuple([number(n) for n in simple.groups() if n is not None])
         end = simple.end()
     else:
         blocks = parse_blocks(text, pos)
-        kept = _kept(blocks.numbers)
-        numbers = list(blocks.numbers[:kept])
-        end, extra = blocks.end, blocks.numbers[kept:]
+        found_numbers, end = blocks.numbers, blocks.end
+    kept = _kept(found_numbers)
+    numbers, extra = found_numbers[:kept], found_numbers[kept:]
     key = f"{codes[0]}/{found[0].key}/{'-'.join(numbers)}"
     tail = _tail(text, end, extra) if end < len(text) or extra else ""
     return f"{key}#{tail}" if tail else key
