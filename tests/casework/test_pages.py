@@ -95,8 +95,8 @@ def test_runs_page_counts_and_case_list_filters(staff: Staff, run: Run) -> None:
     assert "テスト点検" in page and "誤紐付けの疑い: 4" in page
     listing = c.get(f"/review/runs/{run.pk}/?verdict=suspected_mislink").content.decode()
     assert "R05" in listing and "R07" not in listing
-    by_reason = c.get(f"/review/runs/{run.pk}/?reason=kana_differs").content.decode()
-    assert "R08" in by_reason and "R05" not in by_reason
+    by_reason = c.get(f"/review/runs/{run.pk}/?reason=matches_state_before_link").content.decode()
+    assert "R09" in by_reason and "R05" not in by_reason
     by_person = c.get(f"/review/runs/{run.pk}/?q=伊藤").content.decode()
     assert "R09" in by_person and "R05" not in by_person
     assert "R05" in c.get(f"/review/runs/{run.pk}/?status=open").content.decode()
