@@ -17,10 +17,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from tenken.errors import InputError
+from tenken.fileio import escape_formula
 from tenken.linkage.columns import REASONS, VERDICTS
 from tenken.linkage.evidence import COLUMNS
 from tenken.linkage.manifest import fingerprint, verify_output
-from tenken.linkage.outputs import escape_formula
 from tenken.linkage.review.facts import Facts, State
 from tenken.linkage.review.model import CaseFile
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tenken.errors import InputError
-from tenken.linkage.outputs import escape_formula
+from tenken.fileio import escape_formula
 
 HEADERS = ("制度固有番号", "処理", "処理コード", "設定する個人番号", "番号の根拠", "判断者",
            "判断日時", "承認者", "承認日時")  # fmt: skip

@@ -55,7 +55,7 @@ def xlsx_bytes(organisation: str, lines: Sequence[IncidentLine], made_on: dt.dat
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    from tenken.linkage.outputs import escape_formula
+    from tenken.fileio import escape_formula
 
     book = Workbook()
     sheet = book.active

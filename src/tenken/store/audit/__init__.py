@@ -140,7 +140,7 @@ def export_csv(path: Path, start: dt.date | None, end: dt.date | None, *,
     """Write the entries of the period to ``path`` (UTF-8 with BOM for Excel); their count."""
     from django.utils import timezone
 
-    from tenken.linkage.outputs import escape_formula
+    from tenken.fileio import escape_formula
 
     count = 0
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
