@@ -12,23 +12,27 @@ from rich.tree import Tree
 from tenken.cli.apps import survey_app
 from tenken.cli.output import EXIT_OK, EXIT_PROBLEMS, console, print_json, run
 from tenken.survey.engine import KIND_LABELS, Evaluation, evaluate
-from tenken.survey.loader import DEFAULT_QUESTIONNAIRE, load_bundled, load_file
+from tenken.survey.loader import DEFAULT_QUESTIONNAIRE
 from tenken.survey.model import Questionnaire
+from tenken.survey.pack import resolve_pack
 from tenken.survey.sources import load_answers
 from tenken.survey.spec_json import questionnaire_to_json
 
 QuestionnaireOption = Annotated[
     str,
-    typer.Option("--questionnaire", "-q", help="調査票の ID（同梱）または YAML ファイルのパス"),
+    typer.Option(
+        "--questionnaire",
+        "-q",
+        help="調査パック: 同梱の ID、調査パックのフォルダ（questionnaire.yaml ほか）"
+        "または調査票 YAML",
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="JSON で出力する")]
 
 
 def resolve_questionnaire(value: str) -> Questionnaire:
-    """A bundled questionnaire id, or a path to a YAML file."""
-    if value.endswith((".yaml", ".yml")) or "/" in value:
-        return load_file(Path(value))
-    return load_bundled(value)
+    """The questionnaire of ``-q``: a bundled id, a pack folder or a questionnaire YAML."""
+    return resolve_pack(value).questionnaire
 
 
 def _print_spec(q: Questionnaire) -> None:

@@ -15,17 +15,18 @@ from rich.table import Table
 from tenken.cli.apps import survey_app
 from tenken.cli.demo import DemoContext, demo_step
 from tenken.cli.output import EXIT_OK, console, err_console, run
-from tenken.cli.survey import QuestionnaireOption, resolve_questionnaire
+from tenken.cli.survey import QuestionnaireOption
 from tenken.cli.survey_sheets import DbOption, RosterOption
 from tenken.errors import InputError, Location
 from tenken.survey.document import AnswerDocument
 from tenken.survey.loader import DEFAULT_QUESTIONNAIRE
 from tenken.survey.local_governments import all_local_governments, lookup_org_name
 from tenken.survey.model import Questionnaire
-from tenken.survey.report import ReportData, build_report, write_report
+from tenken.survey.pack import load_bundled_pack, resolve_pack
+from tenken.survey.report import ReportData, build_pack_report, write_report
 from tenken.survey.report.model import ListedOrg, RosterOrg
 from tenken.survey.report.write import HTML_NAME
-from tenken.survey.risk import LEVELS, RuleSet, bundled_rules_path, load_rules
+from tenken.survey.risk import LEVELS, load_rules
 from tenken.survey.sources import READERS, load_answers
 
 
@@ -43,10 +44,6 @@ def read_answer_dir(folder: Path, q: Questionnaire) -> tuple[list[AnswerDocument
         except InputError as error:
             skipped.append(str(error))
     return documents, skipped
-
-
-def rules_for(q: Questionnaire) -> RuleSet:
-    return load_rules(bundled_rules_path(q.id), q)
 
 
 def now_text() -> str:
@@ -97,6 +94,10 @@ def report(
     db: DbOption = None,
     roster: RosterOption = None,
     questionnaire: QuestionnaireOption = DEFAULT_QUESTIONNAIRE,
+    rules: Annotated[
+        Path | None,
+        typer.Option("--rules", help="リスク判定ルールの YAML（調査パックのルールの代わりに使う）"),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="report.json も書き出す")] = False,
 ) -> None:
     """回答を集計し、リスクを判定して、Excel・HTML・CSV（--json で JSON も）を書き出す。
@@ -110,7 +111,10 @@ def report(
                 "--answers と --db は同時に指定できません",
                 hint="フォルダの回答なら --answers、取り込み済みの回答なら --db（省略可）",
             )
-        q = resolve_questionnaire(questionnaire)
+        pack = resolve_pack(questionnaire)
+        if rules is not None:
+            pack = pack.with_rules(load_rules(rules, pack.questionnaire))
+        q = pack.questionnaire
         skipped: list[str] = []
         if answers is not None:
             documents, skipped = read_answer_dir(answers, q)
@@ -118,7 +122,7 @@ def report(
             documents = documents_from_store(db, q)
         for message in skipped:
             err_console.print(f"[yellow]読み飛ばし:[/] {message}", highlight=False)
-        data = build_report(q, rules_for(q), roster_orgs(roster, q), documents, now_text())
+        data = build_pack_report(pack, roster_orgs(roster, q), documents, now_text())
         written = write_report(data, out, with_json=as_json)
         print_summary(data)
         console.print(f"回答 {len(documents)} 件（読み飛ばし {len(skipped)} 件）を集計しました。")
@@ -134,12 +138,12 @@ def report(
 
 @demo_step(40, "名簿の全団体分のサンプル回答を作る（一部は Excel シートに記入、乱数の種は固定）")
 def _generate_answers(ctx: DemoContext) -> None:
-    from tenken.survey.loader import load_bundled
     from tenken.survey.sample import generate
 
-    q = load_bundled()
+    pack = load_bundled_pack()
+    q = pack.questionnaire
     roster = all_local_governments()
-    sample = generate(q, roster, seed=2023)
+    sample = generate(pack, roster, seed=2023)
     folder = ctx.workspace / "answers"
     folder.mkdir(parents=True, exist_ok=True)
     for old in [*folder.glob("*.json"), *folder.glob("*.xlsx")]:
@@ -192,11 +196,9 @@ def _write_sheets(q: Questionnaire, documents: Sequence[AnswerDocument], folder:
 
 @demo_step(80, "集計・リスク判定・レポート（Excel・HTML・CSV・JSON）")
 def _build_report(ctx: DemoContext) -> None:
-    from tenken.survey.loader import load_bundled
-
-    q = load_bundled()
-    documents = documents_from_store(demo_db_url(ctx), q)
-    data = build_report(q, rules_for(q), all_local_governments(), documents, now_text())
+    pack = load_bundled_pack()
+    documents = documents_from_store(demo_db_url(ctx), pack.questionnaire)
+    data = build_pack_report(pack, all_local_governments(), documents, now_text())
     out = ctx.workspace / "report"
     write_report(data, out, with_json=True)
     print_summary(data)

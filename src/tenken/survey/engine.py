@@ -12,7 +12,9 @@ Answers in items that do not apply are kept in the document but never counted.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -117,6 +119,36 @@ def suggest_choice(value: str, choices: ChoiceList) -> str | None:
     return labels[close[0]] if close else None
 
 
+_NUMBER = {
+    "integer": re.compile(r"[+-]?\d+"),
+    "decimal": re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)"),
+}
+_FORMAT_MESSAGES = {
+    "integer": "整数（半角数字）で入力してください",
+    "decimal": "数値（半角数字、小数点は「.」）で入力してください",
+    "date": "日付は「2023-07-21」の形（年-月-日）で入力してください",
+}
+
+
+def typed_value(f: Field, text: str) -> Value | None:
+    """The value of a typed-in answer as expressions see it; None when it has the wrong form.
+
+    Numbers become floats (so ``. >= 0`` compares numbers), dates stay ISO text (which sorts as
+    dates), full-width digits are accepted; text is returned as is.
+    """
+    if f.kind == "text":
+        return text
+    plain = unicodedata.normalize("NFKC", text).strip()
+    if f.kind in _NUMBER:
+        return float(plain) if _NUMBER[f.kind].fullmatch(plain) else None
+    if f.kind == "date":
+        try:
+            return dt.date.fromisoformat(plain).isoformat() if len(plain) == 10 else None
+        except ValueError:
+            return None
+    return text
+
+
 def _is_empty(value: AnswerValue) -> bool:
     return not value if isinstance(value, list) else value.strip() == ""
 
@@ -136,7 +168,12 @@ class _Run:
         if not self.applies(name):
             return [] if f.kind == "select_multiple" else ""
         value = self.doc.value(name)
-        return list(value) if isinstance(value, list) else value.strip()
+        if isinstance(value, list):
+            return list(value)
+        if f.is_free and f.kind != "text":
+            typed = typed_value(f, value)
+            return value.strip() if typed is None else typed
+        return value.strip()
 
     def applies(self, name: str) -> bool:
         if name not in self.applies_memo:
@@ -173,7 +210,11 @@ class _Run:
                     Problem(f.name, "invalid_choice", f"{_title(f)}: 同じ選択肢が重複しています")
                 )
             return problems
-        if f.constraint is not None and not to_bool(f.constraint.evaluate(self.effective, value)):
+        typed = value if isinstance(value, list) else typed_value(f, value)
+        if typed is None:
+            message = f"{_title(f)}: {value!r} は{_FORMAT_MESSAGES[f.kind]}"
+            return [Problem(f.name, "invalid_format", message)]
+        if f.constraint is not None and not to_bool(f.constraint.evaluate(self.effective, typed)):
             message = f.constraint_message or "形式が正しくありません"
             return [Problem(f.name, "invalid_format", f"{_title(f)}: {message}")]
         return []

@@ -9,14 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import yaml
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from tenken.errors import SpecError
-from tenken.survey.loader import build
 from tenken.survey.model import Questionnaire
+from tenken.survey.pack import Pack, stored_pack
 from tenken.web.accounts.models import (
     Invitation,
     Membership,
@@ -38,16 +36,17 @@ INVITATION_COLUMNS = (
 
 
 def parse_questionnaire(text: str, source: str) -> Questionnaire:
-    """Check a questionnaire file's text with the survey loader (SpecError lists every mistake)."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise SpecError(f"調査票ファイル {source} を YAML として読めません: {error}") from error
-    return build(data, source)
+    """Check a pack's or questionnaire's text with the survey loader (SpecError lists all)."""
+    return stored_pack(text, source).questionnaire
+
+
+def pack_of(survey_round: SurveyRound) -> Pack:
+    """The pack a round was created with (questionnaire, report settings and risk rules)."""
+    return stored_pack(survey_round.questionnaire_yaml, f"調査回 {survey_round.pk}")
 
 
 def questionnaire_of(survey_round: SurveyRound) -> Questionnaire:
-    return parse_questionnaire(survey_round.questionnaire_yaml, f"調査回 {survey_round.pk}")
+    return pack_of(survey_round).questionnaire
 
 
 @transaction.atomic

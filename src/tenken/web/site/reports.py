@@ -13,21 +13,19 @@ from pathlib import Path
 from django.utils import timezone
 
 from tenken.survey.local_governments import lookup_org_name
-from tenken.survey.report import ReportData, build_report
+from tenken.survey.report import ReportData, build_pack_report
 from tenken.survey.report.figures import report_json
 from tenken.survey.report.html import render_html
 from tenken.survey.report.model import ListedOrg
 from tenken.survey.report.xlsx import write_workbook
-from tenken.survey.risk import bundled_rules_path, load_rules
 from tenken.web.accounts.models import RosterEntry, SurveyRound
-from tenken.web.accounts.services import questionnaire_of
+from tenken.web.accounts.services import pack_of
 from tenken.web.site import store
 
 
 def round_report(survey_round: SurveyRound) -> ReportData:
     """Tallies and risk levels of a round's submitted answers against its roster."""
-    q = questionnaire_of(survey_round)
-    rules = load_rules(bundled_rules_path(q.id), q)
+    pack = pack_of(survey_round)
     entries: list[RosterEntry] = list(survey_round.roster.select_related("organisation"))
     roster = []
     for entry in entries:
@@ -38,7 +36,7 @@ def round_report(survey_round: SurveyRound) -> ReportData:
     stored = store.load_round(entries)
     documents = [s.document for s in stored.values() if s.submitted]
     generated = timezone.localtime().strftime("%Y-%m-%d %H:%M")
-    return build_report(q, rules, roster, documents, generated)
+    return build_pack_report(pack, roster, documents, generated)
 
 
 def as_html(data: ReportData) -> str:
