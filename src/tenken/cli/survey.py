@@ -13,7 +13,7 @@ from tenken.cli.apps import survey_app
 from tenken.cli.output import EXIT_OK, EXIT_PROBLEMS, console, print_json, run
 from tenken.survey.engine import KIND_LABELS, Evaluation, evaluate
 from tenken.survey.loader import DEFAULT_QUESTIONNAIRE
-from tenken.survey.model import Questionnaire
+from tenken.survey.model import KIND_NAMES, Questionnaire
 from tenken.survey.pack import resolve_pack
 from tenken.survey.sources import load_answers
 from tenken.survey.spec_json import questionnaire_to_json
@@ -39,11 +39,11 @@ def _print_spec(q: Questionnaire) -> None:
     tree = Tree(f"[bold]{q.title}[/]（{q.id} / {q.version}）")
     block = tree.add("[bold]回答者情報[/]")
     for f in q.respondent_fields:
-        who = "厚労省で入力" if f.filled_by == "ministry" else "回答者が入力"
+        who = "調査元で入力" if f.filled_by == "ministry" else "回答者が入力"
         block.add(f"{f.label}  [dim]{who}{'・' + f.hint if f.hint else ''}[/]")
     items = tree.add("[bold]調査項目[/]")
     for f in q.items:
-        kind = {"select_one": "単一選択", "select_multiple": "複数選択", "text": "自由記載"}[f.kind]
+        kind = KIND_NAMES[f.kind]
         title = f"[bold]{f.name}[/] {f.question or f.label} [dim]（{kind}）[/]"
         node = items.add(title)
         if f.relevant:

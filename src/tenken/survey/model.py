@@ -14,7 +14,20 @@ from typing import Literal
 
 from tenken.survey.expr import Expr
 
+# Every questionnaire's respondent block names the answering organisation with these two fields
+# (the 別添2 convention); the site fixes them, tallies group by the kind.
+ORG_NAME_FIELD = "組織名"
+ORG_KIND_FIELD = "組織区分"
+
 FieldKind = Literal["select_one", "select_multiple", "text", "integer", "decimal", "date"]
+KIND_NAMES: dict[str, str] = {
+    "select_one": "単一選択",
+    "select_multiple": "複数選択",
+    "text": "自由記載",
+    "integer": "整数",
+    "decimal": "数値",
+    "date": "日付",
+}
 Section = Literal["respondent", "items"]
 FilledBy = Literal["ministry", "respondent"]
 

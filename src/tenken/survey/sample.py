@@ -15,12 +15,10 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tenken.survey.aggregate import KIND_FIELD as ORG_KIND_FIELD
-from tenken.survey.aggregate import ORG_NAME_FIELD
 from tenken.survey.document import AnswerDocument, AnswerValue
 from tenken.survey.engine import effective_lookup
 from tenken.survey.local_governments import LocalGovernment
-from tenken.survey.model import Field, Questionnaire
+from tenken.survey.model import ORG_KIND_FIELD, ORG_NAME_FIELD, Field, Questionnaire
 from tenken.survey.pack import PROFILES, Pack, SampleSettings
 
 _PROFILE_WEIGHTS = (0.55, 0.33, 0.12)
