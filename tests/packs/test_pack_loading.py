@@ -130,11 +130,7 @@ def test_no_generic_module_names_an_item_of_the_bundled_questionnaire() -> None:
         if "migrations" in path.parts:
             continue
         for value in _string_constants(path):
-            hits = {
-                n
-                for n in names
-                if "${" + n + "}" in value or (value == n and not n.isdigit())
-            }
+            hits = {n for n in names if "${" + n + "}" in value or (value == n and not n.isdigit())}
             if hits:
                 offenders.append(f"{path.relative_to(SRC)}: {sorted(hits)} in {value[:40]!r}")
     assert not offenders, "\n".join(offenders)

@@ -14,7 +14,7 @@ from tenken.cli.output import EXIT_OK, EXIT_PROBLEMS, console, print_json, run
 from tenken.survey.engine import KIND_LABELS, Evaluation, evaluate
 from tenken.survey.loader import DEFAULT_QUESTIONNAIRE
 from tenken.survey.model import KIND_NAMES, Questionnaire
-from tenken.survey.pack import resolve_pack
+from tenken.survey.pack import pack_text, resolve_pack
 from tenken.survey.sources import load_answers
 from tenken.survey.spec_json import questionnaire_to_json
 
@@ -110,3 +110,38 @@ def check(
         return EXIT_OK if evaluation.complete else EXIT_PROBLEMS
 
     run(body)
+
+
+@survey_app.command("pack")
+def pack_command(
+    questionnaire: QuestionnaireOption = DEFAULT_QUESTIONNAIRE,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="1つにまとめた調査パック（YAML）の出力先")
+    ] = None,
+) -> None:
+    """調査パック（調査票・レポート設定・リスク判定ルール）を点検し、1つの YAML にまとめる。
+
+    まとめた YAML は Web の「調査回の作成」でそのまま使えます（調査回はこの内容で集計・判定します）。
+    """
+
+    def body() -> int:
+        p = resolve_pack(questionnaire)
+        text = pack_text(p)
+        if out is None:
+            console.print(text, end="", markup=False, highlight=False)
+            return EXIT_OK
+        write_text_atomic(out, text)
+        rules = (
+            f"リスク判定ルール {len(p.rules.rules)} 件" if p.has_rules else "リスク判定ルールなし"
+        )
+        console.print(f"調査パック {p.id}（項目 {len(p.questionnaire.items)}・{rules}）: {out}")
+        return EXIT_OK
+
+    run(body)
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write via a temporary file in the same folder, so a failure leaves no half file."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
