@@ -22,22 +22,26 @@ def pack() -> Pack:
     return resolve_pack(str(PACK_DIR))
 
 
+def _who(kind: str, name: str, mail: str) -> dict[str, str]:
+    return {"組織区分": kind, "組織名": name, "担当者メール": mail}
+
+
 def answers() -> dict[str, dict[str, Any]]:
     """A complete ministry answer, a complete agency answer, and a company's faulty one."""
     return {
         MINISTRY: {
-            "respondent": {"組織区分": "府省庁", "組織名": MINISTRY, "担当者メール": "a@example.go.jp"},
+            "respondent": _who("府省庁", MINISTRY, "a@example.go.jp"),
             "answers": {
                 "A1": "あり", "A2": "120", "A3": "2025-12-01", "B1": ["kana", "jusho"],
                 "B3": "mokushi", "C1": "なし", "C2": "二人で確認",
             },
         },
         AGENCY: {
-            "respondent": {"組織区分": "独立行政法人", "組織名": AGENCY, "担当者メール": "b@example.go.jp"},
+            "respondent": _who("独立行政法人", AGENCY, "b@example.go.jp"),
             "answers": {"A1": "なし", "B1": ["kana", "seinengappi"], "B2": "あり"},
         },
         COMPANY: {
-            "respondent": {"組織区分": "特殊法人", "組織名": COMPANY, "担当者メール": "c@example"},
+            "respondent": _who("特殊法人", COMPANY, "c@example"),
             "answers": {
                 "A1": "あり", "A2": "十二", "A3": "2025/13/01", "B1": ["jusho"], "B2": "なし",
             },

@@ -136,8 +136,9 @@ def test_report_rules_file_is_checked_against_the_pack(tmp_path: Path) -> None:
     """--rules with the bundled questionnaire's rules: refused, naming the unknown items."""
     from tenken.survey.risk import bundled_rules_path
 
-    result = runner.invoke(app, ["survey", "report", "-q", str(PACK_DIR), "--answers",
-                                 str(tmp_path), "--out", str(tmp_path / "o"),
-                                 "--rules", str(bundled_rules_path("mhlw-2023-shokugyo-tenkan"))])  # fmt: skip
+    bundled = str(bundled_rules_path("mhlw-2023-shokugyo-tenkan"))
+    args = ["survey", "report", "-q", str(PACK_DIR), "--answers", str(tmp_path),
+            "--out", str(tmp_path / "o"), "--rules", bundled]  # fmt: skip
+    result = runner.invoke(app, args)
     assert result.exit_code == 2
     assert "この調査票" in result.output and not (tmp_path / "o").exists()
