@@ -146,3 +146,56 @@ def write_text_atomic(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
+
+
+@survey_app.command("export-xlsform")
+def export_xlsform_command(
+    pack: Annotated[str, typer.Argument(help="調査パック（同梱の ID・フォルダ・調査票 YAML）")],
+    out: Annotated[Path, typer.Option("--out", help="書き出す XLSForm（.xlsx）")],
+) -> None:
+    """調査票を XLSForm（KoboToolbox・ODK の形式）として書き出す。"""
+
+    def body() -> int:
+        from tenken.survey.xlsform import export_xlsform
+
+        q = resolve_pack(pack).questionnaire
+        write_bytes_atomic(out, export_xlsform(q))
+        console.print(f"XLSForm を書き出しました（項目 {len(q.fields)}）: {out}")
+        return EXIT_OK
+
+    run(body)
+
+
+@survey_app.command("import-xlsform")
+def import_xlsform_command(
+    form: Annotated[Path, typer.Argument(help="XLSForm（.xlsx）")],
+    out: Annotated[
+        Path, typer.Option("--out", help="調査パックのフォルダ（questionnaire.yaml を書く）")
+    ],
+) -> None:
+    """XLSForm を調査パックに変換する（表せない行はすべて一覧して中止）。"""
+
+    def body() -> int:
+        import yaml
+
+        from tenken.inputs import read_bytes
+        from tenken.survey.loader import build
+        from tenken.survey.xlsform import import_xlsform
+
+        data = read_bytes(form, "XLSForm")
+        raw = import_xlsform(data, str(form), form.stem)
+        q = build(raw, str(form))
+        out.mkdir(parents=True, exist_ok=True)
+        text = yaml.safe_dump(raw, allow_unicode=True, sort_keys=False, width=1000)
+        write_text_atomic(out / "questionnaire.yaml", text)
+        console.print(f"調査パックに変換しました（{q.id}、項目 {len(q.fields)}）: {out}")
+        return EXIT_OK
+
+    run(body)
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write via a temporary file in the same folder, so a failure leaves no half file."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
