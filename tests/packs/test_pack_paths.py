@@ -100,15 +100,15 @@ def _cli_flow(tmp_path: Path) -> None:
     checked = runner.invoke(app, ["survey", "check", str(folder / "company.xlsx"), "-q", q])
     assert checked.exit_code == 1 and "項番A2" in checked.stdout and "整数" in checked.stdout
 
+    invoke("survey", "round", "create", "R1", "--title", "機関調査", "--deadline", "2030-03-31",
+           "--roster", str(ROSTER), "-q", q, "--db", db)  # fmt: skip
     invoke("survey", "ingest", str(folder), "-q", q, "--db", db)
-    status = json.loads(invoke("survey", "status", "-q", q, "--roster", str(ROSTER),
-                               "--db", db, "--json"))  # fmt: skip
-    states = {o["組織名"]: (o["state"], o["flags"]["未回答あり"]) for o in status["organisations"]}
+    status = json.loads(invoke("survey", "status", "--db", db, "--json"))
+    states = {o["組織名"]: (o["状況"], o["flags"]["未回答あり"]) for o in status["organisations"]}
     assert states[MINISTRY][1] is False and states[COMPANY][1] is True
     assert {o["組織区分"] for o in status["organisations"]} == set(KINDS.values())
 
-    invoke("survey", "report", "-q", q, "--roster", str(ROSTER), "--db", db,
-           "--out", str(out), "--json")  # fmt: skip
+    invoke("survey", "report", "--db", db, "--out", str(out), "--json")
     report = json.loads((out / "report.json").read_text("utf-8"))
     levels = {o["org_name"]: o["level"] for o in report["organisations"]}
     assert set(levels) == set(KINDS) and set(levels.values()) == {"低"}  # no rules: no one flagged
@@ -124,8 +124,7 @@ def _cli_flow(tmp_path: Path) -> None:
     html = (out / "report.html").read_text("utf-8")
     assert "リスク判定ルールがありません" in html and "二人で確認" in html
 
-    invoke("survey", "report", "-q", q, "--roster", str(ROSTER), "--db", db,
-           "--out", str(out), "--json", "--rules", str(RULES))  # fmt: skip
+    invoke("survey", "report", "--db", db, "--out", str(out), "--json", "--rules", str(RULES))
     report = json.loads((out / "report.json").read_text("utf-8"))
     judged = {o["org_name"]: (o["level"], o["rules"]) for o in report["organisations"]}
     assert judged[AGENCY] == ("高", ["T1"]) and judged[MINISTRY] == ("中", ["T2"])
@@ -142,3 +141,25 @@ def test_report_rules_file_is_checked_against_the_pack(tmp_path: Path) -> None:
     result = runner.invoke(app, args)
     assert result.exit_code == 2
     assert "この調査票" in result.output and not (tmp_path / "o").exists()
+
+
+def test_a_round_reports_with_the_pack_it_was_created_with(
+    tmp_path: Path, django_db_blocker: Any
+) -> None:
+    """The round keeps the whole pack: removing the folder's rules later changes nothing."""
+    import shutil
+
+    folder, answers_dir, out = tmp_path / "pack", tmp_path / "answers", tmp_path / "out"
+    shutil.copytree(PACK_DIR, folder)
+    shutil.copy(RULES, folder / "risk.yaml")
+    write_answers(answers_dir)
+    db = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    with django_db_blocker.unblock():
+        invoke("survey", "round", "create", "R1", "--title", "t", "--deadline", "2030-03-31",
+               "--roster", str(ROSTER), "-q", str(folder), "--db", db)  # fmt: skip
+        shutil.rmtree(folder)
+        invoke("survey", "ingest", str(answers_dir), "--db", db)
+        invoke("survey", "report", "--db", db, "--out", str(out), "--json")
+    report = json.loads((out / "report.json").read_text("utf-8"))
+    judged = {o["org_name"]: o["level"] for o in report["organisations"]}
+    assert judged[AGENCY] == "高" and [r["id"] for r in report["rules"]] == ["T1", "T2"]

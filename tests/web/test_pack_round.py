@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tenken.survey.pack import pack_text
-from tenken.web.accounts.models import Membership, SurveyRound
+from tenken.store.models import Round
+from tenken.web.accounts.models import Membership
 from tests.packs.kikan import AGENCY, COMPANY, ROSTER, answers, pack
 from tests.web.conftest import Site
 
@@ -22,7 +23,7 @@ def _post_data(document: dict[str, Any], action: str) -> dict[str, Any]:
     return data
 
 
-def _make_round(site: Site) -> SurveyRound:
+def _make_round(site: Site) -> Round:
     form = {
         "title": "機関調査",
         "deadline": "2030-07-21T17:00",
@@ -31,29 +32,28 @@ def _make_round(site: Site) -> SurveyRound:
     }
     response = site.client_for(site.admin).post("/rounds/new/", form)
     assert response.status_code == 302, response.content.decode()[:2000]
-    return SurveyRound.objects.get(title="機関調査")
+    return Round.objects.get(title="機関調査")
 
 
-def _respondent(org: str) -> tuple[Client, str]:
+def _respondent(survey_round: Round, org: str) -> tuple[Client, str]:
     member = Membership.objects.get(organisation__name=org)
     client = Client()
     client.force_login(member.user)
-    entry = member.organisation.roster_entries.get()
-    return client, f"/rounds/{entry.survey_round_id}/answers/{member.organisation_id}/"
+    return client, f"/rounds/{survey_round.pk}/answers/{member.organisation_id}/"
 
 
 def test_pack_round_is_answered_on_the_web_and_reported_with_the_pack(site: Site) -> None:
     survey_round = _make_round(site)
-    kinds = {e.organisation.name: e.organisation.kind for e in survey_round.roster.all()}
+    kinds = {e.org_name: e.org_kind for e in survey_round.roster.all()}
     assert kinds[AGENCY] == "独立行政法人" and kinds[COMPANY] == "特殊法人"
 
-    client, url = _respondent(AGENCY)
+    client, url = _respondent(survey_round, AGENCY)
     body = client.get(url).content.decode()
     assert 'data-field="B2"' in body and 'type="date"' in body and 'inputmode="decimal"' in body
     assert client.post(url, _post_data(answers()[AGENCY], "submit")).status_code == 302
     assert "提出済み" in client.get(url).content.decode()
 
-    client, url = _respondent(COMPANY)
+    client, url = _respondent(survey_round, COMPANY)
     body = client.post(url, _post_data(answers()[COMPANY], "check")).content.decode()
     assert "整数ではありません" in body and "日付ではありません" in body
 

@@ -10,6 +10,7 @@ from tenken.cli.apps import app
 _COMMAND_MODULES = (
     "tenken.cli.demo",
     "tenken.cli.survey",
+    "tenken.cli.survey_rounds",
     "tenken.cli.survey_sheets",
     "tenken.cli.linkage",
     "tenken.cli.serve",

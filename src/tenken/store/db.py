@@ -78,6 +78,11 @@ def setup(url: str | None = None, *, options: dict[str, Any] | None = None) -> s
     return alias
 
 
+def unmigrated_alias(url: str) -> str:
+    """An alias for ``url`` without migrating it (for tests of the migrations themselves)."""
+    return _register(url, parse_url(url))
+
+
 def _register(url: str, config: dict[str, Any]) -> str:
     """An extra alias for ``url`` next to the settings' own databases."""
     from django.db import connections

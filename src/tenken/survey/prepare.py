@@ -84,6 +84,7 @@ class Prepared:
 class Rejected:
     path: str
     message: str
+    error: InputError | None = None
 
 
 def _skip(path: Path) -> bool:
@@ -162,7 +163,7 @@ def prepare(item: Path | tuple[Path, list[Path]], q: Questionnaire) -> Prepared 
         evaluation = evaluate(q, document)
         attachments = [FileInfo(p.name, p.stat().st_size, _hash(p.read_bytes())) for p in beside]
     except InputError as error:
-        return Rejected(str(path), str(error))
+        return Rejected(str(path), str(error), error)
     except OSError as error:
         return Rejected(str(path), f"{path}: {error.strerror or error}")
     return Prepared.of(

@@ -60,4 +60,7 @@ urlpatterns = [
     path("rounds/<int:round_id>/report.<str:fmt>", site_views.report, name="report"),
 ]
 
+handler400 = "tenken.web.site.views.bad_request"
 handler403 = "tenken.web.site.views.forbidden"
+handler404 = "tenken.web.site.views.not_found"
+handler500 = "tenken.web.site.views.server_error"

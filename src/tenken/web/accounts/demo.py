@@ -16,9 +16,11 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from tenken.survey.loader import DEFAULT_QUESTIONNAIRE, bundled_path, load_bundled
+from tenken.store.models import Round
+from tenken.survey.loader import DEFAULT_QUESTIONNAIRE, load_bundled
+from tenken.survey.pack import load_bundled_pack, pack_text
 from tenken.web.accounts import services
-from tenken.web.accounts.models import Membership, Role, SurveyRound
+from tenken.web.accounts.models import Membership, Role
 from tenken.web.accounts.roster import parse_roster
 
 DEMO_ROUND = "【デモ】職業転換給付金制度 マイナンバー情報連携関係実態調査"
@@ -40,10 +42,10 @@ def seed(workspace: Path) -> dict[str, dict[str, str]]:
     with transaction.atomic():
         admin = _staff(accounts, "admin", "demo-admin", Role.ADMIN)
         _staff(accounts, "viewer", "demo-viewer", Role.VIEWER)
-        survey_round = SurveyRound.objects.filter(title=DEMO_ROUND).first()
+        survey_round = Round.objects.filter(title=DEMO_ROUND).first()
         if survey_round is None:
-            text = bundled_path(DEFAULT_QUESTIONNAIRE).read_text(encoding="utf-8")
-            q = load_bundled(DEFAULT_QUESTIONNAIRE)
+            pack = load_bundled_pack(DEFAULT_QUESTIONNAIRE)
+            text, q = pack_text(pack), pack.questionnaire
             roster = parse_roster(DEMO_ROSTER.encode("utf-8"), q, "demo-roster.csv")
             deadline = timezone.now() + timedelta(days=14)
             survey_round = services.create_round(DEMO_ROUND, text, roster, deadline, admin)
@@ -89,5 +91,6 @@ def ingest_sample_answers(answers: Path, skip: tuple[str, ...] = ("14神奈川�
         document = load_answers(path, q)
         if document.respondent.get("組織名") in wanted:
             paths.append(path)
-    report = ingest(paths, q, "default", workers=1)
+    survey_round = Round.objects.get(title=DEMO_ROUND)
+    report = ingest(paths, survey_round, q, "default", workers=1)
     return report.count("current")

@@ -11,10 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from tenken.store import api
+from tenken.store.models import Round
 from tenken.web.accounts import services
 from tenken.web.accounts.forms import RoundForm
-from tenken.web.accounts.models import Invitation, RosterEntry, SurveyRound, hash_token
+from tenken.web.accounts.models import Invitation, hash_token
 from tenken.web.accounts.roles import access_of, require
+from tenken.web.site.entries import entries_of_round, get_entry
 
 
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
@@ -40,7 +43,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def round_list(request: HttpRequest) -> HttpResponse:
     require(request, access_of(request.user).is_admin)
-    return render(request, "tenken/rounds.html", {"rounds": SurveyRound.objects.all()})
+    return render(request, "tenken/rounds.html", {"rounds": Round.objects.all()})
 
 
 @login_required
@@ -65,8 +68,8 @@ def round_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     require(request, access_of(request.user).is_admin)
-    survey_round = get_object_or_404(SurveyRound, pk=round_id)
-    entries = survey_round.roster.select_related("organisation")
+    survey_round = get_object_or_404(Round, pk=round_id)
+    entries = entries_of_round(survey_round)
     return render(request, "tenken/round_detail.html", {"round": survey_round, "entries": entries})
 
 
@@ -75,7 +78,7 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
 def invitations_csv(request: HttpRequest, round_id: int) -> HttpResponse:
     """Issue fresh links for respondents without a password and download them as CSV."""
     require(request, access_of(request.user).is_admin)
-    survey_round = get_object_or_404(SurveyRound, pk=round_id)
+    survey_round = get_object_or_404(Round, pk=round_id)
 
     def link_for(token: str) -> str:
         return request.build_absolute_uri(reverse("invitation", args=[token]))
@@ -95,9 +98,8 @@ def invitations_csv(request: HttpRequest, round_id: int) -> HttpResponse:
 def toggle_reopen(request: HttpRequest, round_id: int, org_id: int) -> HttpResponse:
     """The administrator lets one organisation edit after the deadline (or withdraws that)."""
     require(request, access_of(request.user).is_admin)
-    entry = get_object_or_404(RosterEntry, survey_round_id=round_id, organisation_id=org_id)
-    entry.reopened = not entry.reopened
-    entry.save(update_fields=["reopened"])
+    entry = get_entry(round_id, org_id)
+    api.set_reopened(entry.roster, not entry.roster.reopened, request.user)
     state = "期限後の修正を許可しました" if entry.reopened else "期限後の修正の許可を取り消しました"
     messages.success(request, f"{entry.organisation.name}: {state}。")
     return redirect("round_detail", round_id=round_id)

@@ -1,26 +1,37 @@
-"""Progress of a round against its roster: one row per organisation, counts, filters."""
+"""Progress of a round against its roster: one row per organisation, counts, filters.
+
+States come from the store's one rule (``store.api.submission_state`` over ``api.counted``),
+so the dashboard, ``tenken survey status`` and the reports agree.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from tenken.web.accounts.models import RosterEntry
-from tenken.web.site.store import Stored
+from tenken.store import api
+from tenken.store.models import RosterEntry
+from tenken.web.site.store import Counted
 
-STATES = ("提出済み", "一時保存", "未着手")
+STATES = api.STATES
 
 
 @dataclass(frozen=True)
 class Row:
     entry: RosterEntry
+    org_id: int | None  # the account-side organisation (the answer page's URL), if any
     state: str
-    stored: Stored | None
+    stored: Counted | None
 
     @property
     def flagged(self) -> bool:
         return self.stored is not None and (self.stored.missing_info or self.stored.unanswered)
+
+    @property
+    def updated_at(self) -> dt.datetime | None:
+        return self.stored.updated_at if self.stored else None
 
 
 @dataclass(frozen=True)
@@ -37,30 +48,30 @@ class Progress:
         return round(100 * self.counts.get(state, 0) / self.total) if self.total else 0
 
 
-def state_of(stored: Stored | None) -> str:
-    if stored is None:
-        return "未着手"
-    return "提出済み" if stored.submitted else "一時保存"
-
-
 def progress(
     entries: Iterable[RosterEntry],
-    stored: dict[int, Stored],
+    stored: dict[str, Counted],
+    org_ids: dict[str, int],
     prefecture: str = "",
     kind: str = "",
     state: str = "",
+    flag: str = "",
 ) -> Progress:
     """Rows for the roster entries that pass the filters, and the counts over those rows."""
     rows = []
     for entry in entries:
-        org = entry.organisation
-        if prefecture and org.prefecture != prefecture:
+        if prefecture and entry.prefecture != prefecture:
             continue
-        if kind and org.kind != kind:
+        if kind and entry.org_kind != kind:
             continue
-        found = stored.get(org.pk)
-        row = Row(entry, state_of(found), found)
+        found = stored.get(entry.org_name)
+        label = found.state if found else api.NOT_STARTED
+        row = Row(entry, org_ids.get(entry.org_name), label, found)
         if state and row.state != state:
+            continue
+        if flag == "flagged" and not row.flagged:
+            continue
+        if flag == "none" and row.flagged:
             continue
         rows.append(row)
     counts = Counter(row.state for row in rows)
