@@ -8,8 +8,8 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from tenken.survey.pack import pack_text
 from tenken.store.models import Round
+from tenken.survey.pack import pack_text
 from tenken.web.accounts.models import Membership
 from tests.packs.kikan import AGENCY, COMPANY, ROSTER, answers, pack
 from tests.web.conftest import Site
