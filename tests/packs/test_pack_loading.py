@@ -134,3 +134,18 @@ def test_no_generic_module_names_an_item_of_the_bundled_questionnaire() -> None:
             if hits:
                 offenders.append(f"{path.relative_to(SRC)}: {sorted(hits)} in {value[:40]!r}")
     assert not offenders, "\n".join(offenders)
+
+
+def test_a_skip_rule_the_sheet_cannot_compute_is_refused_at_load(tmp_path: Path) -> None:
+    """``${A2} > 10`` holds in the engine but has no sheet formula: the pack fails at load,
+    naming the field's line, instead of when a sheet is first generated."""
+    folder = copy_pack(tmp_path)
+    text = (folder / "questionnaire.yaml").read_text("utf-8")
+    a3 = "    label: 直近に紐付けを点検した日\n    relevant: "
+    assert a3 + "${A1} = 'あり'" in text
+    text = text.replace(a3 + "${A1} = 'あり'", a3 + "${A2} > 10")
+    (folder / "questionnaire.yaml").write_text(text, "utf-8")
+    line = text.splitlines().index("  - name: A3") + 1
+    with pytest.raises(SpecError) as info:
+        resolve_pack(str(folder))
+    assert f"{line}行目 項目 A3 relevant" in str(info.value) and "Excel" in str(info.value)

@@ -29,9 +29,10 @@ from typing import Any
 import yaml
 
 from tenken.errors import ErrorList, SpecError
-from tenken.survey.loader import DEFAULT_QUESTIONNAIRE, build, bundled_ids
+from tenken.survey.loader import DEFAULT_QUESTIONNAIRE, _at_field, _field_lines, build, bundled_ids
 from tenken.survey.model import Questionnaire
 from tenken.survey.risk import RuleSet, build_rules, no_rules
+from tenken.survey.xlsx.formulas import FieldRefs, relevant_formula
 from tenken.survey.yamlsrc import at, load_yaml, plain
 
 PARTS = ("questionnaire", "report", "risk", "sample")
@@ -203,6 +204,8 @@ def _build(data: Mapping[str, tuple[Any, str]], source: str, problems: list[str]
             q = build(raw, where)
         except SpecError as error:
             problems.append(error.message)
+    if q is not None:
+        problems += _sheet_problems(q, *data["questionnaire"])
     if q is None:
         if problems and len(data) > 1:
             problems.append("調査票の誤りを直すと、レポート設定・リスク判定ルールも点検します")
@@ -227,6 +230,30 @@ def _build(data: Mapping[str, tuple[Any, str]], source: str, problems: list[str]
     sample = built.get("sample", sample)
     raw_parts = {part: plain(value) for part, (value, _where) in data.items()}
     return Pack(q, rules, "risk" in built, report, sample, raw_parts, source)
+
+
+def _sheet_problems(q: Questionnaire, raw: Any, where: str) -> list[str]:
+    """Every ``relevant`` must also work as the answer sheet's formula (one rule, two places:
+    the engine and the sheet's flags), so a pack that cannot become a sheet fails here, at
+    load, naming the field's line, rather than when a sheet is first generated."""
+    errors = ErrorList("調査票ファイル", where)
+    lines = _field_lines(raw.get("fields") if isinstance(raw, Mapping) else None)
+
+    def refs(name: str) -> FieldRefs:
+        f = q.field(name)
+        options = {c: "A1" for c in q.choices_of(f).codes()} if f.list_name else {}
+        return FieldRefs("A1", "A1", f.kind == "select_multiple", options)
+
+    for f in q.fields:
+        try:
+            relevant_formula(f.relevant, refs)
+        except SpecError as error:
+            errors.add(_at_field(f.name, lines, " relevant"), error.message)
+    try:
+        errors.raise_if_any()
+    except SpecError as error:
+        return [error.message]
+    return []
 
 
 def _raise(problems: list[str], source: str) -> None:
