@@ -149,3 +149,18 @@ def test_a_skip_rule_the_sheet_cannot_compute_is_refused_at_load(tmp_path: Path)
     with pytest.raises(SpecError) as info:
         resolve_pack(str(folder))
     assert f"{line}行目 項目 A3 relevant" in str(info.value) and "Excel" in str(info.value)
+
+
+def test_cli_pack_writes_the_whole_pack_as_one_file(tmp_path: Path) -> None:
+    """`tenken survey pack -q FOLDER --out F` writes what a round (or the site's form) keeps."""
+    from typer.testing import CliRunner
+
+    from tenken.cli import app
+
+    out = tmp_path / "pack.yaml"
+    result = CliRunner().invoke(app, ["survey", "pack", "-q", str(PACK_DIR), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    back = parse_pack_text(out.read_text("utf-8"), str(out))
+    assert back.questionnaire == pack().questionnaire and back.report == pack().report
+    broken = CliRunner().invoke(app, ["survey", "pack", "-q", str(tmp_path / "missing")])
+    assert broken.exit_code == 2 and "missing" in broken.output
