@@ -91,3 +91,18 @@ def test_not_a_workbook_is_a_clear_error(tmp_path: Path) -> None:
     form.write_bytes(b"not a zip")
     result = runner.invoke(app, ["survey", "import-xlsform", str(form), "--out", str(tmp_path)])
     assert result.exit_code == 2 and "form.xlsx" in result.output
+
+
+@pytest.mark.parametrize("where", ["bundled", str(PACK_DIR)])
+def test_exported_form_converts_with_pyxform(where: str, tmp_path: Path) -> None:
+    """pyxform (the converter KoboToolbox and ODK use) turns our export into an XForm without
+    warnings: names are XML names (1-1 → q1-1) and references follow them."""
+    from pyxform.xls2xform import convert
+
+    q = (load_bundled_pack() if where == "bundled" else resolve_pack(where)).questionnaire
+    form = tmp_path / "form.xlsx"
+    form.write_bytes(export_xlsform(q))
+    result = convert(xlsform=str(form), validate=False)
+    assert result.warnings == []
+    if where == "bundled":
+        assert "q7-2" in result.xform and "${7-2}" not in result.xform

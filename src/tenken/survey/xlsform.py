@@ -1,13 +1,15 @@
 """XLSForm in and out: a questionnaire as the workbook KoboToolbox and ODK tools read.
 
 Sheets ``survey``, ``choices`` and ``settings`` (names and headers case-insensitive, as in
-pyxform). What our questionnaires hold beyond XLSForm travels in ``tenken::`` columns, so an
+pyxform). What our questionnaires hold beyond XLSForm travels in ``tenken_`` columns, so an
 exported form reads back exactly (``import(export(q)) == q``):
 
-* survey: ``tenken::section``, ``tenken::question``, ``tenken::notes`` (JSON list),
-  ``tenken::filled_by``, ``tenken::followup_of``, ``tenken::attachments`` (JSON)
-* choices: ``tenken::note``
-* settings: ``tenken::meta`` and ``tenken::attachments`` (JSON)
+* survey: ``tenken_name`` (our name when it is not an XML name, e.g. ``1-1``: XLSForm's
+  ``name`` then gets a ``q`` in front and every reference is rewritten to it),
+  ``tenken_section``, ``tenken_question``, ``tenken_notes`` (JSON list),
+  ``tenken_filled_by``, ``tenken_followup_of``, ``tenken_attachments`` (JSON)
+* choices: ``tenken_note``
+* settings: ``tenken_meta`` and ``tenken_attachments`` (JSON)
 
 On import, everything our expression subset and model cannot express (other types such as
 ``note``/``calculate``/groups, columns such as ``choice_filter``, ``readonly``, translated
@@ -30,11 +32,11 @@ from tenken.survey.expr import parse
 from tenken.survey.model import Attachment, Questionnaire
 from tenken.survey.xlsx.safety import check_workbook_bytes
 
-_T = "tenken::"
+_T = "tenken_"
 _SURVEY_COLUMNS = (
     "type", "name", "label", "hint", "relevant", "required", "constraint", "constraint_message",
-    f"{_T}section", f"{_T}question", f"{_T}notes", f"{_T}filled_by", f"{_T}followup_of",
-    f"{_T}attachments",
+    f"{_T}name", f"{_T}section", f"{_T}question", f"{_T}notes", f"{_T}filled_by",
+    f"{_T}followup_of", f"{_T}attachments",
 )  # fmt: skip
 _CHOICE_COLUMNS = ("list_name", "name", "label", f"{_T}note")
 _SETTINGS_COLUMNS = ("form_id", "form_title", "version", f"{_T}meta", f"{_T}attachments")
@@ -89,14 +91,18 @@ def export_xlsform(q: Questionnaire) -> bytes:
     survey = wb.active
     survey.title = "survey"
     survey.append(list(_SURVEY_COLUMNS))
+    names = xml_names(f.name for f in q.fields)
     for f in q.fields:
         kind = f"{f.kind} {f.list_name}" if f.list_name else f.kind
+        own = f.name if names[f.name] != f.name else ""
         survey.append(
             [
-                kind, f.name, f.label, f.hint or "", _src(f.relevant), "yes" if f.required else "",
-                _src(f.constraint), f.constraint_message or "", f.section, f.question or "",
+                kind, names[f.name], f.label, f.hint or "",
+                _renamed(_src(f.relevant), names), "yes" if f.required else "",
+                _renamed(_src(f.constraint), names), f.constraint_message or "", own,
+                f.section, f.question or "",
                 json.dumps(list(f.notes), ensure_ascii=False) if f.notes else "",
-                f.filled_by, f.followup_of or "", _attachments_json(f.attachments),
+                f.filled_by, f.followup_of or "", _attachments_json(f.attachments, names),
             ]
         )  # fmt: skip
     choices = wb.create_sheet("choices")
@@ -107,7 +113,7 @@ def export_xlsform(q: Questionnaire) -> bytes:
     settings = wb.create_sheet("settings")
     settings.append(list(_SETTINGS_COLUMNS))
     meta = json.dumps(q.meta, ensure_ascii=False) if q.meta else ""
-    settings.append([q.id, q.title, q.version, meta, _attachments_json(q.attachments)])
+    settings.append([q.id, q.title, q.version, meta, _attachments_json(q.attachments, names)])
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for cell in row:
@@ -117,18 +123,44 @@ def export_xlsform(q: Questionnaire) -> bytes:
     return buffer.getvalue()
 
 
+_XML_NAME = re.compile(r"[^\W\d][\w.\-]*")
+_REF = re.compile(r"\$\{([^}]*)\}")
+
+
+def xml_names(names: Iterator[str] | Sequence[str]) -> dict[str, str]:
+    """Our field names as XLSForm (XML) names: kept when valid, else ``q`` + name (unique)."""
+    result: dict[str, str] = {}
+    wanted = list(names)
+    taken = {n for n in wanted if _XML_NAME.fullmatch(n)}
+    for name in wanted:
+        if _XML_NAME.fullmatch(name):
+            result[name] = name
+            continue
+        candidate = "q" + re.sub(r"[^\w.\-]", "_", name)
+        while candidate in taken:
+            candidate = "q" + candidate
+        taken.add(candidate)
+        result[name] = candidate
+    return result
+
+
+def _renamed(source: str, names: dict[str, str]) -> str:
+    """``${old}`` references rewritten by ``names`` (references are delimited, so text is safe)."""
+    return _REF.sub(lambda m: "${" + names.get(m.group(1), m.group(1)) + "}", source)
+
+
 def _src(expr: Any) -> str:
     return str(expr) if expr is not None else ""
 
 
-def _attachments_json(attachments: Sequence[Attachment]) -> str:
+def _attachments_json(attachments: Sequence[Attachment], names: dict[str, str]) -> str:
     if not attachments:
         return ""
     items = []
     for a in attachments:
         item: dict[str, Any] = {"name": a.name, "label": a.label}
         if a.relevant is not None:
-            item["relevant"] = str(a.relevant)
+            item["relevant"] = _renamed(str(a.relevant), names)
         if a.required:
             item["required"] = True
         if a.note is not None:
@@ -159,8 +191,11 @@ def import_xlsform(data: bytes, source: str, default_id: str) -> dict[str, Any]:
         )
     refused: list[Unsupported] = []
     fields = list(_survey(sheets["survey"], refused))
+    back = {f["name"]: f["own_name"] for f in fields if f.get("own_name")}
+    fields = _restore_names(fields)
     choices = _choices(sheets.get("choices", []), refused)
     top = _settings(sheets.get("settings", []), refused)
+    _restore_attachments(top.get("attachments"), back)
     if refused:
         raise XLSFormRefused(source, refused)
     result: dict[str, Any] = {
@@ -224,6 +259,8 @@ def _survey(rows: list[tuple[Any, ...]], refused: list[Unsupported]) -> Iterator
             if key in row:
                 entry[key] = _expression(row[key], where, key, refused)
         entry["required"] = _required(row.get("required", ""), where, refused)
+        if f"{_T}name" in row:
+            entry["own_name"] = row[f"{_T}name"]
         for key in ("section", "question", "filled_by", "followup_of"):
             if f"{_T}{key}" in row:
                 entry[key] = row[f"{_T}{key}"]
@@ -233,6 +270,24 @@ def _survey(rows: list[tuple[Any, ...]], refused: list[Unsupported]) -> Iterator
             entry["attachments"] = _json(row[f"{_T}attachments"], where, f"{_T}attachments",
                                          refused)  # fmt: skip
         yield entry
+
+
+def _restore_names(fields: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Undo :func:`xml_names`: ``tenken_name`` is the field's own name, in references too."""
+    back = {f["name"]: f.pop("own_name") for f in fields if f.get("own_name")}
+    for f in fields:
+        f["name"] = back.get(f["name"], f["name"])
+        for key in ("relevant", "constraint"):
+            if key in f:
+                f[key] = _renamed(f[key], back)
+        _restore_attachments(f.get("attachments"), back)
+    return fields
+
+
+def _restore_attachments(attachments: Any, back: dict[str, str]) -> None:
+    for attachment in attachments if isinstance(attachments, list) else []:
+        if isinstance(attachment, dict) and "relevant" in attachment:
+            attachment["relevant"] = _renamed(str(attachment["relevant"]), back)
 
 
 def _type(text: str, where: tuple[str, int], refused: list[Unsupported]) -> str:
