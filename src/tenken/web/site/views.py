@@ -54,21 +54,42 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         PAGE_SIZE,
         _pref_order,
     )
-    context.update(
-        round=chosen,
-        filters=filters,
-        prefectures=shown.prefectures,
-        kinds=shown.kinds,
-        states=progress.STATES,
-        progress=shown.progress,
-        rows_html=shown.rows_html,
-        page=shown.page,
-        pages=shown.pages,
-        query=urlencode({k: v for k, v in {"round": chosen.pk, **filters}.items() if v}),
-    )
+    query = urlencode({k: v for k, v in {"round": chosen.pk, **filters}.items() if v})
+    body = {
+        "rounds": rounds,
+        "round": chosen,
+        "filters": filters,
+        "prefectures": shown.prefectures,
+        "kinds": shown.kinds,
+        "states": progress.STATES,
+        "progress": shown.progress,
+        "rows_html": shown.rows_html,
+        "page": shown.page,
+        "pages": shown.pages,
+        "query": query,
+    }
+    context.update(body, body_html=_body_html(shown, rounds, chosen, body))
     response = render(request, "tenken/dashboard.html", context)
     response["Cache-Control"] = "no-store"
     return response
+
+
+_BODIES: dict[tuple[Any, ...], str] = {}
+
+
+def _body_html(shown: Any, rounds: list[Round], chosen: Round, body: dict[str, Any]) -> str:
+    """The dashboard's content (the same for every viewer: no user data, no CSRF token),
+    rendered once per cached page, round list and deadline."""
+    key = (shown.key, tuple((r.pk, r.title) for r in rounds), chosen.deadline)
+    html = _BODIES.get(key)
+    if html is None:
+        from django.template.loader import render_to_string
+
+        html = render_to_string("tenken/dashboard_body.html", body)
+        if len(_BODIES) > 512:
+            _BODIES.clear()
+        _BODIES[key] = html
+    return html
 
 
 def page_of(text: str, total: int) -> int:
