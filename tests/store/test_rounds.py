@@ -147,3 +147,30 @@ def test_an_older_file_never_replaces_the_counted_one_and_rounds_do_not_share(
         ingest([sheet], two, questionnaire, store_db.alias, workers=1)
         assert list(api.counted(one, store_db.alias).values_list("pk", "sha256")) == before
         assert api.counted(two, store_db.alias).count() == 1
+
+
+def test_a_required_attachment_missing_from_the_folder_is_a_problem(
+    store_db: Db, questionnaire: Questionnaire, blank: bytes, tmp_path: Path, django_db_blocker: Any
+) -> None:
+    """Q10 ② asks for the 概要: missing beside the sheet → missing_attachment, 不備あり."""
+    data = example_data("municipality-complete.json")
+    data["answers"]["10"] = "②"
+    from tenken.survey.xlsx.fill import fill_sheet
+
+    sheet = fill_sheet(blank, questionnaire, parse_document(data, questionnaire, "<json>"))
+    alone = tmp_path / "a" / "相模原市.xlsx"
+    given = tmp_path / "b" / "東京都.xlsx"
+    for path in (alone, given):
+        path.parent.mkdir()
+    alone.write_bytes(sheet)
+    data["respondent"].update(組織名="13東京都", 組織区分="都道府県")
+    given.write_bytes(fill_sheet(blank, questionnaire, parse_document(data, questionnaire, "x")))
+    (tmp_path / "b" / "紐付け誤り事例の概要.pdf").write_bytes(b"%PDF-1.7")
+    with django_db_blocker.unblock():
+        r = survey_round(store_db, roster=ROSTER)
+        ingest([alone, given], r, questionnaire, store_db.alias, workers=1)
+        found = {o.org_name: o for o in status(r, store_db.alias).organisations}
+    tokyo, sagamihara = found["13東京都"], found["14神奈川県相模原市"]
+    assert (sagamihara.state, sagamihara.missing_attachments) == ("提出済み（不備あり）", 1)
+    assert not sagamihara.flagged  # not a flag of the sheet: a problem of its own kind
+    assert tokyo.missing_attachments == 0  # the 概要 beside its sheet counts

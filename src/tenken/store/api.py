@@ -304,7 +304,11 @@ def overview_version(survey_round: Round, alias: str = "default") -> tuple[Any, 
         found = model.objects.using(alias).filter(round=survey_round).order_by("-pk")
         return int(found.values_list("pk", flat=True).first() or 0)
 
-    return (survey_round.pk, newest(Response), newest(RosterEntry))
+    from tenken.store.models import ResponseAttachment
+
+    attached = ResponseAttachment.objects.using(alias).filter(response__round=survey_round)
+    newest_attachment = attached.order_by("-pk").values_list("pk", flat=True).first() or 0
+    return (survey_round.pk, newest(Response), newest(RosterEntry), int(newest_attachment))
 
 
 def overview(survey_round: Round, alias: str = "default") -> list[OrgLine]:
@@ -426,12 +430,20 @@ def set_reopened(entry: RosterEntry, reopened: bool, actor: Any, alias: str = "d
 def add_attachment(
     response: Response, name: str, size: int, sha256: str, actor: Any, alias: str = "default"
 ) -> None:
-    """Attach a kept file to a response (the site's upload of a requested document)."""
+    """Attach a kept file to a response (the site's upload of a requested document); its
+    problems are checked again, so a ``missing_attachment`` it gives goes away."""
     from tenken.store.models import ResponseAttachment
+    from tenken.survey.engine import evaluate
 
     with transaction.atomic(using=alias):
         ResponseAttachment.objects.using(alias).create(
             response=response, name=name, size=size, sha256=sha256
         )
+        q = questionnaire_of(response.round)
+        given = ResponseAttachment.objects.using(alias).filter(response=response)
+        document = AnswerDocument(dict(response.respondent), dict(response.answers))
+        evaluation = evaluate(q, document, list(given.values_list("name", flat=True)))
+        response.problems = [p.to_json() for p in evaluation.problems]
+        response.save(using=alias, update_fields=["problems"])
         details = {"org": response.org_name, "name": name, "sha256": sha256}
         audit(actor, "survey.attachment_upload", response, details, alias)
