@@ -447,3 +447,32 @@ def add_attachment(
         response.save(using=alias, update_fields=["problems"])
         details = {"org": response.org_name, "name": name, "sha256": sha256}
         audit(actor, "survey.attachment_upload", response, details, alias)
+
+
+def export_rows(survey_round: Round, alias: str = "default") -> list[Any]:
+    """One :class:`tenken.survey.export.ExportRow` per roster organisation, from the counted
+    answers (what the ministry aggregates)."""
+    from tenken.survey.export import ExportRow
+
+    fields = ("org_name", "received_at", "source_name", "problems", "respondent", "answers")
+    found = {r[0]: r for r in counted(survey_round, alias).values_list(*fields)}
+    rows = []
+    for line in overview(survey_round, alias):
+        row = found.get(line.org_name)
+        if row is None:
+            rows.append(ExportRow(line.org_name, line.org_kind, line.prefecture, line.state))
+            continue
+        _name, received, source, problems, respondent, answers = row
+        rows.append(
+            ExportRow(
+                line.org_name,
+                line.org_kind,
+                line.prefecture,
+                line.state,
+                local(received).strftime("%Y-%m-%d %H:%M"),
+                source,
+                len(problems),
+                AnswerDocument(dict(respondent), dict(answers)),
+            )
+        )
+    return rows

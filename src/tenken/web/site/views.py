@@ -138,6 +138,29 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return HttpResponse(body, status=500, headers={"Cache-Control": "no-store"})
 
 
+@login_required
+def export(request: HttpRequest, round_id: int, fmt: str) -> HttpResponse:
+    """Every answer of the round, one row per organisation (xlsx; CSV, ?encoding=cp932)."""
+    from tenken.store import api
+    from tenken.survey import export as raw
+
+    require(request, access_of(request.user).can_see_dashboard)
+    survey_round = get_object_or_404(Round, pk=round_id)
+    if fmt not in ("xlsx", "csv"):
+        raise Http404("unknown export format")
+    data = raw.table(api.questionnaire_of(survey_round), api.export_rows(survey_round))
+    if fmt == "xlsx":
+        payload, content_type = raw.to_xlsx(data), REPORT_FORMATS["xlsx"][0]
+    else:
+        cp932 = request.GET.get("encoding") == "cp932"
+        payload = raw.to_csv(data, "cp932" if cp932 else "utf-8")[0]
+        content_type = f"text/csv; charset={'shift_jis' if cp932 else 'utf-8'}"
+    response = HttpResponse(payload, content_type=content_type)
+    name = f"answers-{survey_round.code}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 REPORT_FORMATS = {
     "html": ("text/html; charset=utf-8", reports.as_html),
     "json": ("application/json", reports.as_json),
