@@ -25,6 +25,17 @@ ROSTER = (
 
 
 @pytest.fixture(autouse=True)
+def _fresh_caches() -> None:
+    """Each test's database starts again from the same ids: forget per-process caches."""
+    from tenken.web.site import entries, progress, views
+
+    views._BODIES.clear()
+    progress._CACHE.clear()
+    progress._PAGES.clear()
+    entries._IDS = None
+
+
+@pytest.fixture(autouse=True)
 def _fast_plain_http(settings: Any) -> None:
     """Tests talk plain HTTP to the test client and need no slow password hashing."""
     settings.SECURE_SSL_REDIRECT = False

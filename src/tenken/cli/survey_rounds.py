@@ -203,3 +203,42 @@ def close(code: Annotated[str, typer.Argument(help="調査回ID")], db: DbOption
 def reopen(code: Annotated[str, typer.Argument(help="調査回ID")], db: DbOption = None) -> None:
     """締め切った調査回の受付を再開する。"""
     _set_state(code, db, "open")
+
+
+@survey_app.command("export")
+def export(
+    out: Annotated[Path, typer.Option("--out", help="出力先（.xlsx または .csv）")],
+    round_code: RoundOption = None,
+    encoding: Annotated[
+        str, typer.Option("--encoding", help="CSV の文字コード: utf-8（BOM 付き）か cp932")
+    ] = "utf-8",
+    db: DbOption = None,
+) -> None:
+    """調査回のすべての回答（自由記載・連絡先を含む）を、1団体1行で書き出す。"""
+
+    def body() -> int:
+        from tenken.survey import export as raw
+        from tenken.survey.xlsx.writer import write_atomically
+
+        if out.suffix.lower() not in (".xlsx", ".csv"):
+            raise InputError(f"--out は .xlsx か .csv のファイル名にしてください（{out.name}）")
+        if encoding not in ("utf-8", "cp932"):
+            raise InputError(f"--encoding {encoding!r} は使えません", hint="utf-8 か cp932")
+        alias, survey_round = open_round(db, round_code)
+        from tenken.store import api
+
+        data = raw.table(api.questionnaire_of(survey_round), api.export_rows(survey_round, alias))
+        lost = 0
+        if out.suffix.lower() == ".xlsx":
+            payload = raw.to_xlsx(data)
+        else:
+            payload, lost = raw.to_csv(data, "cp932" if encoding == "cp932" else "utf-8")
+        write_atomically(out, payload)
+        console.print(
+            f"調査回 {survey_round.code} の {len(data) - 1:,} 団体を書き出しました: {out}"
+        )
+        if lost:
+            console.print(f"[yellow]CP932 で表せない文字 {lost} 字を 〓 にしました[/]")
+        return EXIT_OK
+
+    run(body)

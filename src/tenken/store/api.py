@@ -272,6 +272,62 @@ def drafts_after_submission(survey_round: Round, alias: str = "default") -> set[
     return set(rows.values_list("org_name", flat=True))
 
 
+@dataclass(frozen=True)
+class OrgLine:
+    """One roster organisation and its state, read without model instances (1,788 per page)."""
+
+    org_name: str
+    org_kind: str
+    prefecture: str
+    state: str
+    received_at: dt.datetime | None = None
+    missing_info: bool = False
+    unanswered: bool = False
+    problem_count: int = 0
+
+    @property
+    def flagged(self) -> bool:
+        return self.missing_info or self.unanswered
+
+
+def overview_version(survey_round: Round, alias: str = "default") -> tuple[Any, ...]:
+    """Changes whenever :func:`overview` would (two index look-ups).
+
+    Responses and roster entries are only ever added (never deleted: PROTECT), and which
+    response counts changes only when one is added, so the newest ids say it all.
+    """
+
+    def newest(model: Any) -> int:
+        found = model.objects.using(alias).filter(round=survey_round).order_by("-pk")
+        return int(found.values_list("pk", flat=True).first() or 0)
+
+    from tenken.store.models import ResponseAttachment
+
+    attached = ResponseAttachment.objects.using(alias).filter(response__round=survey_round)
+    newest_attachment = attached.order_by("-pk").values_list("pk", flat=True).first() or 0
+    return (survey_round.pk, newest(Response), newest(RosterEntry), int(newest_attachment))
+
+
+def overview(survey_round: Round, alias: str = "default") -> list[OrgLine]:
+    """Every roster organisation with its state (:func:`counted` + drafts), in roster order."""
+    fields = ("org_name", "received_at", "missing_info", "unanswered", "problems")
+    counted_rows = {row[0]: row for row in counted(survey_round, alias).values_list(*fields)}
+    drafts = drafts_after_submission(survey_round, alias)
+    lines = []
+    roster = RosterEntry.objects.using(alias).filter(round=survey_round).order_by("org_name")
+    for name, kind, prefecture in roster.values_list("org_name", "org_kind", "prefecture"):
+        row = counted_rows.get(name)
+        if row is None:
+            lines.append(OrgLine(name, kind, prefecture, DRAFT if name in drafts else NOT_STARTED))
+            continue
+        _name, received, missing, unanswered, problems = row
+        state = SUBMITTED_WITH_PROBLEMS if problems else SUBMITTED
+        lines.append(
+            OrgLine(name, kind, prefecture, state, received, missing, unanswered, len(problems))
+        )
+    return lines
+
+
 # ---------------------------------------------------------------- writing from the site
 
 
@@ -371,12 +427,49 @@ def set_reopened(entry: RosterEntry, reopened: bool, actor: Any, alias: str = "d
 def add_attachment(
     response: Response, name: str, size: int, sha256: str, actor: Any, alias: str = "default"
 ) -> None:
-    """Attach a kept file to a response (the site's upload of a requested document)."""
+    """Attach a kept file to a response (the site's upload of a requested document); its
+    problems are checked again, so a ``missing_attachment`` it gives goes away."""
     from tenken.store.models import ResponseAttachment
+    from tenken.survey.engine import evaluate
 
     with transaction.atomic(using=alias):
         ResponseAttachment.objects.using(alias).create(
             response=response, name=name, size=size, sha256=sha256
         )
+        q = questionnaire_of(response.round)
+        given = ResponseAttachment.objects.using(alias).filter(response=response)
+        document = AnswerDocument(dict(response.respondent), dict(response.answers))
+        evaluation = evaluate(q, document, list(given.values_list("name", flat=True)))
+        response.problems = [p.to_json() for p in evaluation.problems]
+        response.save(using=alias, update_fields=["problems"])
         details = {"org": response.org_name, "name": name, "sha256": sha256}
         audit(actor, "survey.attachment_upload", response, details, alias)
+
+
+def export_rows(survey_round: Round, alias: str = "default") -> list[Any]:
+    """One :class:`tenken.survey.export.ExportRow` per roster organisation, from the counted
+    answers (what the ministry aggregates)."""
+    from tenken.survey.export import ExportRow
+
+    fields = ("org_name", "received_at", "source_name", "problems", "respondent", "answers")
+    found = {r[0]: r for r in counted(survey_round, alias).values_list(*fields)}
+    rows = []
+    for line in overview(survey_round, alias):
+        row = found.get(line.org_name)
+        if row is None:
+            rows.append(ExportRow(line.org_name, line.org_kind, line.prefecture, line.state))
+            continue
+        _name, received, source, problems, respondent, answers = row
+        rows.append(
+            ExportRow(
+                line.org_name,
+                line.org_kind,
+                line.prefecture,
+                line.state,
+                local(received).strftime("%Y-%m-%d %H:%M"),
+                source,
+                len(problems),
+                AnswerDocument(dict(respondent), dict(answers)),
+            )
+        )
+    return rows

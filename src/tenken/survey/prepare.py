@@ -137,11 +137,17 @@ def _hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def prepare(item: Path | tuple[Path, list[Path]], q: Questionnaire) -> Prepared | Rejected:
+def prepare(
+    item: Path | tuple[Path, list[Path]],
+    q: Questionnaire,
+    already_attached: tuple[str, ...] = (),
+) -> Prepared | Rejected:
     """Read, check and evaluate one file; a file that cannot be used becomes :class:`Rejected`.
 
     ``item`` is a path (its attachments are looked up beside it) or a path with its
     attachments already listed (:func:`with_attachments`, used for many files at once).
+    ``already_attached`` names attachments given before (the site's uploads), which count
+    for the ``missing_attachment`` check as the files beside the sheet do.
     """
     if isinstance(item, tuple):
         path, beside = item
@@ -160,7 +166,8 @@ def prepare(item: Path | tuple[Path, list[Path]], q: Questionnaire) -> Prepared 
                 location=Location(str(path)),
                 hint="回答シートの組織名を入力して送り直してもらってください",
             )
-        evaluation = evaluate(q, document)
+        attached = [*already_attached, *(p.name for p in beside)]
+        evaluation = evaluate(q, document, attached=attached)
         attachments = [FileInfo(p.name, p.stat().st_size, _hash(p.read_bytes())) for p in beside]
     except InputError as error:
         return Rejected(str(path), str(error), error)

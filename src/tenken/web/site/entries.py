@@ -70,6 +70,20 @@ def organisation_ids(names: list[str]) -> dict[str, int]:
     return {name: int(pk) for name, pk in found}
 
 
+_IDS: tuple[tuple[int, int], dict[str, int]] | None = None
+
+
+def organisation_ids_cached() -> tuple[tuple[int, int], dict[str, int]]:
+    """(version, every organisation's id by name), reread only when organisations were added."""
+    global _IDS
+    # Organisations are only ever added (PROTECT): the newest id says whether any was.
+    newest = Organisation.objects.order_by("-pk").values_list("pk", flat=True).first()
+    key = (int(newest or 0), 0)
+    if _IDS is None or _IDS[0] != key:
+        _IDS = (key, {name: int(pk) for name, pk in Organisation.objects.values_list("name", "pk")})
+    return _IDS
+
+
 def entries_of_organisation(organisation_id: int) -> list[Entry]:
     organisation = Organisation.objects.get(pk=organisation_id)
     rosters = RosterEntry.objects.select_related("round").filter(org_name=organisation.name)

@@ -17,7 +17,7 @@ from django.apps import apps
 from django.utils import timezone
 
 from tenken.store import api
-from tenken.store.models import Origin, Response, Round
+from tenken.store.models import Origin, Response
 from tenken.survey.document import AnswerDocument
 from tenken.survey.engine import Evaluation
 from tenken.survey.model import Questionnaire
@@ -36,17 +36,6 @@ class Stored:
     missing_info: bool = False
     unanswered: bool = False
     problem_count: int = 0
-
-
-@dataclass(frozen=True)
-class Counted:
-    """What the dashboard shows of one organisation: its counted response and state."""
-
-    state: str
-    updated_at: dt.datetime | None
-    missing_info: bool
-    unanswered: bool
-    problem_count: int
 
 
 @dataclass(frozen=True)
@@ -104,20 +93,6 @@ def state_label(entry: Entry) -> str:
 
 def has_submission(entry: Entry) -> bool:
     return api.counted_one(entry.survey_round, entry.organisation.name) is not None
-
-
-def load_round(survey_round: Round) -> dict[str, Counted]:
-    """Each organisation's state in the round, keyed by 組織名 (answers are not loaded)."""
-    fields = ("org_name", "received_at", "missing_info", "unanswered", "problems")
-    drafts = api.drafts_after_submission(survey_round)
-    found: dict[str, Counted] = {}
-    for r in api.counted(survey_round).only(*fields):
-        found[r.org_name] = Counted(
-            api.submission_state(r), r.received_at, r.missing_info, r.unanswered, len(r.problems)
-        )
-    for name in drafts - set(found):
-        found[name] = Counted(api.DRAFT, None, False, False, 0)
-    return found
 
 
 def history(entry: Entry) -> list[HistoryRow]:
@@ -215,7 +190,8 @@ def ingest_upload(
     target.mkdir(parents=True, exist_ok=True)
     path = target / Path(name).name
     path.write_bytes(data)
-    prepared = prepare(path, q)
+    given = tuple(a.name for a in attachments(entry))
+    prepared = prepare((path, []), q, given)
     if isinstance(prepared, Rejected):
         raise ValueError(site_message(prepared, Path(name).name))
     if prepared.org_name != entry.organisation.name:
