@@ -108,6 +108,10 @@ def _cli_flow(tmp_path: Path) -> None:
     assert states[MINISTRY][1] is False and states[COMPANY][1] is True
     assert {o["組織区分"] for o in status["organisations"]} == set(KINDS.values())
 
+    invoke("survey", "export", "--db", db, "--out", str(tmp_path / "raw.csv"))
+    raw = (tmp_path / "raw.csv").read_text("utf-8-sig")
+    assert "A2" in raw and "120" in raw and "2025-12-01" in raw and "二人で確認" in raw
+
     invoke("survey", "report", "--db", db, "--out", str(out), "--json")
     report = json.loads((out / "report.json").read_text("utf-8"))
     levels = {o["org_name"]: o["level"] for o in report["organisations"]}
