@@ -273,11 +273,7 @@ def build_report_settings(data: Any, q: Questionnaire, source: str) -> ReportSet
     errors = ErrorList("レポート設定", source, hint="項目は調査票の name で書きます")
     if data is None:
         return ReportSettings()
-    if not isinstance(data, Mapping):
-        errors.add("全体", "マッピング（crosstabs・charts・free_text）である必要があります")
-        errors.raise_if_any()
-    for key in sorted(set(data) - _REPORT_KEYS):
-        errors.add(at("全体", data, key), f"未知のキー {key!r}")
+    _check_keys(data, _REPORT_KEYS, errors)
     names = {f.name: f for f in q.items}
 
     def item(name: Any, where: str, select: bool) -> str:
@@ -310,6 +306,15 @@ def build_report_settings(data: Any, q: Questionnaire, source: str) -> ReportSet
     return ReportSettings(tuple(pairs), charts, texts)
 
 
+def _check_keys(data: Any, known: set[str], errors: ErrorList) -> None:
+    """A settings file is a mapping of known keys (a non-mapping stops here, unknown keys add)."""
+    if not isinstance(data, Mapping):
+        errors.add("全体", f"マッピング（{'・'.join(sorted(known))}）である必要があります")
+        errors.raise_if_any()
+    for key in sorted(set(data) - known):
+        errors.add(at("全体", data, key), f"未知のキー {key!r}")
+
+
 def _as_list(value: Any, key: str, parent: Any, errors: ErrorList) -> list[Any]:
     if value is None:
         return []
@@ -330,11 +335,7 @@ def build_sample_settings(data: Any, q: Questionnaire, source: str) -> SampleSet
     errors = ErrorList("サンプル回答の設定", source)
     if data is None:
         return SampleSettings()
-    if not isinstance(data, Mapping):
-        errors.add("全体", "マッピングである必要があります")
-        errors.raise_if_any()
-    for key in sorted(set(data) - _SAMPLE_KEYS):
-        errors.add(at("全体", data, key), f"未知のキー {key!r}")
+    _check_keys(data, _SAMPLE_KEYS, errors)
     fields = {f.name: f for f in q.fields}
     tables: dict[str, dict[str, dict[str, tuple[float, ...]]]] = {}
     for key, kind in (("weights", "select_one"), ("option_odds", "select_multiple")):
