@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -186,8 +186,12 @@ def parse_pack_text(text: str, source: str) -> Pack:
     return _build({"questionnaire": (data, source)}, source, [])
 
 
+@lru_cache(maxsize=16)
 def stored_pack(text: str, source: str) -> Pack:
-    """The pack a round stored; a bare bundled questionnaire (older rounds) means its pack."""
+    """The pack a round stored; a bare bundled questionnaire (older rounds) means its pack.
+
+    Cached by text: every page of a round reads its pack, and validating one takes ~150 ms
+    (packs are immutable; a broken text raises every time, exceptions are not cached)."""
     pack = parse_pack_text(text, source)
     if set(pack.raw) == {"questionnaire"} and pack.id in bundled_ids():
         bundled = load_bundled_pack(pack.id)
