@@ -18,8 +18,8 @@ from typing import TypeVar
 
 from tenken.survey.loader import load_bundled
 from tenken.survey.local_governments import all_local_governments
-from tenken.survey.report import build_report, write_report
-from tenken.survey.risk import load_bundled_rules
+from tenken.survey.pack import load_bundled_pack
+from tenken.survey.report import build_pack_report, write_report
 from tenken.survey.sample import generate
 from tenken.survey.sources import load_answers
 
@@ -43,8 +43,8 @@ def main() -> None:
     args = parser.parse_args()
     q = load_bundled()
     roster = all_local_governments()
-    rules = load_bundled_rules()
-    sample = generate(q, roster, seed=2023, response_rate=1.0)
+    pack = load_bundled_pack()
+    sample = generate(pack, roster, seed=2023, response_rate=1.0)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "answers"
         folder.mkdir()
@@ -53,7 +53,7 @@ def main() -> None:
             (folder / f"{i:04d}.json").write_text(text, encoding="utf-8")
         paths = sorted(folder.iterdir())
         read_s, docs = timed(lambda: [load_answers(p, q) for p in paths], args.runs)
-        build_s, data = timed(lambda: build_report(q, rules, roster, docs, "bench"), args.runs)
+        build_s, data = timed(lambda: build_pack_report(pack, roster, docs, "bench"), args.runs)
         out = Path(tmp) / "report"
         write_s, _ = timed(lambda: write_report(data, out, with_json=True), args.runs)
         sizes = {p.name: p.stat().st_size for p in sorted(out.iterdir())}

@@ -81,9 +81,21 @@ def test_syntax_error_and_unknown_function(raw: dict[str, Any]) -> None:
 def test_unknown_type_and_list(raw: dict[str, Any]) -> None:
     """Unknown field types and missing choice lists are named."""
     field(raw, "4")["type"] = "select_one nolist"
-    field(raw, "5")["type"] = "integer"
+    field(raw, "5")["type"] = "geopoint"
     message = rejected(raw)
-    assert "nolist" in message and "integer" in message
+    assert "nolist" in message and "geopoint" in message
+
+
+def test_problems_name_their_line(tmp_path: Path) -> None:
+    """Each problem of a file on disk says on which line its field starts."""
+    text = bundled_path("mhlw-2023-shokugyo-tenkan").read_text("utf-8")
+    text = text.replace("relevant: ${3} != '②'", "relevant: ${33} != '②'", 1)
+    path = tmp_path / "q.yaml"
+    path.write_text(text, "utf-8")
+    line = text.splitlines().index('  - name: "4"') + 1
+    with pytest.raises(SpecError) as info:
+        load_file(path)
+    assert f"{line}行目 項目 4 relevant" in str(info.value)
 
 
 def test_duplicate_names(raw: dict[str, Any]) -> None:

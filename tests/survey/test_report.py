@@ -14,11 +14,11 @@ import pytest
 from tenken.survey.document import AnswerDocument, parse_document
 from tenken.survey.local_governments import all_local_governments, lookup_org_name
 from tenken.survey.model import Questionnaire
-from tenken.survey.report import ReportData, build_report, write_report
+from tenken.survey.pack import load_bundled_pack
+from tenken.survey.report import ReportData, build_pack_report, write_report
 from tenken.survey.report import write as write_module
 from tenken.survey.report.csv_out import safe_cell, to_csv
 from tenken.survey.report.html import render_html
-from tenken.survey.risk import load_bundled_rules
 from tests.survey.test_aggregate import doc
 
 EVIL = '=HYPERLINK("http://x")<script>alert(1)</script>'
@@ -39,8 +39,8 @@ def documents(q: Questionnaire) -> list[AnswerDocument]:
 def report(questionnaire: Questionnaire) -> ReportData:
     names = ("14神奈川県相模原市", "13東京都", "01北海道札幌市")
     roster = [lg for name in names if (lg := lookup_org_name(name)) is not None]
-    return build_report(
-        questionnaire, load_bundled_rules(), roster, documents(questionnaire), "2023-07-21 10:00"
+    return build_pack_report(
+        load_bundled_pack(), roster, documents(questionnaire), "2023-07-21 10:00"
     )
 
 
@@ -136,5 +136,5 @@ def test_failed_write_leaves_previous_report(
 
 def test_full_roster_size(questionnaire: Questionnaire) -> None:
     """With no answers at all, every one of the 1,788 organisations is listed as 未提出."""
-    data = build_report(questionnaire, load_bundled_rules(), all_local_governments(), [], "now")
+    data = build_pack_report(load_bundled_pack(), all_local_governments(), [], "now")
     assert data.level_counts()["全体"]["未提出"] == 1788

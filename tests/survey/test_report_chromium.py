@@ -14,8 +14,8 @@ import pytest
 
 from tenken.survey.local_governments import all_local_governments
 from tenken.survey.model import Questionnaire
-from tenken.survey.report import build_report, write_report
-from tenken.survey.risk import load_bundled_rules
+from tenken.survey.pack import load_bundled_pack
+from tenken.survey.report import build_pack_report, write_report
 from tenken.survey.sample import generate
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -32,8 +32,8 @@ def test_report_renders_offline_with_charts(questionnaire: Questionnaire, tmp_pa
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed")
     roster = all_local_governments()[:300]
-    sample = generate(questionnaire, roster, seed=3)
-    data = build_report(questionnaire, load_bundled_rules(), roster, sample.documents, "test")
+    sample = generate(load_bundled_pack(), roster, seed=3)
+    data = build_pack_report(load_bundled_pack(), roster, sample.documents, "test")
     write_report(data, tmp_path)
     page_url = (tmp_path / "report.html").as_uri()
 

@@ -9,20 +9,21 @@ import pytest
 from tenken.survey.engine import evaluate
 from tenken.survey.local_governments import all_local_governments
 from tenken.survey.model import Questionnaire
+from tenken.survey.pack import load_bundled_pack
 from tenken.survey.risk import assess, load_bundled_rules
 from tenken.survey.sample import SampleSet, generate
 
 
 @pytest.fixture(scope="module")
 def sample(questionnaire: Questionnaire) -> SampleSet:
-    return generate(questionnaire, all_local_governments()[:400], seed=7)
+    return generate(load_bundled_pack(), all_local_governments()[:400], seed=7)
 
 
 def test_same_seed_same_answers(questionnaire: Questionnaire, sample: SampleSet) -> None:
     """A seed reproduces the documents exactly; another seed does not."""
     roster = all_local_governments()[:400]
-    assert generate(questionnaire, roster, seed=7) == sample
-    assert generate(questionnaire, roster, seed=8) != sample
+    assert generate(load_bundled_pack(), roster, seed=7) == sample
+    assert generate(load_bundled_pack(), roster, seed=8) != sample
 
 
 def test_every_organisation_answers_or_is_missing(sample: SampleSet) -> None:

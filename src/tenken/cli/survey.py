@@ -12,34 +12,38 @@ from rich.tree import Tree
 from tenken.cli.apps import survey_app
 from tenken.cli.output import EXIT_OK, EXIT_PROBLEMS, console, print_json, run
 from tenken.survey.engine import KIND_LABELS, Evaluation, evaluate
-from tenken.survey.loader import DEFAULT_QUESTIONNAIRE, load_bundled, load_file
-from tenken.survey.model import Questionnaire
+from tenken.survey.loader import DEFAULT_QUESTIONNAIRE
+from tenken.survey.model import KIND_NAMES, Questionnaire
+from tenken.survey.pack import pack_text, resolve_pack
 from tenken.survey.sources import load_answers
 from tenken.survey.spec_json import questionnaire_to_json
 
 QuestionnaireOption = Annotated[
     str,
-    typer.Option("--questionnaire", "-q", help="調査票の ID（同梱）または YAML ファイルのパス"),
+    typer.Option(
+        "--questionnaire",
+        "-q",
+        help="調査パック: 同梱の ID、調査パックのフォルダ（questionnaire.yaml ほか）"
+        "または調査票 YAML",
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="JSON で出力する")]
 
 
 def resolve_questionnaire(value: str) -> Questionnaire:
-    """A bundled questionnaire id, or a path to a YAML file."""
-    if value.endswith((".yaml", ".yml")) or "/" in value:
-        return load_file(Path(value))
-    return load_bundled(value)
+    """The questionnaire of ``-q``: a bundled id, a pack folder or a questionnaire YAML."""
+    return resolve_pack(value).questionnaire
 
 
 def _print_spec(q: Questionnaire) -> None:
     tree = Tree(f"[bold]{q.title}[/]（{q.id} / {q.version}）")
     block = tree.add("[bold]回答者情報[/]")
     for f in q.respondent_fields:
-        who = "厚労省で入力" if f.filled_by == "ministry" else "回答者が入力"
+        who = "調査元で入力" if f.filled_by == "ministry" else "回答者が入力"
         block.add(f"{f.label}  [dim]{who}{'・' + f.hint if f.hint else ''}[/]")
     items = tree.add("[bold]調査項目[/]")
     for f in q.items:
-        kind = {"select_one": "単一選択", "select_multiple": "複数選択", "text": "自由記載"}[f.kind]
+        kind = KIND_NAMES[f.kind]
         title = f"[bold]{f.name}[/] {f.question or f.label} [dim]（{kind}）[/]"
         node = items.add(title)
         if f.relevant:
@@ -106,3 +110,92 @@ def check(
         return EXIT_OK if evaluation.complete else EXIT_PROBLEMS
 
     run(body, as_json)
+
+
+@survey_app.command("pack")
+def pack_command(
+    questionnaire: QuestionnaireOption = DEFAULT_QUESTIONNAIRE,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="1つにまとめた調査パック（YAML）の出力先")
+    ] = None,
+) -> None:
+    """調査パック（調査票・レポート設定・リスク判定ルール）を点検し、1つの YAML にまとめる。
+
+    まとめた YAML は Web の「調査回の作成」でそのまま使えます
+    （調査回はこの内容で集計・判定します）。
+    """
+
+    def body() -> int:
+        p = resolve_pack(questionnaire)
+        text = pack_text(p)
+        if out is None:
+            console.print(text, end="", markup=False, highlight=False)
+            return EXIT_OK
+        write_text_atomic(out, text)
+        rules = (
+            f"リスク判定ルール {len(p.rules.rules)} 件" if p.has_rules else "リスク判定ルールなし"
+        )
+        console.print(f"調査パック {p.id}（項目 {len(p.questionnaire.items)}・{rules}）: {out}")
+        return EXIT_OK
+
+    run(body)
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write via a temporary file in the same folder, so a failure leaves no half file."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+@survey_app.command("export-xlsform")
+def export_xlsform_command(
+    pack: Annotated[str, typer.Argument(help="調査パック（同梱の ID・フォルダ・調査票 YAML）")],
+    out: Annotated[Path, typer.Option("--out", help="書き出す XLSForm（.xlsx）")],
+) -> None:
+    """調査票を XLSForm（KoboToolbox・ODK の形式）として書き出す。"""
+
+    def body() -> int:
+        from tenken.survey.xlsform import export_xlsform
+
+        q = resolve_pack(pack).questionnaire
+        write_bytes_atomic(out, export_xlsform(q))
+        console.print(f"XLSForm を書き出しました（項目 {len(q.fields)}）: {out}")
+        return EXIT_OK
+
+    run(body)
+
+
+@survey_app.command("import-xlsform")
+def import_xlsform_command(
+    form: Annotated[Path, typer.Argument(help="XLSForm（.xlsx）")],
+    out: Annotated[
+        Path, typer.Option("--out", help="調査パックのフォルダ（questionnaire.yaml を書く）")
+    ],
+) -> None:
+    """XLSForm を調査パックに変換する（表せない行はすべて一覧して中止）。"""
+
+    def body() -> int:
+        import yaml
+
+        from tenken.fileio import read_bytes
+        from tenken.survey.loader import build
+        from tenken.survey.xlsform import import_xlsform
+
+        data = read_bytes(form, "XLSForm")
+        raw = import_xlsform(data, str(form), form.stem)
+        q = build(raw, str(form))
+        out.mkdir(parents=True, exist_ok=True)
+        text = yaml.safe_dump(raw, allow_unicode=True, sort_keys=False, width=1000)
+        write_text_atomic(out / "questionnaire.yaml", text)
+        console.print(f"調査パックに変換しました（{q.id}、項目 {len(q.fields)}）: {out}")
+        return EXIT_OK
+
+    run(body)
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write via a temporary file in the same folder, so a failure leaves no half file."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)

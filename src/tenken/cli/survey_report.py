@@ -16,7 +16,6 @@ from rich.table import Table
 from tenken.cli.apps import survey_app
 from tenken.cli.demo import DemoContext, demo_step
 from tenken.cli.output import EXIT_OK, console, err_console, run
-from tenken.cli.survey import resolve_questionnaire
 from tenken.cli.survey_rounds import DbOption, RoundOption, open_round
 from tenken.cli.survey_sheets import RosterOption
 from tenken.errors import InputError, Location
@@ -24,10 +23,11 @@ from tenken.survey.document import AnswerDocument
 from tenken.survey.loader import DEFAULT_QUESTIONNAIRE
 from tenken.survey.local_governments import all_local_governments, lookup_org_name
 from tenken.survey.model import Questionnaire
-from tenken.survey.report import ReportData, build_report, write_report
+from tenken.survey.pack import load_bundled_pack, resolve_pack
+from tenken.survey.report import ReportData, build_pack_report, write_report
 from tenken.survey.report.model import ListedOrg, RosterOrg
 from tenken.survey.report.write import HTML_NAME
-from tenken.survey.risk import LEVELS, RuleSet, bundled_rules_path, load_rules
+from tenken.survey.risk import LEVELS, load_rules
 from tenken.survey.sources import READERS, load_answers
 
 if TYPE_CHECKING:
@@ -48,10 +48,6 @@ def read_answer_dir(folder: Path, q: Questionnaire) -> tuple[list[AnswerDocument
         except InputError as error:
             skipped.append(str(error))
     return documents, skipped
-
-
-def rules_for(q: Questionnaire) -> RuleSet:
-    return load_rules(bundled_rules_path(q.id), q)
 
 
 def now_text() -> str:
@@ -109,7 +105,17 @@ def report(
     roster: RosterOption = None,
     questionnaire: Annotated[
         str | None,
-        typer.Option("--questionnaire", "-q", help="調査票（--answers のとき）"),
+        typer.Option(
+            "--questionnaire",
+            "-q",
+            help="調査パック: 同梱の ID・フォルダ・調査票 YAML（--answers のとき）",
+        ),
+    ] = None,
+    rules: Annotated[
+        Path | None,
+        typer.Option(
+            "--rules", help="リスク判定ルールの YAML（調査パック・調査回のルールの代わりに使う）"
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="report.json も書き出す")] = False,
 ) -> None:
@@ -126,19 +132,23 @@ def report(
             )
         skipped: list[str] = []
         if answers is not None:
-            q = resolve_questionnaire(questionnaire or DEFAULT_QUESTIONNAIRE)
+            pack = resolve_pack(questionnaire or DEFAULT_QUESTIONNAIRE)
+            q = pack.questionnaire
             documents, skipped = read_answer_dir(answers, q)
             orgs = roster_orgs(roster, q)
         else:
             alias, survey_round = open_round(db, round_code)
             from tenken.store import api
 
-            q = api.questionnaire_of(survey_round)
+            pack = api.pack_of(survey_round)
+            q = pack.questionnaire
             documents = counted_documents(survey_round, alias)
             orgs = roster_orgs(roster, q) if roster else round_roster(survey_round, alias)
         for message in skipped:
             err_console.print(f"[yellow]読み飛ばし:[/] {message}", highlight=False)
-        data = build_report(q, rules_for(q), orgs, documents, now_text())
+        if rules is not None:
+            pack = pack.with_rules(load_rules(rules, pack.questionnaire))
+        data = build_pack_report(pack, orgs, documents, now_text())
         written = write_report(data, out, with_json=as_json)
         print_summary(data)
         console.print(f"回答 {len(documents)} 件（読み飛ばし {len(skipped)} 件）を集計しました。")
@@ -154,12 +164,12 @@ def report(
 
 @demo_step(40, "名簿の全団体分のサンプル回答を作る（一部は Excel シートに記入、乱数の種は固定）")
 def _generate_answers(ctx: DemoContext) -> None:
-    from tenken.survey.loader import load_bundled
     from tenken.survey.sample import generate
 
-    q = load_bundled()
+    pack = load_bundled_pack()
+    q = pack.questionnaire
     roster = all_local_governments()
-    sample = generate(q, roster, seed=2023)
+    sample = generate(pack, roster, seed=2023)
     folder = ctx.workspace / "answers"
     folder.mkdir(parents=True, exist_ok=True)
     for old in [*folder.glob("*.json"), *folder.glob("*.xlsx")]:
@@ -227,14 +237,14 @@ def _write_sheets(q: Questionnaire, documents: Sequence[AnswerDocument], folder:
 
 @demo_step(80, "集計・リスク判定・レポート（Excel・HTML・CSV・JSON）")
 def _build_report(ctx: DemoContext) -> None:
+    from tenken.store import api
     from tenken.store.db import setup
-    from tenken.survey.loader import load_bundled
 
-    q = load_bundled()
     alias = setup(demo_db_url(ctx))
-    survey_round = _demo_main_round(alias, q)
+    survey_round = _demo_main_round(alias, load_bundled_pack().questionnaire)
+    pack = api.pack_of(survey_round)
     documents = counted_documents(survey_round, alias)
-    data = build_report(q, rules_for(q), round_roster(survey_round, alias), documents, now_text())
+    data = build_pack_report(pack, round_roster(survey_round, alias), documents, now_text())
     out = ctx.workspace / "report"
     write_report(data, out, with_json=True)
     print_summary(data)

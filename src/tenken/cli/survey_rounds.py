@@ -11,9 +11,10 @@ from rich.table import Table
 
 from tenken.cli.apps import survey_app
 from tenken.cli.output import EXIT_OK, console, print_json, run
-from tenken.cli.survey import JsonOption, resolve_questionnaire
+from tenken.cli.survey import JsonOption, QuestionnaireOption
 from tenken.errors import InputError
 from tenken.survey.loader import DEFAULT_QUESTIONNAIRE
+from tenken.survey.pack import pack_text, resolve_pack
 
 if TYPE_CHECKING:
     from tenken.store.models import Round
@@ -69,20 +70,22 @@ def create(
     roster: Annotated[
         Path | None, typer.Option("--roster", help="名簿 CSV（既定: 全1,788自治体）")
     ] = None,
-    questionnaire: Annotated[
-        str,
-        typer.Option("--questionnaire", "-q", help="調査票の ID（同梱）または YAML ファイル"),
-    ] = DEFAULT_QUESTIONNAIRE,
+    questionnaire: QuestionnaireOption = DEFAULT_QUESTIONNAIRE,
     db: DbOption = None,
 ) -> None:
-    """調査回を作る（名簿・回答期限・調査票の版を回ごとに持つ）。"""
+    """調査回を作る（名簿・回答期限・調査パックを回ごとに持つ）。
+
+    調査パック（調査票・レポート設定・リスク判定ルール）は丸ごと調査回に保存され、
+    その回はいつもこの内容で点検・集計・判定されます。
+    """
 
     def body() -> int:
         from tenken.store.db import setup
         from tenken.survey.local_governments import lookup_org_name
         from tenken.survey.roster import local_government_roster, read_roster
 
-        q = resolve_questionnaire(questionnaire)
+        pack = resolve_pack(questionnaire)
+        q = pack.questionnaire
         day = parse_deadline(deadline)
         entries = read_roster(roster, q) if roster else local_government_roster()
         alias = setup(db)
@@ -95,7 +98,7 @@ def create(
             members.append(
                 api.Member(e.org_name, e.org_kind, prefecture, e.email, e.seido, e.zokusei)
             )
-        text = "" if _bundled(questionnaire) else Path(questionnaire).read_text("utf-8")
+        text = pack_text(pack)
         made = api.create_round(
             code, title, q, api.end_of_day(day), members, questionnaire_yaml=text, alias=alias
         )
@@ -107,10 +110,6 @@ def create(
         return EXIT_OK
 
     run(body)
-
-
-def _bundled(value: str) -> bool:
-    return not (value.endswith((".yaml", ".yml")) or "/" in value)
 
 
 @round_app.command("list")
@@ -204,3 +203,42 @@ def close(code: Annotated[str, typer.Argument(help="調査回ID")], db: DbOption
 def reopen(code: Annotated[str, typer.Argument(help="調査回ID")], db: DbOption = None) -> None:
     """締め切った調査回の受付を再開する。"""
     _set_state(code, db, "open")
+
+
+@survey_app.command("export")
+def export(
+    out: Annotated[Path, typer.Option("--out", help="出力先（.xlsx または .csv）")],
+    round_code: RoundOption = None,
+    encoding: Annotated[
+        str, typer.Option("--encoding", help="CSV の文字コード: utf-8（BOM 付き）か cp932")
+    ] = "utf-8",
+    db: DbOption = None,
+) -> None:
+    """調査回のすべての回答（自由記載・連絡先を含む）を、1団体1行で書き出す。"""
+
+    def body() -> int:
+        from tenken.survey import export as raw
+        from tenken.survey.xlsx.writer import write_atomically
+
+        if out.suffix.lower() not in (".xlsx", ".csv"):
+            raise InputError(f"--out は .xlsx か .csv のファイル名にしてください（{out.name}）")
+        if encoding not in ("utf-8", "cp932"):
+            raise InputError(f"--encoding {encoding!r} は使えません", hint="utf-8 か cp932")
+        alias, survey_round = open_round(db, round_code)
+        from tenken.store import api
+
+        data = raw.table(api.questionnaire_of(survey_round), api.export_rows(survey_round, alias))
+        lost = 0
+        if out.suffix.lower() == ".xlsx":
+            payload = raw.to_xlsx(data)
+        else:
+            payload, lost = raw.to_csv(data, "cp932" if encoding == "cp932" else "utf-8")
+        write_atomically(out, payload)
+        console.print(
+            f"調査回 {survey_round.code} の {len(data) - 1:,} 団体を書き出しました: {out}"
+        )
+        if lost:
+            console.print(f"[yellow]CP932 で表せない文字 {lost} 字を 〓 にしました[/]")
+        return EXIT_OK
+
+    run(body)

@@ -32,6 +32,7 @@ from tenken.store.models import Origin, Response, RosterEntry, Round
 from tenken.survey.document import AnswerDocument
 from tenken.survey.engine import Evaluation
 from tenken.survey.model import Questionnaire
+from tenken.survey.pack import Pack, load_bundled_pack, stored_pack
 from tenken.survey.prepare import Prepared
 
 JST = ZoneInfo("Asia/Tokyo")
@@ -183,27 +184,23 @@ def resolve_round(code: str | None, alias: str = "default") -> Round:
 
 
 def questionnaire_of(survey_round: Round) -> Questionnaire:
-    """The questionnaire the round asked (its kept file, else the bundled one of that id).
+    """The questionnaire the round asked (see :func:`pack_of`)."""
+    return pack_of(survey_round).questionnaire
+
+
+def pack_of(survey_round: Round) -> Pack:
+    """The survey pack the round asked and reports with: the pack it kept (questionnaire,
+    report settings, risk rules), else the bundled pack of that id (older rounds).
 
     A bundled questionnaire whose edition changed since the round was made is refused: the
     round's answers were checked against the edition it kept.
     """
-    from tenken.survey.loader import load_bundled
-
     if survey_round.questionnaire_yaml:
-        q = _parse_kept(survey_round.questionnaire_yaml, survey_round.title)
+        pack = stored_pack(survey_round.questionnaire_yaml, f"調査回 {survey_round.code}")
     else:
-        q = load_bundled(survey_round.questionnaire_id)
-    check_questionnaire(survey_round, q)
-    return q
-
-
-def _parse_kept(text: str, source: str) -> Questionnaire:
-    import yaml
-
-    from tenken.survey.loader import build
-
-    return build(yaml.safe_load(text), source)
+        pack = load_bundled_pack(survey_round.questionnaire_id)
+    check_questionnaire(survey_round, pack.questionnaire)
+    return pack
 
 
 def check_questionnaire(survey_round: Round, q: Questionnaire) -> None:
@@ -294,14 +291,21 @@ class OrgLine:
 
 
 def overview_version(survey_round: Round, alias: str = "default") -> tuple[Any, ...]:
-    """Changes whenever :func:`overview` would: a new response or a roster change."""
-    from django.db.models import Count, Max
+    """Changes whenever :func:`overview` would (two index look-ups).
 
-    responses = Response.objects.using(alias).filter(round=survey_round)
-    roster = RosterEntry.objects.using(alias).filter(round=survey_round)
-    r = responses.aggregate(n=Count("pk"), last=Max("pk"))
-    e = roster.aggregate(n=Count("pk"), last=Max("pk"))
-    return (survey_round.pk, r["n"], r["last"], e["n"], e["last"])
+    Responses and roster entries are only ever added (never deleted: PROTECT), and which
+    response counts changes only when one is added, so the newest ids say it all.
+    """
+
+    def newest(model: Any) -> int:
+        found = model.objects.using(alias).filter(round=survey_round).order_by("-pk")
+        return int(found.values_list("pk", flat=True).first() or 0)
+
+    from tenken.store.models import ResponseAttachment
+
+    attached = ResponseAttachment.objects.using(alias).filter(response__round=survey_round)
+    newest_attachment = attached.order_by("-pk").values_list("pk", flat=True).first() or 0
+    return (survey_round.pk, newest(Response), newest(RosterEntry), int(newest_attachment))
 
 
 def overview(survey_round: Round, alias: str = "default") -> list[OrgLine]:
@@ -423,12 +427,49 @@ def set_reopened(entry: RosterEntry, reopened: bool, actor: Any, alias: str = "d
 def add_attachment(
     response: Response, name: str, size: int, sha256: str, actor: Any, alias: str = "default"
 ) -> None:
-    """Attach a kept file to a response (the site's upload of a requested document)."""
+    """Attach a kept file to a response (the site's upload of a requested document); its
+    problems are checked again, so a ``missing_attachment`` it gives goes away."""
     from tenken.store.models import ResponseAttachment
+    from tenken.survey.engine import evaluate
 
     with transaction.atomic(using=alias):
         ResponseAttachment.objects.using(alias).create(
             response=response, name=name, size=size, sha256=sha256
         )
+        q = questionnaire_of(response.round)
+        given = ResponseAttachment.objects.using(alias).filter(response=response)
+        document = AnswerDocument(dict(response.respondent), dict(response.answers))
+        evaluation = evaluate(q, document, list(given.values_list("name", flat=True)))
+        response.problems = [p.to_json() for p in evaluation.problems]
+        response.save(using=alias, update_fields=["problems"])
         details = {"org": response.org_name, "name": name, "sha256": sha256}
         audit(actor, "survey.attachment_upload", response, details, alias)
+
+
+def export_rows(survey_round: Round, alias: str = "default") -> list[Any]:
+    """One :class:`tenken.survey.export.ExportRow` per roster organisation, from the counted
+    answers (what the ministry aggregates)."""
+    from tenken.survey.export import ExportRow
+
+    fields = ("org_name", "received_at", "source_name", "problems", "respondent", "answers")
+    found = {r[0]: r for r in counted(survey_round, alias).values_list(*fields)}
+    rows = []
+    for line in overview(survey_round, alias):
+        row = found.get(line.org_name)
+        if row is None:
+            rows.append(ExportRow(line.org_name, line.org_kind, line.prefecture, line.state))
+            continue
+        _name, received, source, problems, respondent, answers = row
+        rows.append(
+            ExportRow(
+                line.org_name,
+                line.org_kind,
+                line.prefecture,
+                line.state,
+                local(received).strftime("%Y-%m-%d %H:%M"),
+                source,
+                len(problems),
+                AnswerDocument(dict(respondent), dict(answers)),
+            )
+        )
+    return rows

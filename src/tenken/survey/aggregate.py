@@ -16,12 +16,11 @@ from dataclasses import dataclass
 
 from tenken.survey.document import AnswerDocument, AnswerValue
 from tenken.survey.engine import Evaluation, evaluate
-from tenken.survey.model import Field, Questionnaire
+from tenken.survey.model import ORG_KIND_FIELD, ORG_NAME_FIELD, Field, Questionnaire
 
 OVERALL = "全体"
 UNKNOWN_KIND = "不明"
-KIND_FIELD = "組織区分"
-ORG_NAME_FIELD = "組織名"
+KIND_FIELD = ORG_KIND_FIELD
 
 
 @dataclass(frozen=True)

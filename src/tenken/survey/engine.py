@@ -12,8 +12,11 @@ Answers in items that do not apply are kept in the document but never counted.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -23,7 +26,12 @@ from tenken.survey.expr import Lookup, Value, to_bool
 from tenken.survey.model import Attachment, ChoiceList, Field, Questionnaire
 
 ProblemKind = Literal[
-    "unanswered", "not_applicable", "invalid_choice", "missing_followup", "invalid_format"
+    "unanswered",
+    "not_applicable",
+    "invalid_choice",
+    "missing_followup",
+    "invalid_format",
+    "missing_attachment",
 ]
 FieldState = Literal["answered", "empty", "skipped", "invalid"]
 FLAG_MISSING_INFO = "情報未入力あり"
@@ -35,6 +43,7 @@ KIND_LABELS: dict[str, str] = {
     "invalid_choice": "選択肢にない値",
     "missing_followup": "補足の記載漏れ",
     "invalid_format": "形式の誤り",
+    "missing_attachment": "添付なし",
 }
 
 
@@ -118,6 +127,36 @@ def suggest_choice(value: str, choices: ChoiceList) -> str | None:
     return labels[close[0]] if close else None
 
 
+_NUMBER = {
+    "integer": re.compile(r"[+-]?\d+"),
+    "decimal": re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)"),
+}
+_FORMAT_MESSAGES = {
+    "integer": "整数ではありません（例: 120）",
+    "decimal": "数値ではありません（例: 12.5、小数点は「.」）",
+    "date": "日付ではありません（年-月-日の形で、例: 2023-07-21）",
+}
+
+
+def typed_value(f: Field, text: str) -> Value | None:
+    """The value of a typed-in answer as expressions see it; None when it has the wrong form.
+
+    Numbers become floats (so ``. >= 0`` compares numbers), dates stay ISO text (which sorts as
+    dates), full-width digits are accepted; text is returned as is.
+    """
+    if f.kind == "text":
+        return text
+    plain = unicodedata.normalize("NFKC", text).strip()
+    if f.kind in _NUMBER:
+        return float(plain) if _NUMBER[f.kind].fullmatch(plain) else None
+    if f.kind == "date":
+        try:
+            return dt.date.fromisoformat(plain).isoformat() if len(plain) == 10 else None
+        except ValueError:
+            return None
+    return text
+
+
 def _is_empty(value: AnswerValue) -> bool:
     return not value if isinstance(value, list) else value.strip() == ""
 
@@ -137,7 +176,12 @@ class _Run:
         if not self.applies(name):
             return [] if f.kind == "select_multiple" else ""
         value = self.doc.value(name)
-        return list(value) if isinstance(value, list) else value.strip()
+        if isinstance(value, list):
+            return list(value)
+        if f.is_free and f.kind != "text":
+            typed = typed_value(f, value)
+            return value.strip() if typed is None else typed
+        return value.strip()
 
     def applies(self, name: str) -> bool:
         if name not in self.applies_memo:
@@ -174,7 +218,11 @@ class _Run:
                     Problem(f.name, "invalid_choice", f"{_title(f)}: 同じ選択肢が重複しています")
                 )
             return problems
-        if f.constraint is not None and not to_bool(f.constraint.evaluate(self.effective, value)):
+        typed = value if isinstance(value, list) else typed_value(f, value)
+        if typed is None:
+            message = f"{_title(f)}: {value!r} は{_FORMAT_MESSAGES[f.kind]}"
+            return [Problem(f.name, "invalid_format", message)]
+        if f.constraint is not None and not to_bool(f.constraint.evaluate(self.effective, typed)):
             message = f.constraint_message or "形式が正しくありません"
             return [Problem(f.name, "invalid_format", f"{_title(f)}: {message}")]
         return []
@@ -214,8 +262,18 @@ def _invalid_choice(f: Field, value: str, choices: ChoiceList) -> Problem:
     return Problem(f.name, "invalid_choice", message, suggestion)
 
 
-def evaluate(questionnaire: Questionnaire, document: AnswerDocument) -> Evaluation:
-    """Check ``document`` against ``questionnaire``: statuses, problems and the two flags."""
+def evaluate(
+    questionnaire: Questionnaire,
+    document: AnswerDocument,
+    attached: Iterable[str] | None = None,
+) -> Evaluation:
+    """Check ``document`` against ``questionnaire``: statuses, problems and the two flags.
+
+    ``attached`` names the files (or the site's attachment labels) that came with the answer;
+    when given, each required attachment the answer calls for and that is not among them is a
+    ``missing_attachment`` problem (not a flag of the sheet: 提出済み（不備あり）). ``None``
+    means the caller does not know the attachments (a sheet checked on its own).
+    """
     run = _Run(questionnaire, document)
     statuses: dict[str, FieldStatus] = {}
     problems: list[Problem] = []
@@ -243,9 +301,37 @@ def evaluate(questionnaire: Questionnaire, document: AnswerDocument) -> Evaluati
         )
         if a.relevant is None or a.relevant.truthy(run.effective)
     )
+    if attached is not None:
+        problems.extend(missing_attachments(questionnaire, attachments, list(attached)))
     return Evaluation(
         questionnaire.id, statuses, tuple(problems), missing_info, unanswered, attachments
     )
+
+
+def attachment_given(attachment: Attachment, attached: list[str]) -> bool:
+    """A file (or site label) gives ``attachment`` when it names it: ``10-概要.pdf``,
+    ``14神奈川県相模原市_紐付け誤り事例の概要.docx``, ``紐付け誤り事例の概要: 事例.pdf``."""
+    return any(attachment.name in a or attachment.label in a for a in attached)
+
+
+def missing_attachments(
+    questionnaire: Questionnaire, requested: Iterable[Attachment], attached: list[str]
+) -> list[Problem]:
+    owners = {a.name: f for f in questionnaire.fields for a in f.attachments}
+    problems = []
+    for a in requested:
+        if a.required and not attachment_given(a, attached):
+            owner = owners.get(a.name)
+            item = owner.name if owner is not None else a.name
+            where = f"{_title(owner)}の回答により" if owner is not None else ""
+            problems.append(
+                Problem(
+                    item,
+                    "missing_attachment",
+                    f"{where}「{a.label}」の添付が必要ですが、ありません",
+                )
+            )
+    return problems
 
 
 def effective_lookup(questionnaire: Questionnaire, document: AnswerDocument) -> Lookup:

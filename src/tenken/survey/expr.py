@@ -16,7 +16,7 @@ Grammar (precedence low → high)::
   ``string-length``, ``regex``, ``coalesce``) plus the validators registered by
   :mod:`tenken.survey.validators` (``phone``, ``email``, ``year-month``, ``local-government``).
 
-A multi-select value is a list of codes; ``selected(${6}, '①')`` tests membership.
+A multi-select value is a list of codes; ``selected(${item}, '①')`` tests membership.
 """
 
 from __future__ import annotations

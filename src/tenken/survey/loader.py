@@ -13,8 +13,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, cast
 
-import yaml
-
 from tenken.errors import ErrorList, SpecError
 from tenken.survey import validators as _validators  # noqa: F401  (registers functions)
 from tenken.survey.expr import BinOp, Call, Expr, Literal_, Node, Ref, parse
@@ -28,13 +26,22 @@ from tenken.survey.model import (
     Questionnaire,
     Section,
 )
+from tenken.survey.yamlsrc import at, line_of, load_yaml
 
 DEFAULT_QUESTIONNAIRE = "mhlw-2023-shokugyo-tenkan"
 _FIELD_KEYS = {
     "name", "type", "section", "label", "question", "notes", "hint", "filled_by", "relevant",
     "required", "constraint", "constraint_message", "followup_of", "attachments",
 }  # fmt: skip
-_KINDS: tuple[FieldKind, ...] = ("select_one", "select_multiple", "text")
+_KINDS: tuple[FieldKind, ...] = (
+    "select_one",
+    "select_multiple",
+    "text",
+    "integer",
+    "decimal",
+    "date",
+)
+_SELECTS = ("select_one", "select_multiple")
 _SECTIONS: tuple[Section, ...] = ("respondent", "items")
 _FILLED_BY: tuple[FilledBy, ...] = ("respondent", "ministry")
 
@@ -69,11 +76,7 @@ def load_file(path: Path) -> Questionnaire:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise SpecError(f"調査票ファイル {path} を読めません: {error}") from error
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise SpecError(f"調査票ファイル {path} は YAML として読めません: {error}") from error
-    return build(data, str(path))
+    return build(load_yaml(text, str(path), "調査票ファイル"), str(path))
 
 
 def build(data: Any, source: str = "<questionnaire>") -> Questionnaire:
@@ -90,8 +93,9 @@ def build(data: Any, source: str = "<questionnaire>") -> Questionnaire:
     lists = _build_lists(data["choices"], errors)
     fields = tuple(_build_fields(data["fields"], lists, errors))
     attachments = tuple(_build_attachments(data.get("attachments", []), "attachments", errors))
-    _check_references(fields, lists, errors)
-    _check_cycles(fields, errors)
+    lines = _field_lines(data["fields"])
+    _check_references(fields, lists, errors, lines)
+    _check_cycles(fields, errors, lines)
     errors.raise_if_any()
     meta = {str(k): str(v) for k, v in (data.get("meta") or {}).items()}
     return Questionnaire(
@@ -114,12 +118,12 @@ def _build_lists(raw: Any, errors: ErrorList) -> dict[str, ChoiceList]:
         choices: list[Choice] = []
         for i, entry in enumerate(entries or []):
             if not isinstance(entry, Mapping) or "name" not in entry or "label" not in entry:
-                errors.add(f"choices.{list_name}[{i}]", "name と label が必要です")
+                errors.add(at(f"choices.{list_name}[{i}]", entries, i), "name と label が必要です")
                 continue
             choices.append(Choice(str(entry["name"]), str(entry["label"]), entry.get("note")))
         codes = [c.name for c in choices]
         if len(set(codes)) != len(codes):
-            errors.add(f"choices.{list_name}", "選択肢の name が重複しています")
+            errors.add(at(f"choices.{list_name}", raw, list_name), "選択肢の name が重複しています")
         lists[str(list_name)] = ChoiceList(str(list_name), tuple(choices))
     return lists
 
@@ -141,10 +145,10 @@ def _build_fields(raw: Any, lists: dict[str, ChoiceList], errors: ErrorList) -> 
     seen: set[str] = set()
     for i, entry in enumerate(raw):
         if not isinstance(entry, Mapping) or "name" not in entry:
-            errors.add(f"fields[{i}]", "name が必要です")
+            errors.add(at(f"fields[{i}]", raw, i), "name が必要です")
             continue
         name = str(entry["name"])
-        where = f"項目 {name}"
+        where = at(f"項目 {name}", raw, i)
         if name in seen:
             errors.add(where, "name が重複しています")
         seen.add(name)
@@ -182,10 +186,16 @@ def _parse_type(
 ) -> tuple[FieldKind, str | None]:
     parts = str(raw or "").split()
     if not parts or parts[0] not in _KINDS:
-        errors.add(where, f"type {raw!r} は select_one LIST / select_multiple LIST / text です")
+        errors.add(
+            where,
+            f"type {raw!r} は select_one LIST / select_multiple LIST / text / integer / decimal / "
+            "date のいずれかです",
+        )
         return "text", None
     kind: FieldKind = parts[0]
-    if kind == "text":
+    if kind not in _SELECTS:
+        if len(parts) != 1:
+            errors.add(where, f"type {raw!r}: {kind} に選択肢リストは付けません")
         return kind, None
     if len(parts) != 2 or parts[1] not in lists:
         errors.add(where, f"type {raw!r} の選択肢リストが choices にありません")
@@ -207,26 +217,49 @@ def _build_attachments(raw: Any, where: str, errors: ErrorList) -> Iterator[Atta
         )
 
 
+def _field_lines(raw: Any) -> dict[str, int]:
+    """Line of each field's entry (for messages about a field found after building)."""
+    lines: dict[str, int] = {}
+    for i, entry in enumerate(raw if isinstance(raw, list) else []):
+        line = line_of(raw, i)
+        if isinstance(entry, Mapping) and "name" in entry and line:
+            lines.setdefault(str(entry["name"]), line)
+    return lines
+
+
+def _at_field(name: str, lines: Mapping[str, int], suffix: str = "") -> str:
+    line = lines.get(name)
+    text = f"項目 {name}{suffix}"
+    return f"{line}行目 {text}" if line else text
+
+
 def _check_references(
-    fields: tuple[Field, ...], lists: dict[str, ChoiceList], errors: ErrorList
+    fields: tuple[Field, ...],
+    lists: dict[str, ChoiceList],
+    errors: ErrorList,
+    lines: Mapping[str, int],
 ) -> None:
     by_name = {f.name: f for f in fields}
     for f in fields:
         if f.followup_of is not None and f.followup_of not in by_name:
-            errors.add(f"項目 {f.name}", f"followup_of {f.followup_of!r} という項目はありません")
+            errors.add(
+                _at_field(f.name, lines), f"followup_of {f.followup_of!r} という項目はありません"
+            )
         exprs = [("relevant", f.relevant), ("constraint", f.constraint)]
         exprs += [("添付 relevant", a.relevant) for a in f.attachments]
         for what, expr in exprs:
             if expr is None:
                 continue
             for ref in sorted(expr.refs - by_name.keys()):
-                errors.add(f"項目 {f.name} {what}", f"未知の項目 ${{{ref}}} を参照しています")
+                errors.add(
+                    _at_field(f.name, lines, f" {what}"), f"未知の項目 ${{{ref}}} を参照しています"
+                )
             for ref, code in _compared_codes(expr.node):
                 target = by_name.get(ref)
                 if target and target.list_name and code not in lists[target.list_name].codes():
                     allowed = "、".join(lists[target.list_name].codes())
                     errors.add(
-                        f"項目 {f.name} {what}",
+                        _at_field(f.name, lines, f" {what}"),
                         f"${{{ref}}} の選択肢に {code!r} はありません（{allowed}）",
                     )
 
@@ -250,7 +283,7 @@ def _compared_codes(node: Node) -> Iterator[tuple[str, str]]:
             yield from _compared_codes(arg)
 
 
-def _check_cycles(fields: tuple[Field, ...], errors: ErrorList) -> None:
+def _check_cycles(fields: tuple[Field, ...], errors: ErrorList, lines: Mapping[str, int]) -> None:
     """``relevant`` must not depend on itself, directly or through other fields."""
     graph = {f.name: set(f.relevant.refs) if f.relevant else set() for f in fields}
     state: dict[str, int] = {}  # 1 = on the stack, 2 = done
@@ -260,7 +293,7 @@ def _check_cycles(fields: tuple[Field, ...], errors: ErrorList) -> None:
         for dep in sorted(graph.get(name, ())):
             if state.get(dep) == 1:
                 cycle = [*path[path.index(dep) :], dep] if dep in path else [name, dep]
-                errors.add(f"項目 {dep}", f"relevant が循環しています: {' → '.join(cycle)}")
+                errors.add(_at_field(dep, lines), f"relevant が循環しています: {' → '.join(cycle)}")
             elif dep in graph and state.get(dep) is None:
                 visit(dep, [*path, dep])
         state[name] = 2

@@ -1,7 +1,8 @@
 """The questionnaire model: immutable dataclasses built by :mod:`tenken.survey.loader`.
 
 Vocabulary follows XLSForm: a questionnaire is a list of fields (XLSForm's "survey" sheet rows)
-with ``type`` (``select_one LIST``, ``select_multiple LIST``, ``text``), ``name``, ``label``,
+with ``type`` (``select_one LIST``, ``select_multiple LIST``, ``text``, ``integer``,
+``decimal``, ``date``), ``name``, ``label``,
 ``relevant``, ``required``, ``constraint`` and ``constraint_message``; choices live in lists
 keyed by ``list_name`` (XLSForm's "choices" sheet).
 """
@@ -13,7 +14,20 @@ from typing import Literal
 
 from tenken.survey.expr import Expr
 
-FieldKind = Literal["select_one", "select_multiple", "text"]
+# Every questionnaire's respondent block names the answering organisation with these two fields
+# (the 別添2 convention); the site fixes them, tallies group by the kind.
+ORG_NAME_FIELD = "組織名"
+ORG_KIND_FIELD = "組織区分"
+
+FieldKind = Literal["select_one", "select_multiple", "text", "integer", "decimal", "date"]
+KIND_NAMES: dict[str, str] = {
+    "select_one": "単一選択",
+    "select_multiple": "複数選択",
+    "text": "自由記載",
+    "integer": "整数",
+    "decimal": "数値",
+    "date": "日付",
+}
 Section = Literal["respondent", "items"]
 FilledBy = Literal["ministry", "respondent"]
 
@@ -78,6 +92,15 @@ class Field:
     @property
     def is_select(self) -> bool:
         return self.kind in ("select_one", "select_multiple")
+
+    @property
+    def is_number(self) -> bool:
+        return self.kind in ("integer", "decimal")
+
+    @property
+    def is_free(self) -> bool:
+        """Typed in by the respondent (text, number or date) rather than chosen from a list."""
+        return not self.is_select
 
     @property
     def is_followup(self) -> bool:

@@ -16,14 +16,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, cast
 
-import yaml
-
 from tenken.errors import ErrorList, SpecError
 from tenken.survey.document import AnswerDocument
 from tenken.survey.engine import FLAG_MISSING_INFO, FLAG_UNANSWERED, Evaluation, effective_lookup
 from tenken.survey.expr import BinOp, Call, Expr, Node, Ref, parse
 from tenken.survey.loader import DEFAULT_QUESTIONNAIRE, _compared_codes, load_bundled
 from tenken.survey.model import Questionnaire
+from tenken.survey.yamlsrc import at, line_of, load_yaml
 
 Level = Literal["高", "中", "低"]
 LEVELS: tuple[Level, ...] = ("高", "中", "低")  # most severe first
@@ -119,12 +118,22 @@ def load_bundled_rules(questionnaire_id: str = DEFAULT_QUESTIONNAIRE) -> RuleSet
 def load_rules(path: Path, questionnaire: Questionnaire) -> RuleSet:
     """Read and validate a risk rule file against ``questionnaire``."""
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise SpecError(f"リスク判定ルール {path} を読めません: {error}") from error
-    except yaml.YAMLError as error:
-        raise SpecError(f"リスク判定ルール {path} は YAML として読めません: {error}") from error
-    return build_rules(data, questionnaire, str(path))
+    return build_rules(load_yaml(text, str(path), "リスク判定ルール"), questionnaire, str(path))
+
+
+def no_rules(questionnaire: Questionnaire) -> RuleSet:
+    """The rule set of a pack without risk rules: nobody is flagged, and reports say so."""
+    return RuleSet(
+        questionnaire_id=questionnaire.id,
+        rules=(),
+        default_level="低",
+        note="この調査票にはリスク判定ルールがありません。判定は行わず、全団体を「低」としています。",
+        note_quote="",
+        levels={"低": "リスク判定ルールがないため判定していません"},
+    )
 
 
 def build_rules(data: Any, questionnaire: Questionnaire, source: str = "<rules>") -> RuleSet:
@@ -139,19 +148,23 @@ def build_rules(data: Any, questionnaire: Questionnaire, source: str = "<rules>"
     declared = data.get("questionnaire")
     if declared is not None and declared != questionnaire.id:
         errors.add(
-            "questionnaire", f"{declared!r} はこの調査票（{questionnaire.id}）ではありません"
+            at("questionnaire", data, "questionnaire"),
+            f"{declared!r} はこの調査票（{questionnaire.id}）ではありません",
         )
     default_level = data.get("default_level", "低")
     if default_level not in LEVELS:
-        errors.add("default_level", f"{default_level!r} は 高・中・低 のいずれかです")
+        errors.add(
+            at("default_level", data, "default_level"),
+            f"{default_level!r} は 高・中・低 のいずれかです",
+        )
     rules: list[RiskRule] = []
     seen: set[str] = set()
     for i, entry in enumerate(data["rules"]):
-        rule = _build_rule(entry, i, questionnaire, errors)
+        rule = _build_rule(entry, at(f"rules[{i}]", data["rules"], i), questionnaire, errors)
         if rule is None:
             continue
         if rule.id in seen:
-            errors.add(f"ルール {rule.id}", "id が重複しています")
+            errors.add(at(f"ルール {rule.id}", data["rules"], i), "id が重複しています")
         seen.add(rule.id)
         rules.append(rule)
     errors.raise_if_any()
@@ -165,11 +178,12 @@ def build_rules(data: Any, questionnaire: Questionnaire, source: str = "<rules>"
     )
 
 
-def _build_rule(entry: Any, i: int, q: Questionnaire, errors: ErrorList) -> RiskRule | None:
+def _build_rule(entry: Any, at_i: str, q: Questionnaire, errors: ErrorList) -> RiskRule | None:
     if not isinstance(entry, Mapping) or "id" not in entry:
-        errors.add(f"rules[{i}]", "id が必要です")
+        errors.add(at_i, "id が必要です")
         return None
-    where = f"ルール {entry['id']}"
+    line = line_of(entry)
+    where = f"{line}行目 ルール {entry['id']}" if line else f"ルール {entry['id']}"
     for key in sorted(set(entry) - _RULE_KEYS):
         errors.add(where, f"未知のキー {key!r}")
     for key in ("title", "level", "rationale", "quote"):

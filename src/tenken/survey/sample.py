@@ -1,11 +1,12 @@
 """A realistic, seeded set of filled answers for a roster of local governments (for demos, tests
 and benchmarks).
 
-Each organisation gets a practice profile (careful, typical or lax) that shifts every answer;
+Each organisation gets a practice profile (careful, typical or lax) that shifts every answer by
+the weights of the pack's ``sample.yaml`` (uniform where it gives none);
 answers follow the questionnaire's skip logic (relevance is evaluated with the engine's own
 :func:`effective_lookup`), so most documents are coherent. A few organisations do not answer at
-all, and a few documents carry the mistakes seen in real returns: an empty 担当部署名, an item
-left unanswered, an answer in an item that does not apply, a number typed instead of ①.
+all, and a few documents carry the mistakes seen in real returns: an empty respondent field, an
+item left unanswered, an answer in an item that does not apply, a number typed instead of ①.
 """
 
 from __future__ import annotations
@@ -17,46 +18,13 @@ from dataclasses import dataclass
 from tenken.survey.document import AnswerDocument, AnswerValue
 from tenken.survey.engine import effective_lookup
 from tenken.survey.local_governments import LocalGovernment
-from tenken.survey.model import Field, Questionnaire
+from tenken.survey.model import ORG_KIND_FIELD, ORG_NAME_FIELD, Field, Questionnaire
+from tenken.survey.pack import PROFILES, Pack, SampleSettings
 
-PROFILES = ("careful", "typical", "lax")
 _PROFILE_WEIGHTS = (0.55, 0.33, 0.12)
-
-# Weights of each choice (in list order) by profile; items not listed are drawn uniformly.
-_WEIGHTS: dict[str, dict[str, tuple[float, ...]]] = {
-    "1-1": {"careful": (8, 2), "typical": (7, 3), "lax": (5, 5)},
-    "1-2": {"careful": (2, 8), "typical": (1, 9), "lax": (1, 9)},
-    "2": {"careful": (6, 0.5, 1, 3), "typical": (3, 2, 2, 3), "lax": (1, 6, 1, 2)},
-    "3": {"careful": (9, 1), "typical": (8, 2), "lax": (6, 4)},
-    "4": {"careful": (6, 0.2, 4), "typical": (4, 1, 5), "lax": (2, 4, 4)},
-    "5": {"careful": (7, 3), "typical": (3, 7), "lax": (1, 9)},
-    "7-1": {"careful": (9, 1), "typical": (7, 3), "lax": (5, 5)},
-    "7-2": {"careful": (3, 7), "typical": (6, 4), "lax": (9, 1)},
-    "7-3": {"careful": (9, 1), "typical": (7, 3), "lax": (4, 6)},
-    "8-1": {"careful": (7, 0.5, 3), "typical": (5, 3, 2), "lax": (2, 7, 1)},
-    "8-2": {"careful": (9.5, 0.5), "typical": (8, 2), "lax": (5, 5)},
-    "9": {"careful": (7, 3, 0.3, 0.1), "typical": (5, 3, 1, 1), "lax": (2, 2, 2, 4)},
-    "10": {"careful": (9.5, 0.5, 0, 0), "typical": (9, 0.6, 0.3, 0.1), "lax": (7, 1.5, 1, 0.5)},
-}
-# Probability of each option of a multi-select item being chosen, by profile.
-_OPTION_ODDS: dict[str, dict[str, tuple[float, ...]]] = {
-    "6": {"careful": (0.8, 0.6), "typical": (0.7, 0.5), "lax": (0.6, 0.4)},
-    # 漢字氏名, カナ氏名, 生年月日, 性別, 住所: the lax leave 住所 out (the 2023 cause)
-    "7-4": {
-        "careful": (0.9, 0.6, 0.98, 0.8, 0.95),
-        "typical": (0.7, 0.7, 0.95, 0.6, 0.7),
-        "lax": (0.3, 0.9, 0.95, 0.3, 0.25),
-    },
-}
-_DEPARTMENTS = ("福祉課", "地域福祉課", "商工労働課", "産業振興課", "雇用対策課", "市民課")
-_SURNAMES = ("佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤")
-_GIVEN = ("太郎", "花子", "一郎", "恵子", "健", "由美", "誠", "直子", "翔", "陽子")
-_METHODS = (
-    "漢字氏名・住所を追加で照会し、2名の職員が住民票の写しと照合して特定する（要領に規定）。",
-    "住所地に照会文書を送付し、本人の回答で確認する。マニュアルあり。",
-    "追加の本人確認4情報で再照会し、係長が確認のうえ特定する。",
-)
 _MISTAKES = ("missing_info", "unanswered", "not_applicable", "typed_number")
+# Typed-in values when the pack's sample settings give no examples (by field kind).
+_FALLBACK_TEXT = "（サンプル回答）"
 
 
 @dataclass(frozen=True)
@@ -68,7 +36,7 @@ class SampleSet:
 
 
 def generate(
-    questionnaire: Questionnaire,
+    pack: Pack,
     roster: Sequence[LocalGovernment],
     seed: int = 0,
     *,
@@ -76,6 +44,7 @@ def generate(
     mistake_rate: float = 0.06,
 ) -> SampleSet:
     """Answers for ``roster``: the same seed gives the same documents."""
+    questionnaire, settings = pack.questionnaire, pack.sample
     rng = random.Random(seed)
     documents: list[AnswerDocument] = []
     missing: list[LocalGovernment] = []
@@ -84,18 +53,22 @@ def generate(
             missing.append(lg)
             continue
         profile = rng.choices(PROFILES, _PROFILE_WEIGHTS)[0]
-        document = answer_document(questionnaire, lg, profile, rng)
+        document = answer_document(questionnaire, settings, lg, profile, rng)
         if rng.random() < mistake_rate:
-            document = add_mistake(questionnaire, document, rng.choice(_MISTAKES), rng)
+            document = add_mistake(questionnaire, settings, document, rng.choice(_MISTAKES), rng)
         documents.append(document)
     return SampleSet(tuple(documents), tuple(missing))
 
 
 def answer_document(
-    questionnaire: Questionnaire, lg: LocalGovernment, profile: str, rng: random.Random
+    questionnaire: Questionnaire,
+    settings: SampleSettings,
+    lg: LocalGovernment,
+    profile: str,
+    rng: random.Random,
 ) -> AnswerDocument:
     """A complete, coherent answer document for one organisation."""
-    respondent = _respondent(lg, rng)
+    respondent = _respondent(questionnaire, settings, lg, rng)
     answers: dict[str, AnswerValue] = {}
     for f in questionnaire.items:
         document = AnswerDocument(respondent, answers)
@@ -103,56 +76,83 @@ def answer_document(
             effective_lookup(questionnaire, document)
         ):
             continue
-        answers[f.name] = _answer(questionnaire, f, profile, rng)
+        answers[f.name] = _answer(questionnaire, settings, f, profile, rng)
     return AnswerDocument(respondent, answers, source=f"sample:{lg.org_name}")
 
 
-def _respondent(lg: LocalGovernment, rng: random.Random) -> dict[str, str]:
-    area = rng.randint(10, 99)
-    return {
-        "制度等": "職業転換給付金制度（訓練手当）",
-        "組織区分": lg.kind,
-        "属性": "",
-        "組織名": lg.org_name,
-        "担当部署名": rng.choice(_DEPARTMENTS),
-        "回答責任者役職": rng.choice(("課長", "部長", "室長")),
-        "回答責任者氏名": f"{rng.choice(_SURNAMES)} {rng.choice(_GIVEN)}",
-        "連絡先氏名": f"{rng.choice(_SURNAMES)} {rng.choice(_GIVEN)}",
-        "電話番号": f"0{area}-{rng.randint(200, 999)}-{rng.randint(1000, 9999)}",
-        "メールアドレス": f"tantou{lg.code}@example.lg.jp",
-    }
+def _respondent(
+    q: Questionnaire, settings: SampleSettings, lg: LocalGovernment, rng: random.Random
+) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for f in q.respondent_fields:
+        if f.name == ORG_NAME_FIELD:
+            values[f.name] = lg.org_name
+        elif f.name == ORG_KIND_FIELD:
+            values[f.name] = lg.kind
+        elif f.name in settings.respondent:
+            values[f.name] = rng.choice(settings.respondent[f.name])
+        elif f.is_select:
+            codes = q.choices_of(f).codes()
+            values[f.name] = codes[0] if len(codes) == 1 else rng.choice(codes)
+        elif f.required:
+            values[f.name] = _typed(f, rng)
+        else:
+            values[f.name] = ""
+    return values
 
 
-def _answer(q: Questionnaire, f: Field, profile: str, rng: random.Random) -> AnswerValue:
-    if f.kind == "text":
-        if f.followup_of == "2":
-            return f"{rng.choice((2024, 2025))}-{rng.randint(1, 12):02d}"
-        return rng.choice(_METHODS)
+def _typed(f: Field, rng: random.Random) -> str:
+    if f.kind == "integer":
+        return str(rng.randint(0, 200))
+    if f.kind == "decimal":
+        return f"{rng.uniform(0, 100):.1f}"
+    if f.kind == "date":
+        return f"2023-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    return _FALLBACK_TEXT
+
+
+def _answer(
+    q: Questionnaire, settings: SampleSettings, f: Field, profile: str, rng: random.Random
+) -> AnswerValue:
+    if f.is_free:
+        examples = settings.texts.get(f.name)
+        return rng.choice(examples) if examples else _typed(f, rng)
     codes = q.choices_of(f).codes()
     if f.kind == "select_multiple":
-        odds = _OPTION_ODDS.get(f.name, {}).get(profile, (0.5,) * len(codes))
+        odds = settings.option_odds.get(f.name, {}).get(profile, (0.5,) * len(codes))
         chosen = [c for c, p in zip(codes, odds, strict=True) if rng.random() < p]
         return chosen or [rng.choice(codes)]
-    weights = _WEIGHTS.get(f.name, {}).get(profile, (1.0,) * len(codes))
+    weights = settings.weights.get(f.name, {}).get(profile, (1.0,) * len(codes))
     return rng.choices(codes, weights)[0]
 
 
 def add_mistake(
-    q: Questionnaire, document: AnswerDocument, kind: str, rng: random.Random
+    q: Questionnaire,
+    settings: SampleSettings,
+    document: AnswerDocument,
+    kind: str,
+    rng: random.Random,
 ) -> AnswerDocument:
     """One of the mistakes seen in real returns (see the module docstring)."""
     respondent, answers = dict(document.respondent), dict(document.answers)
     single = [n for n, v in answers.items() if isinstance(v, str) and q.field(n).is_select]
-    if kind == "missing_info":
-        respondent["担当部署名"] = ""
+    fillable = [
+        f.name
+        for f in q.respondent_fields
+        if f.filled_by == "respondent" and f.required
+        and f.name not in (ORG_NAME_FIELD, ORG_KIND_FIELD)
+    ]  # fmt: skip
+    if kind == "missing_info" and fillable:
+        respondent[rng.choice(fillable)] = ""
     elif kind == "unanswered" and single:
         del answers[rng.choice(single)]
     elif kind == "not_applicable":
         skipped = [f for f in q.items if f.is_select and f.name not in answers]
         if skipped:
             f = rng.choice(skipped)
-            answers[f.name] = _answer(q, f, "typical", rng)
+            answers[f.name] = _answer(q, settings, f, "typical", rng)
     elif kind == "typed_number" and single:
         name = rng.choice(single)
-        answers[name] = str("①②③④⑤".index(str(answers[name])) + 1)
+        codes = q.choices_of(q.field(name)).codes()
+        answers[name] = str(codes.index(str(answers[name])) + 1)
     return AnswerDocument(respondent, answers, document.source)

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from tenken.survey.expr import Value, register_function, to_text
+from tenken.survey.expr import BinOp, Call, Node, Value, register_function, to_text
 from tenken.survey.local_governments import lookup_org_name
+from tenken.survey.model import ORG_NAME_FIELD, Questionnaire
 
 _PHONE_EXTENSION = re.compile(r"[(（]?\s*内線\s*[0-9,、\s]+[)）]?$")
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
@@ -59,3 +60,19 @@ register_function("phone", 1, is_phone)
 register_function("email", 1, is_email)
 register_function("year-month", 1, is_year_month)
 register_function("local-government", 2, is_local_government)
+
+
+def names_local_governments(q: Questionnaire) -> bool:
+    """Whether the questionnaire's 組織名 must be a local government (``local-government()``)."""
+    f = next((f for f in q.respondent_fields if f.name == ORG_NAME_FIELD), None)
+    return (
+        f is not None and f.constraint is not None and _calls(f.constraint.node, "local-government")
+    )
+
+
+def _calls(node: Node, func: str) -> bool:
+    if isinstance(node, Call):
+        return node.func == func or any(_calls(a, func) for a in node.args)
+    if isinstance(node, BinOp):
+        return _calls(node.left, func) or _calls(node.right, func)
+    return False

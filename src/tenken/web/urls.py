@@ -59,6 +59,7 @@ urlpatterns = [
     path("dashboard/", site_views.dashboard, name="dashboard"),
     path("review/", include("tenken.web.casework.urls")),
     path("rounds/<int:round_id>/report.<str:fmt>", site_views.report, name="report"),
+    path("rounds/<int:round_id>/answers.<str:fmt>", site_views.export, name="export"),
 ]
 
 handler400 = "tenken.web.site.views.bad_request"

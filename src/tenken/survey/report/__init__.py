@@ -4,7 +4,7 @@
 when asked, ``report.json`` into ``out_dir`` atomically (see :mod:`.write`).
 """
 
-from tenken.survey.report.model import DEFAULT_CROSSTABS, OrgRow, ReportData, build_report
+from tenken.survey.report.model import OrgRow, ReportData, build_pack_report, build_report
 from tenken.survey.report.write import write_report
 
-__all__ = ["DEFAULT_CROSSTABS", "OrgRow", "ReportData", "build_report", "write_report"]
+__all__ = ["OrgRow", "ReportData", "build_pack_report", "build_report", "write_report"]

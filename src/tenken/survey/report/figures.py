@@ -96,5 +96,9 @@ def report_json(data: ReportData) -> dict[str, Any]:
         ],
         "items": [tally_json(t) for t in data.tallies],
         "crosstabs": [crosstab_json(t) for t in data.crosstabs],
+        "texts": [
+            {"item": t.item, "text": t.text, "answers": [list(e) for e in t.entries]}
+            for t in data.texts
+        ],
         "organisations": [org_json(o) for o in data.orgs],
     }

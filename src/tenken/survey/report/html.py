@@ -40,6 +40,7 @@ def render_html(data: ReportData) -> str:
             _prefectures(data),
             _items(data),
             _crosstabs(data),
+            _texts(data),
             _org_lists(data),
         )
     )
@@ -62,8 +63,12 @@ def _header(data: ReportData) -> str:
         f"<h1>{_e(q.title)}<small>集計とリスク判定</small></h1>"
         f'<p class="meta">調査票 {_e(q.id)}（{_e(q.version)}）· 作成 {_e(data.generated_at)}</p>'
         f'<aside class="note" id="note"><strong>回答の扱い</strong><p>{_e(rules.note)}</p>'
-        f"<blockquote>{_e(rules.note_quote)}<cite>デジタル庁 事務連絡</cite></blockquote></aside>"
-        "</header>"
+        + (
+            f"<blockquote>{_e(rules.note_quote)}<cite>デジタル庁 事務連絡</cite></blockquote>"
+            if rules.note_quote
+            else ""
+        )
+        + "</aside></header>"
     )
 
 
@@ -228,7 +233,23 @@ def _heat_cell(count: int, total: int, *, muted: bool = False) -> str:
     )
 
 
+def _texts(data: ReportData) -> str:
+    if not data.texts:
+        return ""
+    lists = "".join(
+        f'<details class="texts" id="text-{_e(t.item)}"><summary><span class="qno">'
+        f"{_e(t.item)}</span>{_e(t.text)}（{len(t.entries):,} 件）</summary>"
+        '<table class="orgs"><thead><tr><th>組織名</th><th>回答</th></tr></thead><tbody>'
+        + "".join(f"<tr><td>{_e(org)}</td><td>{_e(value)}</td></tr>" for org, value in t.entries)
+        + "</tbody></table></details>"
+        for t in data.texts
+    )
+    return f'<section id="texts"><h2>記述・数値の回答</h2>{lists}</section>'
+
+
 def _crosstabs(data: ReportData) -> str:
+    if not data.crosstabs:
+        return ""
     tabs = "".join(_crosstab(t) for t in data.crosstabs)
     return (
         '<section id="crosstabs"><h2>クロス集計</h2><p class="hint">行の項目に回答した団体を、'

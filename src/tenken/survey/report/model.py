@@ -19,22 +19,14 @@ from tenken.survey.aggregate import (
     crosstab,
     group_names,
     make_response,
-    tally_items,
+    tally_item,
 )
 from tenken.survey.document import AnswerDocument
 from tenken.survey.model import Questionnaire
+from tenken.survey.pack import Pack, ReportSettings
 from tenken.survey.risk import LEVELS, RuleSet, assess, level_rank
 
 NOT_SUBMITTED = "未提出"
-# Pairs of items worth reading together: how partial queries are made (7-2 × 7-4), whether
-# those who skip the document route check their links (5 × 9), and so on.
-DEFAULT_CROSSTABS: tuple[tuple[str, str], ...] = (
-    ("7-2", "7-4"),
-    ("5", "9"),
-    ("7-3", "8-1"),
-    ("8-1", "9"),
-    ("2", "9"),
-)
 
 
 class RosterOrg(Protocol):
@@ -83,6 +75,15 @@ class OrgRow:
 
 
 @dataclass(frozen=True)
+class TextList:
+    """The answers of one typed-in item (text, number, date), organisation by organisation."""
+
+    item: str
+    text: str
+    entries: tuple[tuple[str, str], ...]  # (組織名, answer) in 組織名 order
+
+
+@dataclass(frozen=True)
 class ReportData:
     """Everything a report shows."""
 
@@ -94,6 +95,7 @@ class ReportData:
     crosstabs: tuple[CrossTab, ...]
     groups: tuple[str, ...]
     duplicates: tuple[str, ...]  # 組織名 answered more than once (the last answer is used)
+    texts: tuple[TextList, ...] = ()
 
     @property
     def submitted(self) -> tuple[OrgRow, ...]:
@@ -127,7 +129,7 @@ def build_report(
     roster: Sequence[RosterOrg],
     documents: Iterable[AnswerDocument],
     generated_at: str,
-    crosstab_pairs: Sequence[tuple[str, str]] = DEFAULT_CROSSTABS,
+    settings: ReportSettings = ReportSettings(),  # noqa: B008  (frozen, never mutated)
 ) -> ReportData:
     """Evaluate, classify and tally ``documents`` against ``roster``."""
     by_name: dict[str, Response] = {}
@@ -148,11 +150,36 @@ def build_report(
         rules=rules,
         generated_at=generated_at,
         orgs=tuple(orgs),
-        tallies=tuple(tally_items(questionnaire, responses)),
-        crosstabs=tuple(crosstab(questionnaire, responses, a, b) for a, b in crosstab_pairs),
+        tallies=tuple(
+            tally_item(questionnaire, name, responses) for name in settings.charted(questionnaire)
+        ),
+        crosstabs=tuple(crosstab(questionnaire, responses, a, b) for a, b in settings.crosstabs),
         groups=tuple(group_names(questionnaire, responses)),
         duplicates=tuple(sorted(redact(name) for name, n in seen.items() if n > 1)),
+        texts=tuple(_text_list(questionnaire, name, responses) for name in settings.free_text),
     )
+
+
+def build_pack_report(
+    pack: Pack,
+    roster: Sequence[RosterOrg],
+    documents: Iterable[AnswerDocument],
+    generated_at: str,
+) -> ReportData:
+    """:func:`build_report` with the pack's rules and report settings."""
+    return build_report(
+        pack.questionnaire, pack.rules, roster, documents, generated_at, pack.report
+    )
+
+
+def _text_list(q: Questionnaire, item: str, responses: Sequence[Response]) -> TextList:
+    f = q.field(item)
+    entries = sorted(
+        (redact(r.org_name), redact(str(r.counted[item]).strip()))  # a 個人番号 typed in free text
+        for r in responses
+        if isinstance(r.counted.get(item), str) and str(r.counted[item]).strip()
+    )
+    return TextList(item, f.question or f.label, tuple(entries))
 
 
 def _roster_row(

@@ -7,6 +7,7 @@ value starting with ``=`` as one), and characters Excel cannot hold are dropped.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tenken.survey.aggregate import OVERALL, CrossTab, ItemTally
-from tenken.survey.report.model import NOT_SUBMITTED, OrgRow, ReportData
+from tenken.survey.report.model import NOT_SUBMITTED, OrgRow, ReportData, TextList
 from tenken.survey.risk import LEVELS
 from tenken.survey.textcells import set_text
 
@@ -63,13 +64,36 @@ def write_workbook(data: ReportData, path: Path) -> None:
     wb = Workbook()
     _summary(wb.active, data)
     for tally in data.tallies:
-        _item_sheet(wb.create_sheet(f"項番{tally.item}"), tally, data.groups)
-    _crosstab_sheet(wb.create_sheet("クロス集計"), data.crosstabs)
+        _item_sheet(wb.create_sheet(sheet_title(f"項番{tally.item}")), tally, data.groups)
+    if data.crosstabs:
+        _crosstab_sheet(wb.create_sheet("クロス集計"), data.crosstabs)
+    if data.texts:
+        _texts_sheet(wb.create_sheet("記述・数値の回答"), data.texts)
     _rules_sheet(wb.create_sheet("リスク判定ルール"), data)
     _org_sheet(wb.create_sheet("団体別判定"), data.orgs)
     attention = tuple(o for o in data.orgs if not o.submitted or o.flagged or o.problems)
     _org_sheet(wb.create_sheet("未提出・不備"), attention)
     wb.save(path)
+
+
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_title(text: str) -> str:
+    """A worksheet name Excel accepts: no []:*?/\\, at most 31 characters."""
+    return _SHEET_FORBIDDEN.sub("_", text)[:31]
+
+
+def _texts_sheet(ws: Worksheet, texts: Sequence[TextList]) -> None:
+    row = 1
+    for t in texts:
+        put(ws, row, 1, f"項番{t.item} {t.text}")
+        ws.cell(row=row, column=1).font = Font(bold=True)
+        put_row(ws, row + 1, ["組織名", "回答"], head=True)
+        for i, (org, value) in enumerate(t.entries, start=row + 2):
+            put_row(ws, i, [org, value])
+        row += len(t.entries) + 3
+    _widths(ws, [28, 80])
 
 
 def _summary(ws: Worksheet, data: ReportData) -> None:
@@ -79,7 +103,8 @@ def _summary(ws: Worksheet, data: ReportData) -> None:
     ws.cell(row=1, column=1).font = Font(bold=True, size=14)
     put(ws, 2, 1, f"調査票 {q.id}（{q.version}）・作成 {data.generated_at}")
     put(ws, 3, 1, "回答の扱い: " + data.rules.note)
-    put(ws, 4, 1, "引用: " + data.rules.note_quote)
+    if data.rules.note_quote:
+        put(ws, 4, 1, "引用: " + data.rules.note_quote)
     for r in (3, 4):
         ws.cell(row=r, column=1).alignment = Alignment(wrap_text=False)
     in_roster = sum(1 for o in data.orgs if o.in_roster)

@@ -17,7 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from tenken.store.models import Round
-from tenken.survey.loader import DEFAULT_QUESTIONNAIRE, bundled_path, load_bundled
+from tenken.survey.loader import DEFAULT_QUESTIONNAIRE, load_bundled
+from tenken.survey.pack import load_bundled_pack, pack_text
 from tenken.web.accounts import services
 from tenken.web.accounts.models import Membership, Role
 from tenken.web.accounts.roster import parse_roster
@@ -43,8 +44,8 @@ def seed(workspace: Path) -> dict[str, dict[str, str]]:
         _staff(accounts, "viewer", "demo-viewer", Role.VIEWER)
         survey_round = Round.objects.filter(title=DEMO_ROUND).first()
         if survey_round is None:
-            text = bundled_path(DEFAULT_QUESTIONNAIRE).read_text(encoding="utf-8")
-            q = load_bundled(DEFAULT_QUESTIONNAIRE)
+            pack = load_bundled_pack(DEFAULT_QUESTIONNAIRE)
+            text, q = pack_text(pack), pack.questionnaire
             roster = parse_roster(DEMO_ROSTER.encode("utf-8"), q, "demo-roster.csv")
             deadline = timezone.now() + timedelta(days=14)
             survey_round = services.create_round(DEMO_ROUND, text, roster, deadline, admin)

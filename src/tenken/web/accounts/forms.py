@@ -7,7 +7,8 @@ from typing import Any
 from django import forms
 
 from tenken.errors import TenkenError
-from tenken.survey.loader import DEFAULT_QUESTIONNAIRE, bundled_ids, bundled_path
+from tenken.survey.loader import DEFAULT_QUESTIONNAIRE, bundled_ids
+from tenken.survey.pack import load_bundled_pack, pack_text
 from tenken.web.accounts.roster import RosterRow, parse_roster
 from tenken.web.accounts.services import parse_questionnaire
 
@@ -20,7 +21,9 @@ class RoundForm(forms.Form):
     title = forms.CharField(label="調査名", max_length=200)
     bundled = forms.ChoiceField(label="同梱の調査票", required=False)
     questionnaire_file = forms.FileField(
-        label="調査票ファイル（YAML、同梱のものを使う場合は不要）", required=False
+        label="調査パック（tenken survey pack で1つにまとめた YAML か調査票 YAML、"
+        "同梱のものを使う場合は不要）",
+        required=False,
     )
     roster_file = forms.FileField(label="名簿（CSV: 組織名・組織区分・メールアドレス）")
     deadline = forms.DateTimeField(
@@ -58,7 +61,7 @@ class RoundForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not self.questionnaire_text and data.get("bundled"):
-            self.questionnaire_text = bundled_path(data["bundled"]).read_text(encoding="utf-8")
+            self.questionnaire_text = pack_text(load_bundled_pack(data["bundled"]))
         if not self.questionnaire_text and not self.errors:
             raise forms.ValidationError("調査票を選ぶか、ファイルを指定してください")
         upload = data.get("roster_file")

@@ -9,16 +9,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import yaml
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from tenken.errors import SpecError
 from tenken.store import api
 from tenken.store.models import Round
-from tenken.survey.loader import build
 from tenken.survey.model import Questionnaire
+from tenken.survey.pack import Pack, stored_pack
 from tenken.web.accounts.models import Invitation, Membership, Organisation, Role
 from tenken.web.accounts.roster import RosterRow
 
@@ -33,16 +31,17 @@ INVITATION_COLUMNS = (
 
 
 def parse_questionnaire(text: str, source: str) -> Questionnaire:
-    """Check a questionnaire file's text with the survey loader (SpecError lists every mistake)."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise SpecError(f"調査票ファイル {source} を YAML として読めません: {error}") from error
-    return build(data, source)
+    """Check a pack's or questionnaire's text with the survey loader (SpecError lists all)."""
+    return stored_pack(text, source).questionnaire
+
+
+def pack_of(survey_round: Round) -> Pack:
+    """The pack a round was created with (questionnaire, report settings and risk rules)."""
+    return api.pack_of(survey_round)
 
 
 def questionnaire_of(survey_round: Round) -> Questionnaire:
-    """The round's questionnaire (the store's rule: kept file, else the bundled edition)."""
+    """The round's questionnaire (the store's rule: kept pack, else the bundled edition)."""
     return api.questionnaire_of(survey_round)
 
 

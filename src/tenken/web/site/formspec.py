@@ -19,11 +19,11 @@ from typing import Any
 from tenken.survey.document import AnswerDocument, AnswerValue
 from tenken.survey.engine import Evaluation, Problem
 from tenken.survey.expr import BinOp, Call, Current, Literal_, Node, Ref
-from tenken.survey.model import Choice, Field, Questionnaire
+from tenken.survey.model import ORG_KIND_FIELD, ORG_NAME_FIELD, Choice, Field, Questionnaire
 from tenken.survey.textcells import control_characters
 
 PREFIX = "q:"
-FIXED_BY_SITE = ("組織区分", "組織名")
+FIXED_BY_SITE = (ORG_KIND_FIELD, ORG_NAME_FIELD)
 
 
 def node_json(node: Node) -> Any:
@@ -96,7 +96,7 @@ def control_character_problems(q: Questionnaire, document: AnswerDocument) -> li
 
 def fixed_values(questionnaire: Questionnaire, kind: str, org_name: str) -> dict[str, str]:
     """Respondent-block values the site fills: the organisation, single-choice ministry fields."""
-    values = {"組織区分": kind, "組織名": org_name}
+    values = {ORG_KIND_FIELD: kind, ORG_NAME_FIELD: org_name}
     for f in questionnaire.respondent_fields:
         if f.filled_by == "ministry" and f.is_select:
             codes = questionnaire.choices_of(f).codes()

@@ -17,18 +17,17 @@ from tenken.store import api
 from tenken.store.models import Round
 from tenken.survey.document import AnswerDocument
 from tenken.survey.local_governments import lookup_org_name
-from tenken.survey.report import ReportData, build_report
+from tenken.survey.report import ReportData, build_pack_report
 from tenken.survey.report.figures import report_json
 from tenken.survey.report.html import render_html
 from tenken.survey.report.model import ListedOrg
 from tenken.survey.report.xlsx import write_workbook
-from tenken.survey.risk import bundled_rules_path, load_rules
 
 
 def round_report(survey_round: Round) -> ReportData:
-    """Tallies and risk levels of a round's counted answers (``api.counted``) against its roster."""
-    q = api.questionnaire_of(survey_round)
-    rules = load_rules(bundled_rules_path(q.id), q)
+    """Tallies and risk levels of a round's counted answers (``api.counted``) against its roster,
+    judged by the pack the round kept (its rules and report settings)."""
+    pack = api.pack_of(survey_round)
     roster = []
     for entry in survey_round.roster.all():
         government = lookup_org_name(entry.org_name)
@@ -37,7 +36,7 @@ def round_report(survey_round: Round) -> ReportData:
     rows = api.counted(survey_round).only("respondent", "answers", "source_name")
     documents = [AnswerDocument(dict(r.respondent), dict(r.answers), r.source_name) for r in rows]
     generated = timezone.localtime().strftime("%Y-%m-%d %H:%M")
-    return build_report(q, rules, roster, documents, generated)
+    return build_pack_report(pack, roster, documents, generated)
 
 
 def as_html(data: ReportData) -> str:

@@ -190,7 +190,8 @@ def ingest_upload(
     target.mkdir(parents=True, exist_ok=True)
     path = target / Path(name).name
     path.write_bytes(data)
-    prepared = prepare(path, q)
+    given = tuple(a.name for a in attachments(entry))
+    prepared = prepare((path, []), q, given)
     if isinstance(prepared, Rejected):
         raise ValueError(site_message(prepared, Path(name).name))
     if prepared.org_name != entry.organisation.name:

@@ -25,7 +25,7 @@
       var checked = fs.querySelector("input[type=radio]:checked");
       return checked ? checked.value : "";
     }
-    var box = fs.querySelector("input[type=text], textarea");
+    var box = fs.querySelector("input[type=text], input[type=date], textarea");
     return box ? box.value.trim() : "";
   }
 
