@@ -58,7 +58,7 @@ def _decide(page: Any, action: str, reason: str, number: str = "") -> None:
 def test_import_decide_approve_return_fix_export(
     browser: Any,
     inspect_output: Path,
-    tmp_path: Path,
+    tmp_path: Path,  # noqa: F811
 ) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     accounts = _accounts(tmp_path)

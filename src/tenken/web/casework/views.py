@@ -28,13 +28,7 @@ from tenken.errors import InputError
 from tenken.linkage.columns import REASONS, VERDICTS, reason_labels
 from tenken.linkage.review.facts import AGREEMENT_LABELS, FACT_LABELS, FACTS, Agreement
 from tenken.linkage.review.model import (
-    ACTION_LABELS,
-    NUMBER_SOURCE_LABELS,
-    ROLE_LABELS,
-    STATUS_LABELS,
-    Action,
-    Role,
-    Status,
+    ACTION_LABELS, NUMBER_SOURCE_LABELS, ROLE_LABELS, STATUS_LABELS, Action, Role, Status,
 )  # fmt: skip
 from tenken.linkage.review.workflow import WorkflowError, allowed_actions
 from tenken.store.audit.models import AuditEntry
