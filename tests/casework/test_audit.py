@@ -75,9 +75,12 @@ def _tamper_refused(alias: str) -> None:
     audit.record("cli:test", "test.one", None, {"k": 1}, using=alias)
     audit.record("cli:test", "test.two", None, {"k": 2}, using=alias)
     for sql in ("UPDATE audit_entry SET actor = 'x'", "DELETE FROM audit_entry"):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(using=alias):
-            with connections[alias].cursor() as cursor:
-                cursor.execute(sql)
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(using=alias),
+            connections[alias].cursor() as cursor,
+        ):
+            cursor.execute(sql)
     assert AuditEntry.objects.using(alias).count() == 2
     assert audit.verify(using=alias).ok
 
@@ -118,8 +121,9 @@ TAMPERING = {
                   "UPDATE audit_entry SET seq = 4 WHERE seq = 100"],
     "inserted": ["UPDATE audit_entry SET seq = seq + 100 WHERE seq >= 3",
                  "UPDATE audit_entry SET seq = seq - 99 WHERE seq >= 103",
-                 "INSERT INTO audit_entry (seq, at, actor, action, organisation, object_type, object_id,"
-                 " details, prev_hash, hash) SELECT 3, at, actor, 'test.forged', '', '', '', '{}', "
+                 "INSERT INTO audit_entry (seq, at, actor, action, organisation, object_type,"
+                 " object_id, details, prev_hash, hash) SELECT 3, at, actor, 'test.forged',"
+                 " '', '', '', '{}', "
                  f"'{'1' * 64}', '{'2' * 64}' FROM audit_entry WHERE seq = 2"],
     "inserted_chained": "forge",
 }  # fmt: skip

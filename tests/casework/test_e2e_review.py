@@ -56,9 +56,9 @@ def _decide(page: Any, action: str, reason: str, number: str = "") -> None:
 
 
 def test_import_decide_approve_return_fix_export(
-    browser: Any,
+    browser: Any,  # noqa: F811  (the fixture imported above)
     inspect_output: Path,
-    tmp_path: Path,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     accounts = _accounts(tmp_path)

@@ -29,7 +29,9 @@ class IncidentLine:
     summary: str
 
     def values(self) -> list[str]:
-        day = lambda d: d.isoformat() if d else "未"
+        def day(d: dt.date | None) -> str:
+            return d.isoformat() if d else "未"
+
         return [self.title, day(self.found_on), self.cause, str(self.records_affected),
                 self.cases, day(self.reported_on), day(self.published_on), day(self.fixed_on),
                 self.summary]  # fmt: skip
@@ -92,8 +94,9 @@ def html_bytes(organisation: str, lines: Sequence[IncidentLine], made_on: dt.dat
                          for i, v in enumerate(line.values())) + "</tr>"
         for line in lines
     ) or f'<tr><td colspan="{len(HEADERS)}">事例はありません。</td></tr>'  # fmt: skip
+    title = e(_title(organisation))
     page = (
-        f'<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>{e(_title(organisation))}'
+        f'<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>{title}'
         f"</title><style>{_STYLE}</style></head><body><h1>{e(_title(organisation))}</h1>"
         f"<p>作成日 {made_on.isoformat()}　Q10 の該当: {e(q10_answer(lines))}</p>"
         f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></body></html>\n"
