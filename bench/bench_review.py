@@ -19,6 +19,7 @@ import json
 import os
 import random
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -52,11 +53,15 @@ def _inspect_output(work: Path, cases: int) -> Path:
     return out
 
 
-def _timed_import(out: Path, workspace: Path) -> float:
+def _timed_import(out: Path, workspace: Path) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + system) of one ``tenken review import``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run([*TENKEN, "review", "import", str(out), "--org", ORG], check=True,
                    env=site_env(workspace), stdout=subprocess.DEVNULL)  # fmt: skip
-    return time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return time.perf_counter() - started, cpu
 
 
 def _percentile(values: list[float], p: float) -> float:
@@ -128,16 +133,20 @@ def main() -> None:
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     cases = sum(n for v, n in summary["verdicts"].items() if v != "confirmed")
     print(f"点検結果: 記録 {summary['record_rows']:,} 件、事案 {cases:,} 件 ({out})")
-    seconds, workspace = [], Path()
+    seconds, cpus, workspace = [], [], Path()
     for k in range(args.repeat):
         workspace = Path(tempfile.mkdtemp(prefix=f"tenken-bench-review-{k}-"))
-        seconds.append(_timed_import(out, workspace))
-        print(f"  import {k + 1}: {seconds[-1]:.1f} s", flush=True)
-    again = _timed_import(out, workspace)
+        wall, cpu = _timed_import(out, workspace)
+        seconds.append(wall)
+        cpus.append(cpu)
+        print(f"  import {k + 1}: {wall:.1f} s wall, {cpu:.1f} s CPU, load "
+              f"{os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
+    again, again_cpu = _timed_import(out, workspace)
     size = (workspace / "tenken.sqlite3").stat().st_size / 2**20
-    print(f"import {cases:,} cases: median {statistics.median(seconds):.1f} s "
-          f"(runs: {', '.join(f'{s:.1f}' for s in seconds)}); same folder again "
-          f"(idempotent) {again:.1f} s; database {size:.0f} MiB")  # fmt: skip
+    print(f"import {cases:,} cases: median {statistics.median(seconds):.1f} s wall, "
+          f"{statistics.median(cpus):.1f} s CPU (runs: {', '.join(f'{s:.1f}' for s in seconds)}); "
+          f"same folder again (idempotent) {again:.1f} s wall, {again_cpu:.1f} s CPU; "
+          f"database {size:.0f} MiB")  # fmt: skip
     timings = _case_list(workspace, args.requests, cases)
     every = [t for values in timings.values() for t in values]
     for kind, values in timings.items():

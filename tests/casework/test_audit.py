@@ -190,6 +190,15 @@ def test_cli_import_verify_and_tampered_file(inspect_output: Path, tmp_path: Pat
     head = _cli(["audit", "head"], ws).stdout.split()[0]
     verified = _cli(["audit", "verify", "--expect", head], ws)
     assert verified.returncode == 0 and "1 件" in verified.stdout, verified.stdout
+    refused = _cli(["review", "export", "1", "--out", str(tmp_path / "c.csv")], ws)
+    assert refused.returncode == 2 and "理由" in refused.stderr
+    assert not (tmp_path / "c.csv").exists()
+    nothing = _cli(["review", "export", "1", "--out", str(tmp_path / "c.csv"), "--reason", "反映",
+                    "--encoding", "cp932"], ws)  # fmt: skip
+    assert nothing.returncode == 0 and "0 件" in nothing.stdout  # nothing approved yet
+    assert oct((tmp_path / "c.csv").stat().st_mode & 0o777) == "0o600"
+    assert _cli(["review", "export", "9", "--out", str(tmp_path / "d.csv"), "--reason", "x"],
+                ws).returncode == 2  # fmt: skip
     out = tmp_path / "trail.csv"
     assert _cli(["audit", "export", "--out", str(out), "--from", "2000-01-01"], ws).returncode == 0
     assert "run.import" in out.read_text(encoding="utf-8-sig")

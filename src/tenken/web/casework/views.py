@@ -138,7 +138,7 @@ def cases(request: HttpRequest, run_id: int) -> HttpResponse:
         )
     page = Paginator(
         filtered_cases(run, chosen).only(
-            "id", "rid", "verdict", "reasons", "name", "status", "action", "claimed_mask"
+            "id", "run_id", "rid", "verdict", "reasons", "name", "status", "action", "claimed_mask"
         ), PAGE_SIZE,
     ).get_page(request.GET.get("page"))  # fmt: skip
     query = urlencode({k: v for k, v in chosen.items() if v})
