@@ -151,6 +151,7 @@ def cases(request: HttpRequest, run_id: int) -> HttpResponse:
         "bulk_actions": [(a.value, ACTION_LABELS[a]) for a in (Action.CORRECT, Action.MISLINK,
                          Action.UNLINK, Action.LINK, Action.HOLD)],
         "can_decide": Role.REVIEWER in roles, "can_approve": Role.APPROVER in roles,
+        "can_export": bool(roles & {Role.APPROVER, Role.ORG_ADMIN}),
         "progress": services.progress(run), "status_labels": STATUS_LABELS,
     })  # fmt: skip
 
