@@ -27,6 +27,7 @@ class IncidentLine:
     published_on: dt.date | None
     fixed_on: dt.date | None
     summary: str
+    cause_unknown: bool = False
 
     def values(self) -> list[str]:
         def day(d: dt.date | None) -> str:
@@ -44,6 +45,8 @@ def q10_answer(lines: Sequence[IncidentLine]) -> str:
     unreported = [x for x in lines if not x.reported_on and not x.published_on]
     if not unreported:
         return "（すべて国への報告または公表済み）"
+    if any(x.cause_unknown for x in unreported):
+        return "④ 事例はある。原因が特定されず、改善されていない。"
     if all(x.fixed_on for x in unreported):
         return "② 事例はある。原因も特定されており、改善されている。"
     return "③ 事例はある。原因も特定されているが、改善されていない。"

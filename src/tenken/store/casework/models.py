@@ -139,6 +139,7 @@ class Cause(models.TextChoices):
     MISTYPED = "mistyped", "番号の入力誤り"
     SHARED = "shared", "同じ番号の共用"
     OTHER = "other", "その他"
+    UNKNOWN = "unknown", "原因を特定できていない"
 
 
 class Incident(models.Model):
