@@ -3,10 +3,9 @@
 The keys live in a key file, never in the database: ``TENKEN_NUMBER_KEY_FILE``, or
 ``<workspace>/number_keys.json`` (created with mode 0600 on first use). The file holds
 
-* ``keys``: Fernet keys, newest first. New tokens use the first; any key decrypts (rotation:
-  :func:`rotate_file` puts a new key first, then the store re-encrypts every token with
-  :meth:`Vault.rotate` and the old key can be dropped with ``drop_old=True``);
-* ``index``: an HMAC key for the blind index (find a typed number without decrypting all).
+``keys``: Fernet keys, newest first. New tokens use the first; any key decrypts. Rotation
+(``tenken review rotate-key``): :func:`rotate_file` puts a new key first, the store
+re-encrypts every token with :meth:`Vault.rotate`, then ``drop_old=True`` removes the old key.
 
 Losing the file means the stored full numbers cannot be read any more: masked numbers, cases,
 decisions and the audit trail stay readable, but corrections that set a number cannot be
@@ -16,12 +15,8 @@ apart from the database backups (a backup holding both defeats the encryption).
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 import os
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,7 +38,6 @@ def default_path() -> Path:
 def _new_file_content() -> dict[str, object]:
     return {
         "keys": [Fernet.generate_key().decode("ascii")],
-        "index": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii"),
     }
 
 
@@ -60,7 +54,6 @@ def _write_private(path: Path, content: dict[str, object]) -> None:
 @dataclass(frozen=True)
 class Vault:
     keys: tuple[str, ...]
-    index_key: bytes
 
     @property
     def _fernet(self) -> MultiFernet:
@@ -80,12 +73,6 @@ class Vault:
                 hint=f"{ENV_VAR} で正しい鍵ファイルを指定してください",
             ) from error
 
-    def index(self, number: str) -> str:
-        """A keyed hash of the number: equal numbers, equal index; no key, no guessing."""
-        if not number:
-            return ""
-        return hmac.new(self.index_key, number.encode("ascii"), hashlib.sha256).hexdigest()
-
     def rotate(self, token: str) -> str:
         """``token`` re-encrypted under the newest key."""
         return self._fernet.rotate(token.encode("ascii")).decode("ascii") if token else ""
@@ -103,13 +90,12 @@ def load(path: Path | None = None, *, create: bool = True) -> Vault:
     try:
         content = json.loads(path.read_text(encoding="ascii"))
         keys = tuple(str(k) for k in content["keys"])
-        index_key = base64.urlsafe_b64decode(content["index"])
         Fernet(keys[0].encode("ascii"))
     except (OSError, ValueError, KeyError, IndexError, TypeError) as error:
         raise InputError(
             f"鍵ファイルを読めません: {path}", hint="number_keys.json の形式を確認してください"
         ) from error
-    return Vault(keys, index_key)
+    return Vault(keys)
 
 
 def rotate_file(path: Path | None = None, *, drop_old: bool = False) -> Vault:
@@ -117,10 +103,6 @@ def rotate_file(path: Path | None = None, *, drop_old: bool = False) -> Vault:
     (after every token was re-encrypted with :meth:`Vault.rotate`)."""
     path = path or default_path()
     vault = load(path, create=False)
-    if drop_old:
-        keys = [vault.keys[0]]
-    else:
-        keys = [Fernet.generate_key().decode("ascii"), *vault.keys]
-    index = base64.urlsafe_b64encode(vault.index_key).decode("ascii")
-    _write_private(path, {"keys": keys, "index": index})
+    keys = [vault.keys[0]] if drop_old else [Fernet.generate_key().decode("ascii"), *vault.keys]
+    _write_private(path, {"keys": keys})
     return load(path, create=False)

@@ -75,9 +75,12 @@ def _tamper_refused(alias: str) -> None:
     audit.record("cli:test", "test.one", None, {"k": 1}, using=alias)
     audit.record("cli:test", "test.two", None, {"k": 2}, using=alias)
     for sql in ("UPDATE audit_entry SET actor = 'x'", "DELETE FROM audit_entry"):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(using=alias):
-            with connections[alias].cursor() as cursor:
-                cursor.execute(sql)
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(using=alias),
+            connections[alias].cursor() as cursor,
+        ):
+            cursor.execute(sql)
     assert AuditEntry.objects.using(alias).count() == 2
     assert audit.verify(using=alias).ok
 
@@ -118,8 +121,9 @@ TAMPERING = {
                   "UPDATE audit_entry SET seq = 4 WHERE seq = 100"],
     "inserted": ["UPDATE audit_entry SET seq = seq + 100 WHERE seq >= 3",
                  "UPDATE audit_entry SET seq = seq - 99 WHERE seq >= 103",
-                 "INSERT INTO audit_entry (seq, at, actor, action, organisation, object_type, object_id,"
-                 " details, prev_hash, hash) SELECT 3, at, actor, 'test.forged', '', '', '', '{}', "
+                 "INSERT INTO audit_entry (seq, at, actor, action, organisation, object_type,"
+                 " object_id, details, prev_hash, hash) SELECT 3, at, actor, 'test.forged',"
+                 " '', '', '', '{}', "
                  f"'{'1' * 64}', '{'2' * 64}' FROM audit_entry WHERE seq = 2"],
     "inserted_chained": "forge",
 }  # fmt: skip
@@ -186,6 +190,15 @@ def test_cli_import_verify_and_tampered_file(inspect_output: Path, tmp_path: Pat
     head = _cli(["audit", "head"], ws).stdout.split()[0]
     verified = _cli(["audit", "verify", "--expect", head], ws)
     assert verified.returncode == 0 and "1 件" in verified.stdout, verified.stdout
+    refused = _cli(["review", "export", "1", "--out", str(tmp_path / "c.csv")], ws)
+    assert refused.returncode == 2 and "理由" in refused.stderr
+    assert not (tmp_path / "c.csv").exists()
+    nothing = _cli(["review", "export", "1", "--out", str(tmp_path / "c.csv"), "--reason", "反映",
+                    "--encoding", "cp932"], ws)  # fmt: skip
+    assert nothing.returncode == 0 and "0 件" in nothing.stdout  # nothing approved yet
+    assert oct((tmp_path / "c.csv").stat().st_mode & 0o777) == "0o600"
+    assert _cli(["review", "export", "9", "--out", str(tmp_path / "d.csv"), "--reason", "x"],
+                ws).returncode == 2  # fmt: skip
     out = tmp_path / "trail.csv"
     assert _cli(["audit", "export", "--out", str(out), "--from", "2000-01-01"], ws).returncode == 0
     assert "run.import" in out.read_text(encoding="utf-8-sig")
@@ -211,3 +224,57 @@ def test_cli_refuses_an_edited_folder_with_exit_2(inspect_output: Path, tmp_path
     assert result.returncode == 2
     assert "case_evidence.parquetがありません" in "".join(result.stderr.split())
     assert "Traceback" not in result.stderr
+
+
+@pytest.fixture(scope="module")
+def trail_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workspace whose SQLite trail holds five valid entries (written with sqlite3 through
+    the pure chain functions, after the CLI created and migrated the database)."""
+    from tenken import trail
+
+    ws = tmp_path_factory.mktemp("trail")
+    assert _cli(["audit", "head"], ws).returncode == 0
+    db = sqlite3.connect(ws / "tenken.sqlite3")
+    prev = trail.GENESIS
+    for seq in range(1, 6):
+        fields = {"at": f"2026-12-02T00:00:0{seq}.000000+00:00", "actor": "cli:test",
+                  "action": f"test.{seq}", "organisation": "", "object_type": "",
+                  "object_id": "", "details": {"k": seq}}  # fmt: skip
+        digest = trail.entry_hash(prev, fields)
+        db.execute(
+            "INSERT INTO audit_entry (seq, at, actor, action, organisation, object_type, "
+            "object_id, details, prev_hash, hash) VALUES (?, ?, ?, ?, '', '', '', ?, ?, ?)",
+            (seq, f"2026-12-02 00:00:0{seq}", "cli:test", f"test.{seq}",
+             trail.canonical({"k": seq}), prev, digest),
+        )  # fmt: skip
+        prev = digest
+    db.commit()
+    db.close()
+    assert _cli(["audit", "verify"], ws).returncode == 0
+    return ws
+
+
+KIND_WORDS = {"edited": "改ざん", "deleted": "削除", "reordered": "順序の入れ替え",
+              "inserted": "挿入"}  # fmt: skip
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["edited", "deleted", "reordered", "inserted"])
+def test_cli_verify_names_each_kind_of_tampering(trail_file: Path, tmp_path: Path,
+                                                 kind: str) -> None:  # fmt: skip
+    """`tenken audit verify` on a SQLite file whose triggers were dropped and rows changed with
+    sqlite3: exit 1 and the first bad entry named; the untouched copy still verifies."""
+    import shutil
+
+    ws = tmp_path / "ws"
+    shutil.copytree(trail_file, ws)
+    db = sqlite3.connect(ws / "tenken.sqlite3")
+    db.execute("DROP TRIGGER audit_entry_no_update")
+    db.execute("DROP TRIGGER audit_entry_no_delete")
+    for sql in TAMPERING[kind]:
+        db.execute(sql)
+    db.commit()
+    db.close()
+    result = _cli(["audit", "verify"], ws)
+    assert result.returncode == 1, result.stdout
+    assert f"エントリ {FIRST_BAD[kind]}: {KIND_WORDS[kind]}" in result.stdout

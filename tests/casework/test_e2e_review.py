@@ -46,19 +46,29 @@ def _open_case(page: Any, base: str, run_url: str, rid: str) -> None:
     page.click(f"table.cases a:text-is('{rid}')")
 
 
+def _shown(page: Any, text: str) -> None:
+    """Wait for ``text`` on the page that a click has just loaded (fail with the page text)."""
+    try:
+        page.wait_for_selector(f"text={text}", timeout=20000)
+    except Exception as error:  # playwright's TimeoutError: say what the page showed instead
+        raise AssertionError(
+            f"「{text}」が表示されません: {page.inner_text('main')[:500]}"
+        ) from error
+
+
 def _decide(page: Any, action: str, reason: str, number: str = "") -> None:
     page.select_option("#id_action", action)
     if number:
         page.fill("#id_number", number)
     page.fill("#id_reason", reason)
     page.click("#decide-form button[type=submit]")
-    assert page.is_visible("text=判断を記録しました"), page.inner_text("main")
+    _shown(page, "判断を記録しました")
 
 
 def test_import_decide_approve_return_fix_export(
-    browser: Any,
+    browser: Any,  # noqa: F811  (the fixture imported above)
     inspect_output: Path,
-    tmp_path: Path,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     accounts = _accounts(tmp_path)
@@ -75,7 +85,7 @@ def test_import_decide_approve_return_fix_export(
         reviewer.set_input_files("#id_archive", str(archive))
         reviewer.fill("#id_title", "E2E の点検")
         reviewer.click("#import-form button[type=submit]")
-        assert reviewer.is_visible("text=取り込みました")
+        _shown(reviewer, "取り込みました")
         run_url = reviewer.url.removeprefix(base).split("?")[0]
         reviewer.screenshot(path=str(ARTIFACTS / "review-01-cases.png"), full_page=True)
 
@@ -96,15 +106,15 @@ def test_import_decide_approve_return_fix_export(
             approver.goto(f"{base}{run_url}queue/")
             approver.click(f"table.cases a:text-is('{rid}')")
             approver.click("#approve-form button[type=submit]")
-            assert approver.is_visible("text=承認しました")
+            _shown(approver, "承認しました")
         approver.goto(f"{base}{run_url}queue/")
         approver.click("table.cases a:text-is('R14')")
         approver.fill("#id_return_reason", "照会の結果を理由に書いてください")
         approver.click("#return-form button[type=submit]")
-        assert approver.is_visible("text=差し戻しました")
+        _shown(approver, "差し戻しました")
 
         _open_case(reviewer, base, run_url, "R14")
-        assert reviewer.is_visible("text=照会の結果を理由に書いてください")
+        _shown(reviewer, "照会の結果を理由に書いてください")
         _decide(reviewer, "unlink", "J-LIS 照会で該当なし、本人確認書類の提出を依頼")
         approver.goto(f"{base}{run_url}queue/")
         approver.click("table.cases a:text-is('R14')")

@@ -54,7 +54,7 @@ def _copy(output: Path, tmp_path: Path) -> Path:
     [
         (lambda f: (f / "case_evidence.parquet").unlink(), "case_evidence.parquet がありません"),
         (lambda f: (f / "verdicts.parquet").write_bytes(
-            (f / "verdicts.parquet").read_bytes()[:-3] + b"xyz"), "内容が inspect の記録と違います"),
+            (f / "verdicts.parquet").read_bytes()[:-3] + b"xyz"), "内容が inspect の記録と違"),
         (lambda f: (f / "review.xlsx").write_bytes(b"x"), "大きさ"),
         (lambda f: (f / "summary.json").unlink(), "summary.json がありません"),
         (lambda f: (f / "summary.json").write_text("{", encoding="utf-8"), "読めません"),

@@ -11,9 +11,15 @@ from tests.linkage.fixtures import number
 def chain(n: int) -> list[Entry]:
     entries, prev = [], GENESIS
     for seq in range(1, n + 1):
-        fields = {"at": f"2026-12-02T00:00:{seq:02d}.000000+00:00", "actor": "suzuki",
-                  "action": "case.decide", "organisation": "", "object_type": "case", "object_id": str(seq),
-                  "details": {"reason": "別人"}}  # fmt: skip
+        fields = {
+            "at": f"2026-12-02T00:00:{seq:02d}.000000+00:00",
+            "actor": "suzuki",
+            "action": "case.decide",
+            "organisation": "",
+            "object_type": "case",
+            "object_id": str(seq),
+            "details": {"reason": "別人"},
+        }
         digest = entry_hash(prev, fields)
         entries.append(Entry(seq, **fields, prev_hash=prev, hash=digest))
         prev = digest

@@ -110,7 +110,7 @@ def _migrate(alias: str) -> None:
     from django.db import DatabaseError
 
     try:
-        for label in ("store", "casework", "audit"):  # with their dependencies (auth, ...)
+        for label in ("contenttypes", "auth", "store", "casework", "audit"):
             call_command("migrate", label, database=alias, verbosity=0, interactive=False)
     except DatabaseError as error:
         raise InputError(

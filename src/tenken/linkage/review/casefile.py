@@ -61,9 +61,16 @@ def _check_counts(folder: Path, summary: dict[str, Any], verdicts: list[str]) ->
         raise InputError(f"{folder}: summary.json の件数と verdicts.parquet の件数が合いません")
 
 
-def read_output(folder: Path) -> Output:
-    """Verify ``folder`` and build its cases (InputError saying what is wrong, if anything)."""
-    summary = verify_output(folder)
+def identify(folder: Path) -> tuple[dict[str, Any], str]:
+    """Verify ``folder`` (InputError saying what is wrong) and return its summary and
+    fingerprint, without reading the cases (an import checks for a known run first)."""
+    return verify_output(folder), fingerprint(folder)
+
+
+def read_output(folder: Path, verified: dict[str, Any] | None = None) -> Output:
+    """Verify ``folder`` (unless ``verified`` is its summary from :func:`identify`) and build
+    its cases (InputError saying what is wrong, if anything)."""
+    summary = verified if verified is not None else verify_output(folder)
     verdicts = _read(folder, "verdicts.parquet",
                      ["制度固有番号", "verdict", "reasons", "candidates"]).to_pylist()  # fmt: skip
     _check_counts(folder, summary, [_text(v["verdict"]) for v in verdicts])

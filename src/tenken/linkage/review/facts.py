@@ -102,9 +102,11 @@ def compare(record: Facts, state: Facts) -> dict[str, Agreement]:
     result["birth"] = _flag(birth is not None and birth == _date(state.birth))
     sex = _sex(record.sex)
     result["sex"] = _flag(sex is not None and sex == _sex(state.sex))
-    same_text = bool(record.address) and record.address == state.address
-    key = _address(record.address)
-    result["address"] = _flag(same_text or (key is not None and key == _address(state.address)))
+    if record.address and record.address == state.address:
+        result["address"] = Agreement.AGREE  # most states: no normalisation needed
+    else:
+        key = _address(record.address)
+        result["address"] = _flag(key is not None and key == _address(state.address))
     if record.kana and state.kana:
         result["kana"] = _flag(compare_names(record.kana, state.kana, kana=True) == "match")
     return result

@@ -27,9 +27,12 @@ class IncidentLine:
     published_on: dt.date | None
     fixed_on: dt.date | None
     summary: str
+    cause_unknown: bool = False
 
     def values(self) -> list[str]:
-        day = lambda d: d.isoformat() if d else "未"
+        def day(d: dt.date | None) -> str:
+            return d.isoformat() if d else "未"
+
         return [self.title, day(self.found_on), self.cause, str(self.records_affected),
                 self.cases, day(self.reported_on), day(self.published_on), day(self.fixed_on),
                 self.summary]  # fmt: skip
@@ -42,6 +45,8 @@ def q10_answer(lines: Sequence[IncidentLine]) -> str:
     unreported = [x for x in lines if not x.reported_on and not x.published_on]
     if not unreported:
         return "（すべて国への報告または公表済み）"
+    if any(x.cause_unknown for x in unreported):
+        return "④ 事例はある。原因が特定されず、改善されていない。"
     if all(x.fixed_on for x in unreported):
         return "② 事例はある。原因も特定されており、改善されている。"
     return "③ 事例はある。原因も特定されているが、改善されていない。"
@@ -92,8 +97,9 @@ def html_bytes(organisation: str, lines: Sequence[IncidentLine], made_on: dt.dat
                          for i, v in enumerate(line.values())) + "</tr>"
         for line in lines
     ) or f'<tr><td colspan="{len(HEADERS)}">事例はありません。</td></tr>'  # fmt: skip
+    title = e(_title(organisation))
     page = (
-        f'<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>{e(_title(organisation))}'
+        f'<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>{title}'
         f"</title><style>{_STYLE}</style></head><body><h1>{e(_title(organisation))}</h1>"
         f"<p>作成日 {made_on.isoformat()}　Q10 の該当: {e(q10_answer(lines))}</p>"
         f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></body></html>\n"

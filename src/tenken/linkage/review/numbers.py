@@ -9,9 +9,10 @@ A partial match never yields a number, on any path.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tenken.linkage.review.facts import State, full_match
+from tenken.linkage.review.facts import Agreement, State, all_four_agree, compare, full_match
 from tenken.linkage.review.model import CaseFile, NumberSource
 from tenken.normalize.mynumber import clean, is_valid, mask
 
@@ -27,15 +28,24 @@ def _by_number(case: CaseFile) -> dict[str, list[State]]:
     return people
 
 
-def full_match_numbers(case: CaseFile) -> list[str]:
-    """Other persons agreeing with the record on all four facts in some state, sorted."""
-    people = _by_number(case)
-    return sorted(n for n, states in people.items() if full_match(case.record, states))
+Comparisons = Sequence[dict[str, Agreement]]
 
 
-def proposed_number(case: CaseFile) -> str:
+def full_match_numbers(case: CaseFile, comparisons: Comparisons | None = None) -> list[str]:
+    """Other persons agreeing with the record on all four facts in some state, sorted.
+
+    ``comparisons``: :func:`~tenken.linkage.review.facts.compare` of the record with each of
+    ``case.others``, when the caller has them already (an import compares each state once).
+    """
+    if comparisons is None:
+        comparisons = [compare(case.record, s.facts) for s in case.others]
+    found = {s.number for s, c in zip(case.others, comparisons, strict=True) if all_four_agree(c)}
+    return sorted(found)
+
+
+def proposed_number(case: CaseFile, comparisons: Comparisons | None = None) -> str:
     """The number of the one person agreeing on all four facts, or '' (none, or several)."""
-    found = full_match_numbers(case)
+    found = full_match_numbers(case, comparisons)
     return found[0] if len(found) == 1 else ""
 
 

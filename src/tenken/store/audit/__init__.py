@@ -148,8 +148,18 @@ def export_csv(path: Path, start: dt.date | None, end: dt.date | None, *,
         writer.writerow(EXPORT_HEADERS)
         for e in rows_between(start, end, using=using):
             local = timezone.localtime(e.at).isoformat(timespec="seconds")
-            values = [e.seq, local, e.actor, e.action, e.organisation, e.object_type, e.object_id,
-                      json.dumps(e.details_data, ensure_ascii=False), e.prev_hash, e.hash]  # fmt: skip
+            values = [
+                e.seq,
+                local,
+                e.actor,
+                e.action,
+                e.organisation,
+                e.object_type,
+                e.object_id,
+                json.dumps(e.details_data, ensure_ascii=False),
+                e.prev_hash,
+                e.hash,
+            ]
             writer.writerow([escape_formula(v) if isinstance(v, str) else v for v in values])
             count += 1
     return count

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from tenken import vault
 from tenken.store.audit import record
-from tenken.store.casework.models import Case, EvidenceState
+from tenken.store.casework.models import Case
 
 
 def rotate_all(actor: Any) -> int:
@@ -24,16 +24,15 @@ def rotate_all(actor: Any) -> int:
     services._vault.cache_clear()
     count = 0
     with transaction.atomic():
-        for case in Case.objects.only("claimed_enc", "proposed_enc", "number_enc").iterator():
+        fields = ["claimed_enc", "proposed_enc", "number_enc", "evidence"]
+        for case in Case.objects.only(*fields).iterator():
             case.claimed_enc = fresh.rotate(case.claimed_enc)
             case.proposed_enc = fresh.rotate(case.proposed_enc)
             case.number_enc = fresh.rotate(case.number_enc)
-            case.save(update_fields=["claimed_enc", "proposed_enc", "number_enc"])
-            count += 1
-        for state in EvidenceState.objects.only("number_enc").iterator():
-            state.number_enc = fresh.rotate(state.number_enc)
-            state.save(update_fields=["number_enc"])
-            count += 1
+            for state in case.evidence:
+                state["number_enc"] = fresh.rotate(state["number_enc"])
+            case.save(update_fields=fields)
+            count += 3 + len(case.evidence)
         record(actor, "keys.rotate", None, {"records": count})
     vault.rotate_file(path, drop_old=True)
     services._vault.cache_clear()

@@ -79,6 +79,11 @@ class Case(models.Model):
     proposed_enc = models.TextField("一意に一致した人の番号（暗号化）", blank=True)
     proposed_mask = models.CharField("一意に一致した人の番号", max_length=20, blank=True)
     full_matches = models.IntegerField("4情報が一致する別人", default=0)
+    # The registry states shown with the case: every state of the claimed number ("claimed")
+    # and of each other person agreeing on name, birth and sex ("other"), each with its
+    # encrypted and masked number, facts, validity dates and per-fact agreement. A snapshot of
+    # the inspect output, never edited, so one JSON list instead of rows.
+    evidence = models.JSONField("住基の状態", default=list)
     # workflow
     status = models.CharField("状態", max_length=20, choices=STATUS_CHOICES, default=Status.OPEN)
     action = models.CharField("判断", max_length=20, choices=ACTION_CHOICES, blank=True)
@@ -127,28 +132,6 @@ class Case(models.Model):
         return self.rid
 
 
-class EvidenceState(models.Model):
-    """A registry state shown with a case: of the claimed number, or of another person."""
-
-    case = models.ForeignKey(Case, models.CASCADE, related_name="states")
-    role = models.CharField("種類", max_length=10)  # claimed / other
-    position = models.IntegerField("順番")
-    number_enc = models.TextField("個人番号（暗号化）")
-    number_mask = models.CharField("個人番号", max_length=20)
-    number_index = models.CharField("番号の索引（HMAC）", max_length=64, db_index=True)
-    name = models.CharField("氏名", max_length=200, blank=True)
-    kana = models.CharField("氏名カナ", max_length=200, blank=True)
-    birth = models.CharField("生年月日", max_length=40, blank=True)
-    sex = models.CharField("性別", max_length=20, blank=True)
-    address = models.CharField("住所", max_length=500, blank=True)
-    valid_from = models.CharField("有効開始日", max_length=40, blank=True)
-    valid_to = models.CharField("有効終了日", max_length=40, blank=True)
-    agreement = models.JSONField("記録との照合", default=dict)
-
-    class Meta:
-        ordering = ["case", "role", "position"]
-
-
 class Cause(models.TextChoices):
     HOMONYM = "homonym", "同姓同名の別人"
     FAMILY = "family", "家族の番号"
@@ -156,6 +139,7 @@ class Cause(models.TextChoices):
     MISTYPED = "mistyped", "番号の入力誤り"
     SHARED = "shared", "同じ番号の共用"
     OTHER = "other", "その他"
+    UNKNOWN = "unknown", "原因を特定できていない"
 
 
 class Incident(models.Model):
@@ -181,4 +165,4 @@ class Incident(models.Model):
         return self.title
 
 
-__all__ = ["Case", "EvidenceState", "Grant", "Incident", "Role", "Run"]
+__all__ = ["Case", "Grant", "Incident", "Role", "Run"]

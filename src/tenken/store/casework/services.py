@@ -19,9 +19,9 @@ from django.utils import timezone
 from tenken import vault
 from tenken.errors import InputError
 from tenken.linkage.review import workflow
-from tenken.linkage.review.casefile import read_output
+from tenken.linkage.review.casefile import identify, read_output
 from tenken.linkage.review.export import CorrectionRow, render, write_private
-from tenken.linkage.review.facts import Facts, State, compare, per_fact
+from tenken.linkage.review.facts import Agreement, Facts, State, compare, per_fact
 from tenken.linkage.review.model import (
     ACTION_LABELS,
     NUMBER_SOURCE_LABELS,
@@ -37,7 +37,7 @@ from tenken.linkage.review.model import (
 from tenken.linkage.review.numbers import full_match_numbers, proposed_number
 from tenken.normalize.mynumber import mask
 from tenken.store.audit import actor_name, record
-from tenken.store.casework.models import Case, EvidenceState, Grant, Run
+from tenken.store.casework.models import Case, Grant, Run
 
 
 @lru_cache(maxsize=4)
@@ -111,14 +111,15 @@ def import_output(folder: Path, organisation: str, title: str | None, actor: Any
     organisation = organisation.strip()
     if not organisation:
         raise InputError("組織名を指定してください", hint="--org 14神奈川県相模原市")
-    output = read_output(folder)
-    existing = Run.objects.filter(fingerprint=output.fingerprint).first()
+    summary, digest = identify(folder)
+    existing = Run.objects.filter(fingerprint=digest).first()
     if existing is not None:
         if existing.organisation != organisation:
             raise InputError(
                 f"この点検結果はすでに「{existing.organisation}」の点検として取り込まれています"
             )
         return Imported(existing, False)
+    output = read_output(folder, verified=summary)
     secret = number_vault()
     with transaction.atomic():
         run = Run.objects.create(
@@ -129,9 +130,6 @@ def import_output(folder: Path, organisation: str, title: str | None, actor: Any
         cases = [_case_row(run, i, c, output.candidates.get(c.rid, ""), secret)
                  for i, c in enumerate(output.cases)]  # fmt: skip
         Case.objects.bulk_create(cases, batch_size=2000)
-        states = [s for made, c in zip(cases, output.cases, strict=True)
-                  for s in _state_rows(made, c, secret)]  # fmt: skip
-        EvidenceState.objects.bulk_create(states, batch_size=5000)
         record(actor, "run.import", run, {"cases": len(cases), "fingerprint": output.fingerprint,
                "source": folder.name}, organisation)  # fmt: skip
     return Imported(run, True)
@@ -139,8 +137,9 @@ def import_output(folder: Path, organisation: str, title: str | None, actor: Any
 
 def _case_row(run: Run, position: int, case: CaseFile, candidates: str, secret: vault.Vault
               ) -> Case:  # fmt: skip
+    comparisons = [compare(case.record, s.facts) for s in case.others]
     facts = {k: v.value for k, v in per_fact(case.record, case.claimed_states).items()}
-    proposed = proposed_number(case)
+    proposed = proposed_number(case, comparisons)
     r = case.record
     return Case(
         run=run, position=position, rid=case.rid[:200], verdict=case.verdict,
@@ -149,22 +148,26 @@ def _case_row(run: Run, position: int, case: CaseFile, candidates: str, secret: 
         linked_on=case.linked_on[:40], claimed_enc=secret.encrypt(case.claimed_number),
         claimed_mask=mask(case.claimed_number), facts=facts,
         proposed_enc=secret.encrypt(proposed), proposed_mask=mask(proposed),
-        full_matches=len(full_match_numbers(case)),
+        full_matches=len(full_match_numbers(case, comparisons)),
+        evidence=_evidence(case, comparisons, secret),
     )  # fmt: skip
 
 
-def _state_rows(made: Case, case: CaseFile, secret: vault.Vault) -> Iterable[EvidenceState]:
-    groups = (("claimed", case.claimed_states), ("other", case.others))
-    for role, states in groups:
-        for i, s in enumerate(states):
+def _evidence(case: CaseFile, others: list[dict[str, Agreement]], secret: vault.Vault
+              ) -> list[dict[str, Any]]:  # fmt: skip
+    claimed = [compare(case.record, s.facts) for s in case.claimed_states]
+    rows = []
+    for role, states, agreements in (("claimed", case.claimed_states, claimed),
+                                     ("other", case.others, others)):  # fmt: skip
+        for s, agreement in zip(states, agreements, strict=True):
             f = s.facts
-            agreement = {k: v.value for k, v in compare(case.record, f).items()}
-            yield EvidenceState(
-                case=made, role=role, position=i, number_enc=secret.encrypt(s.number),
-                number_mask=mask(s.number), number_index=secret.index(s.number), name=f.name,
-                kana=f.kana, birth=f.birth, sex=f.sex, address=f.address,
-                valid_from=s.valid_from, valid_to=s.valid_to, agreement=agreement,
-            )  # fmt: skip
+            rows.append({
+                "role": role, "number_enc": secret.encrypt(s.number), "number_mask": mask(s.number),
+                "name": f.name, "kana": f.kana, "birth": f.birth, "sex": f.sex,
+                "address": f.address, "valid_from": s.valid_from, "valid_to": s.valid_to,
+                "agreement": {k: v.value for k, v in agreement.items()},
+            })  # fmt: skip
+    return rows
 
 
 # ---------------------------------------------------------------- one case
@@ -173,14 +176,10 @@ def case_file(case: Case) -> CaseFile:
     secret = number_vault()
     record_facts = Facts(case.name, case.birth, case.sex, case.address, case.kana)
     claimed, others = [], []
-    for s in case.states.all():
-        state = State(
-            secret.decrypt(s.number_enc),
-            Facts(s.name, s.birth, s.sex, s.address, s.kana),
-            s.valid_from,
-            s.valid_to,
-        )
-        (claimed if s.role == "claimed" else others).append(state)
+    for s in case.evidence:
+        facts = Facts(s["name"], s["birth"], s["sex"], s["address"], s["kana"])
+        state = State(secret.decrypt(s["number_enc"]), facts, s["valid_from"], s["valid_to"])
+        (claimed if s["role"] == "claimed" else others).append(state)
     return CaseFile(case.rid, case.verdict, tuple(c for c in case.reasons.split(";") if c),
                     record_facts, case.linked_on, secret.decrypt(case.claimed_enc),
                     tuple(claimed), tuple(others))  # fmt: skip
@@ -287,9 +286,8 @@ def reveal(case: Case, user: Any, what: str, reason: str) -> str:
         raise workflow.WorkflowError("番号を表示する理由を入力してください")
     token = {"claimed": case.claimed_enc, "proposed": case.proposed_enc,
              "decision": case.number_enc}.get(what)  # fmt: skip
-    if what.startswith("state:"):
-        state = case.states.filter(pk=int(what[6:]) if what[6:].isdigit() else 0).first()
-        token = state.number_enc if state else None
+    if what.startswith("state:") and what[6:].isdigit() and int(what[6:]) < len(case.evidence):
+        token = case.evidence[int(what[6:])]["number_enc"]
     if not token:
         raise workflow.WorkflowError("表示できる番号がありません")
     number = number_vault().decrypt(token)
@@ -307,7 +305,10 @@ def record_view(case: Case, user: Any) -> None:
 def _row(case: Case, users: dict[int, str]) -> CorrectionRow:
     action = Action(case.action)
     number = number_vault().decrypt(case.number_enc) if case.number_enc else ""
-    when = lambda t: timezone.localtime(t).isoformat(timespec="seconds") if t else ""
+
+    def when(t: Any) -> str:
+        return timezone.localtime(t).isoformat(timespec="seconds") if t else ""
+
     source = NUMBER_SOURCE_LABELS[NumberSource(case.number_source)] if case.number_source else ""
     return CorrectionRow(
         case.rid, ACTION_LABELS[action], action.value, number, source,
@@ -323,8 +324,16 @@ class Exported:
     data: bytes
 
 
-def export_corrections(run: Run, user: Any, fmt: str = "csv", *, encoding: str = "utf-8",
-                       again: bool = False, reason: str = "", name: str = "") -> Exported:  # fmt: skip
+def export_corrections(
+    run: Run,
+    user: Any,
+    fmt: str = "csv",
+    *,
+    encoding: str = "utf-8",
+    again: bool = False,
+    reason: str = "",
+    name: str = "",
+) -> Exported:
     """The corrections of every approved, not yet exported case (``again``: exported ones
     too), marked exported and audited. They hold full numbers: a reason is required. Call
     inside a transaction when the file is written afterwards (:func:`export_run`)."""

@@ -159,7 +159,7 @@ def lines(organisation: str) -> list[incident_doc.IncidentLine]:
         rids = "、".join(i.cases.order_by("rid").values_list("rid", flat=True))
         result.append(incident_doc.IncidentLine(
             i.title, i.found_on, str(labels[i.cause]), i.records_affected, rids, i.reported_on,
-            i.published_on, i.fixed_on, i.summary))  # fmt: skip
+            i.published_on, i.fixed_on, i.summary, i.cause == Cause.UNKNOWN))  # fmt: skip
     return result
 
 

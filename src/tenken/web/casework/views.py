@@ -28,7 +28,13 @@ from tenken.errors import InputError
 from tenken.linkage.columns import REASONS, VERDICTS, reason_labels
 from tenken.linkage.review.facts import AGREEMENT_LABELS, FACT_LABELS, FACTS, Agreement
 from tenken.linkage.review.model import (
-    ACTION_LABELS, NUMBER_SOURCE_LABELS, ROLE_LABELS, STATUS_LABELS, Action, Role, Status,
+    ACTION_LABELS,
+    NUMBER_SOURCE_LABELS,
+    ROLE_LABELS,
+    STATUS_LABELS,
+    Action,
+    Role,
+    Status,
 )  # fmt: skip
 from tenken.linkage.review.workflow import WorkflowError, allowed_actions
 from tenken.store.audit.models import AuditEntry
@@ -47,10 +53,17 @@ def _runs_with_counts(runs: QuerySet[Run]) -> list[dict[str, Any]]:
         progress = services.progress(run)
         total = sum(progress.values())
         done = progress[Status.APPROVED] + progress[Status.EXPORTED]
-        rows.append({"run": run, "verdicts": [(VERDICTS[v], verdicts.get(v, 0)) for v in VERDICTS
-                                               if v != "confirmed"],
-                     "progress": [(STATUS_LABELS[Status(s)], n) for s, n in progress.items()],
-                     "total": total, "percent": round(100 * done / total) if total else 100})  # fmt: skip
+        rows.append(
+            {
+                "run": run,
+                "verdicts": [
+                    (VERDICTS[v], verdicts.get(v, 0)) for v in VERDICTS if v != "confirmed"
+                ],
+                "progress": [(STATUS_LABELS[Status(s)], n) for s, n in progress.items()],
+                "total": total,
+                "percent": round(100 * done / total) if total else 100,
+            }
+        )
     return rows
 
 
@@ -125,7 +138,7 @@ def cases(request: HttpRequest, run_id: int) -> HttpResponse:
         )
     page = Paginator(
         filtered_cases(run, chosen).only(
-            "id", "rid", "verdict", "reasons", "name", "status", "action", "claimed_mask"
+            "id", "run_id", "rid", "verdict", "reasons", "name", "status", "action", "claimed_mask"
         ), PAGE_SIZE,
     ).get_page(request.GET.get("page"))  # fmt: skip
     query = urlencode({k: v for k, v in chosen.items() if v})
@@ -138,6 +151,7 @@ def cases(request: HttpRequest, run_id: int) -> HttpResponse:
         "bulk_actions": [(a.value, ACTION_LABELS[a]) for a in (Action.CORRECT, Action.MISLINK,
                          Action.UNLINK, Action.LINK, Action.HOLD)],
         "can_decide": Role.REVIEWER in roles, "can_approve": Role.APPROVER in roles,
+        "can_export": bool(roles & {Role.APPROVER, Role.ORG_ADMIN}),
         "progress": services.progress(run), "status_labels": STATUS_LABELS,
     })  # fmt: skip
 
@@ -174,14 +188,24 @@ def bulk_decide(request: HttpRequest, run_id: int) -> HttpResponse:
 
 def _state_rows(case: Case) -> list[dict[str, Any]]:
     rows = []
-    for s in case.states.all():
+    for s in case.evidence:
         cells = []
         for fact in (*FACTS, "kana"):
-            flag = s.agreement.get(fact, "")
-            cells.append({"value": getattr(s, fact), "flag": flag,
-                          "label": AGREEMENT_LABELS.get(Agreement(flag), "") if flag else ""})  # fmt: skip
-        rows.append({"state": s, "cells": cells,
-                     "kind": "紐付いている番号" if s.role == "claimed" else "別人（候補）"})  # fmt: skip
+            flag = s["agreement"].get(fact, "")
+            cells.append(
+                {
+                    "value": s[fact],
+                    "flag": flag,
+                    "label": AGREEMENT_LABELS.get(Agreement(flag), "") if flag else "",
+                }
+            )
+        rows.append(
+            {
+                "state": s,
+                "cells": cells,
+                "kind": "紐付いている番号" if s["role"] == "claimed" else "別人（候補）",
+            }
+        )
     return rows
 
 
@@ -330,8 +354,11 @@ def export(request: HttpRequest, run_id: int) -> HttpResponse:
     except (InputError, WorkflowError) as error:
         messages.error(request, uploads.public_message(error))
         return redirect("review:cases", run_id=run.pk)
-    kind = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if fmt == "xlsx"
-            else f"text/csv; charset={'shift_jis' if encoding == 'cp932' else 'utf-8'}")  # fmt: skip
+    kind = (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        if fmt == "xlsx"
+        else f"text/csv; charset={'shift_jis' if encoding == 'cp932' else 'utf-8'}"
+    )
     response = HttpResponse(result.data, content_type=kind)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "no-store"
