@@ -135,3 +135,20 @@ def test_reopening_in_round_two_cannot_change_round_one(site: Site) -> None:
     counted_one = Response.objects.get(round=site.round, is_counted=True)
     assert counted_one.answers["3"] == "①"
     assert Response.objects.get(round=second, is_counted=True).answers["3"] == "②"
+
+
+def test_a_sheet_of_round_one_is_refused_in_round_two(site: Site) -> None:
+    """The downloaded sheet carries its round: uploading it to another round is refused."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tenken.store.models import Response
+
+    client = site.client_for(site.respondent)
+    org = site.respondent.membership.organisation_id
+    sheet = client.get(f"/rounds/{site.round.pk}/answers/{org}/sheet.xlsx").content
+    second = _second_round(site)
+    upload = SimpleUploadedFile("回答.xlsx", sheet)
+    two = f"/rounds/{second.pk}/answers/{org}/"
+    body = client.post(two + "sheet/", {"sheet": upload}, follow=True).content.decode()
+    assert f"調査回 {site.round.code} 用です" in body
+    assert not Response.objects.filter(round=second).exists()
