@@ -70,6 +70,11 @@ def test_two_rounds_through_the_cli_are_independent(
     assert (r1["summary"]["organisations"], r1["summary"]["submitted"]) == (2, 1)
     assert (r2["summary"]["organisations"], r2["summary"]["submitted"]) == (2, 2)
     assert r1["summary"]["levels"] != r2["summary"]["levels"]
+    states = {o["org_name"]: o["state"] for o in r2["organisations"]}
+    assert states == {"13東京都": "提出済み（不備あり）", "14神奈川県相模原市": "提出済み"}
+    assert "提出済み（不備あり）" in (tmp_path / "report2024" / "organisations.csv").read_text(
+        "utf-8-sig"
+    )
 
 
 def test_a_closed_round_refuses_ingest_and_another_questionnaire_is_refused(
