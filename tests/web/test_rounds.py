@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tenken.store.models import Round
@@ -152,3 +154,18 @@ def test_a_sheet_of_round_one_is_refused_in_round_two(site: Site) -> None:
     body = client.post(two + "sheet/", {"sheet": upload}, follow=True).content.decode()
     assert f"調査回 {site.round.code} 用です" in body
     assert not Response.objects.filter(round=second).exists()
+
+
+def test_the_round_page_reminds_by_mail_merge_csv_without_smtp(
+    site: Site, monkeypatch: Any
+) -> None:
+    """No SMTP configured: the button downloads the CSV and records each reminder."""
+    from tenken.store.models import Reminder
+
+    monkeypatch.delenv("TENKEN_SMTP_HOST", raising=False)
+    response = site.client_for(site.admin).post(f"/rounds/{site.round.pk}/remind/")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    text = response.content.decode("utf-8-sig")
+    assert "14神奈川県相模原市" in text and "13東京都" in text
+    assert Reminder.objects.filter(round=site.round, channel="csv").count() == 2
+    assert site.client_for(site.viewer).post(f"/rounds/{site.round.pk}/remind/").status_code == 403

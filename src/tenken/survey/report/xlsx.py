@@ -184,7 +184,7 @@ def _org_sheet(ws: Worksheet, orgs: Sequence[OrgRow]) -> None:
               "情報未入力あり", "未回答あり", "不備件数", "名簿内", "状況"]  # fmt: skip
     put_row(ws, 1, header, head=True)
     for i, o in enumerate(orgs, start=2):
-        values = [o.code, o.org_name, o.kind, o.prefecture, o.level, " ".join(o.rules),
+        values: list[Value] = [o.code, o.org_name, o.kind, o.prefecture, o.level, " ".join(o.rules),
                   o.missing_info, o.unanswered, o.problems, o.in_roster, o.state]  # fmt: skip
         put_row(ws, i, values)
         ws.cell(row=i, column=5).fill = _LEVEL_FILLS.get(o.level, _HEAD_FILL)
