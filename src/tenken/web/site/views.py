@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
@@ -162,6 +163,7 @@ def export(request: HttpRequest, round_id: int, fmt: str) -> HttpResponse:
 
 
 _REPORTS: dict[tuple[Any, ...], Any] = {}
+_REPORT_LOCK = threading.Lock()
 
 
 def _report_body(survey_round: Round, fmt: str, render_as: Any) -> Any:
@@ -172,10 +174,13 @@ def _report_body(survey_round: Round, fmt: str, render_as: Any) -> Any:
     key = (api.overview_version(survey_round), fmt)
     body = _REPORTS.get(key)
     if body is None:
-        body = render_as(reports.round_report(survey_round))
-        if len(_REPORTS) > 32:
-            _REPORTS.clear()
-        _REPORTS[key] = body
+        with _REPORT_LOCK:  # one thread builds it; viewers arriving meanwhile wait for that
+            body = _REPORTS.get(key)
+            if body is None:
+                body = render_as(reports.round_report(survey_round))
+                if len(_REPORTS) > 32:
+                    _REPORTS.clear()
+                _REPORTS[key] = body
     return body
 
 
