@@ -70,6 +70,11 @@ def test_two_rounds_through_the_cli_are_independent(
     assert (r1["summary"]["organisations"], r1["summary"]["submitted"]) == (2, 1)
     assert (r2["summary"]["organisations"], r2["summary"]["submitted"]) == (2, 2)
     assert r1["summary"]["levels"] != r2["summary"]["levels"]
+    states = {o["org_name"]: o["state"] for o in r2["organisations"]}
+    assert states == {"13東京都": "提出済み（不備あり）", "14神奈川県相模原市": "提出済み"}
+    assert "提出済み（不備あり）" in (tmp_path / "report2024" / "organisations.csv").read_text(
+        "utf-8-sig"
+    )
 
 
 def test_a_closed_round_refuses_ingest_and_another_questionnaire_is_refused(
@@ -215,3 +220,25 @@ def test_the_raw_export_has_every_answer_one_row_per_organisation(
     assert "'=福祉部" in text
     cp932 = list(csv.reader(io.StringIO((tmp_path / "b.csv").read_bytes().decode("cp932"))))
     assert cp932[0] == head and cp932[1][0] == "13東京都"
+
+
+def test_a_sheet_generated_for_round_a_is_refused_in_round_b(
+    store_db: Db, questionnaire: Questionnaire, tmp_path: Path, django_db_blocker: Any
+) -> None:
+    """`survey form --round 2023` marks the sheets; ingesting one into 2024 is refused (exit 2)."""
+    _sqlite_only(store_db)
+    from tenken.survey.xlsx.fill import fill_sheet
+
+    with django_db_blocker.unblock():
+        survey_round(store_db, "2023", roster=ROSTER)
+        survey_round(store_db, "2024", roster=ROSTER)
+        made = _cli(store_db, "survey", "form", "--round", "2023", "--out-dir", str(tmp_path / "s"))
+        assert made.exit_code == 0, made.output
+        sheet = tmp_path / "s" / "14神奈川県相模原市.xlsx"
+        document = _document(questionnaire)
+        sheet.write_bytes(fill_sheet(sheet.read_bytes(), questionnaire, document))
+        refused = _cli(store_db, "survey", "ingest", str(sheet), "--round", "2024")
+        accepted = _cli(store_db, "survey", "ingest", str(sheet), "--round", "2023")
+    assert refused.exit_code == 2
+    assert "調査回2023用です（取り込み先は調査回2024）" in "".join(refused.output.split())
+    assert accepted.exit_code == 0 and "最新 1 件" in accepted.output

@@ -30,6 +30,7 @@ def _fresh_caches() -> None:
     from tenken.web.site import entries, progress, views
 
     views._BODIES.clear()
+    views._REPORTS.clear()
     progress._CACHE.clear()
     progress._PAGES.clear()
     entries._IDS = None

@@ -101,3 +101,19 @@ def test_the_raw_export_downloads_for_staff_only(site: Site) -> None:
     assert viewer.get(f"/rounds/{site.round.pk}/answers.xlsx").status_code == 200
     respondent = site.client_for(site.respondent)
     assert respondent.get(f"/rounds/{site.round.pk}/answers.csv").status_code == 403
+
+
+def test_the_kept_report_follows_new_submissions(site: Site) -> None:
+    """The report is kept between visits, and rebuilt as soon as a new answer is counted."""
+    import json as jsonlib
+
+    from tests.web.test_answer_form import _complete
+    from tests.web.test_answer_store import _save
+
+    viewer = site.client_for(site.viewer)
+    url = f"/rounds/{site.round.pk}/report.json"
+    assert jsonlib.loads(viewer.get(url).content)["summary"]["submitted"] == 0
+    _save(site, _complete(), "submit")
+    assert jsonlib.loads(viewer.get(url).content)["summary"]["submitted"] == 1
+    board = viewer.get("/dashboard/").context["progress"]
+    assert board.counts["提出済み"] == 1

@@ -242,3 +242,54 @@ def export(
         return EXIT_OK
 
     run(body)
+
+
+@survey_app.command("remind")
+def remind(
+    round_code: RoundOption = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="送らずに、宛先と件数だけ表示する")
+    ] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="SMTP がないときの差し込み印刷用 CSV（既定: 督促_<調査回>.csv）"
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """未提出・不備ありの組織に督促メールを送る（TENKEN_SMTP_* がなければ差し込み印刷用 CSV）。"""
+
+    def body() -> int:
+        import getpass
+
+        from tenken.survey.xlsx.writer import write_atomically
+
+        alias, survey_round = open_round(db, round_code)
+        from tenken.store import reminders
+
+        found = reminders.targets(survey_round, alias)
+        smtp = reminders.smtp_from_env()
+        table = Table("組織名", "メールアドレス", "文面")
+        for t in found:
+            table.add_row(t.org_name, t.email or "（なし）", t.template)
+        console.print(table)
+        if dry_run:
+            way = f"SMTP {smtp.host}:{smtp.port}" if smtp else "差し込み印刷用 CSV"
+            console.print(
+                f"督促の対象 {len(found)} 件（送り方: {way}）。--dry-run のため送っていません"
+            )
+            return EXIT_OK
+        if smtp is None:
+            path = out or Path(f"督促_{survey_round.code}.csv")
+            write_atomically(path, reminders.mail_merge_csv(found))
+        sent, skipped = reminders.send(survey_round, found, smtp, f"cli:{getpass.getuser()}", alias)
+        done = "送信しました" if smtp else f"差し込み印刷用 CSV に書き出しました（{path}）"
+        console.print(f"督促 {sent} 件を{done}")
+        if skipped:
+            console.print(
+                f"[yellow]メールアドレスがないため送れなかった組織[/]: {'、'.join(skipped)}"
+            )
+        return EXIT_OK
+
+    run(body)

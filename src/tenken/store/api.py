@@ -34,15 +34,19 @@ from tenken.survey.engine import Evaluation
 from tenken.survey.model import Questionnaire
 from tenken.survey.pack import Pack, load_bundled_pack, stored_pack
 from tenken.survey.prepare import Prepared
+from tenken.survey.states import (
+    DRAFT,
+    NOT_STARTED,
+    STATES,
+    SUBMITTED,
+    SUBMITTED_WITH_PROBLEMS,
+    state_label,
+)
 
 JST = ZoneInfo("Asia/Tokyo")
+# The state labels are the survey's (one rule with the reports); re-exported for the store.
+__all__ = ["DRAFT", "NOT_STARTED", "STATES", "SUBMITTED", "SUBMITTED_WITH_PROBLEMS"]
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$")
-
-SUBMITTED = "提出済み"
-SUBMITTED_WITH_PROBLEMS = "提出済み（不備あり）"
-DRAFT = "一時保存"
-NOT_STARTED = "未着手"
-STATES = (SUBMITTED, SUBMITTED_WITH_PROBLEMS, DRAFT, NOT_STARTED)
 
 
 @dataclass(frozen=True)
@@ -259,9 +263,9 @@ def has_problems(response: Response) -> bool:
 
 def submission_state(counted_response: Response | None, has_draft: bool = False) -> str:
     """The one label of an organisation's state, shown alike by the site, CLI and reports."""
-    if counted_response is not None:
-        return SUBMITTED_WITH_PROBLEMS if has_problems(counted_response) else SUBMITTED
-    return DRAFT if has_draft else NOT_STARTED
+    if counted_response is None:
+        return state_label(False, False, has_draft)
+    return state_label(True, has_problems(counted_response))
 
 
 def drafts_after_submission(survey_round: Round, alias: str = "default") -> set[str]:
@@ -321,7 +325,7 @@ def overview(survey_round: Round, alias: str = "default") -> list[OrgLine]:
             lines.append(OrgLine(name, kind, prefecture, DRAFT if name in drafts else NOT_STARTED))
             continue
         _name, received, missing, unanswered, problems = row
-        state = SUBMITTED_WITH_PROBLEMS if problems else SUBMITTED
+        state = state_label(True, bool(problems))
         lines.append(
             OrgLine(name, kind, prefecture, state, received, missing, unanswered, len(problems))
         )

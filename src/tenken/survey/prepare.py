@@ -50,6 +50,7 @@ class Prepared:
     attachments_requested: list[str]
     received_at: dt.datetime
     attachments: list[FileInfo] = field(default_factory=list)
+    issued_round: str = ""
 
     @classmethod
     def of(
@@ -78,6 +79,7 @@ class Prepared:
             attachments_requested=[a.label for a in evaluation.attachments],
             received_at=received_at,
             attachments=attachments or [],
+            issued_round=document.issued_round,
         )
 
 

@@ -41,6 +41,7 @@ urlpatterns = [
         sheet_views.upload_sheet,
         name="answer_sheet_upload",
     ),
+    path("rounds/<int:round_id>/remind/", account_views.remind, name="remind"),
     path(
         "rounds/<int:round_id>/entries/<int:org_id>/reopen/",
         account_views.toggle_reopen,

@@ -194,6 +194,11 @@ def ingest_upload(
     prepared = prepare((path, []), q, given)
     if isinstance(prepared, Rejected):
         raise ValueError(site_message(prepared, Path(name).name))
+    from tenken.store.ingest import other_round
+
+    wrong = other_round(prepared, entry.survey_round)
+    if wrong:
+        raise ValueError(f"{Path(name).name}: {wrong}")
     if prepared.org_name != entry.organisation.name:
         raise ValueError(
             f"この回答シートは {prepared.org_name} のものです（{entry.organisation.name} の"
