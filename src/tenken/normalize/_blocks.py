@@ -50,6 +50,11 @@ def parse_blocks(text: str, start: int) -> Blocks:
     if simple:
         found = tuple([number(n) for n in simple.groups() if n is not None])
         return Blocks(found, False, simple.end())
+    return parse_units(text, start)
+
+
+def parse_units(text: str, start: int) -> Blocks:
+    """:func:`parse_blocks` for text that :data:`SIMPLE` does not match (units, の, letters)."""
     numbers: list[str] = []
     chome_written = False
     pos = start

@@ -14,6 +14,7 @@ MAX_INPUT_CHARS = 1000
 #: Every character that people (or IMEs) use for a hyphen between numbers.
 DASHES = "-‐‑‒–—―−⁃﹣－─━"
 _DASH_TABLE = str.maketrans(dict.fromkeys(DASHES, "-"))
+_OTHER_DASH = re.compile("[" + re.escape(DASHES.replace("-", "")) + "]")
 
 #: Katakana long-vowel marks that become a hyphen when they follow a digit.
 LONG_VOWELS = "ーｰ"
@@ -44,6 +45,11 @@ def clean(text: str, limit: int = MAX_INPUT_CHARS) -> str:
     Text longer than ``limit`` is cut first, so a 10 MB string costs no more than a short one.
     """
     text = text[: limit * 2]
+    if text.isprintable():  # the usual case: no control, format or non-ASCII space character
+        text = unicodedata.normalize("NFKC", text)
+        if "  " in text:
+            text = _WHITESPACE.sub(" ", text)
+        return text.strip(" ")[:limit]
     text = _CONTROL_OR_FORMAT.sub("", text)
     text = unicodedata.normalize("NFKC", text)
     text = _WHITESPACE.sub(" ", text).strip()
@@ -57,7 +63,8 @@ _LONG_VOWEL_AS_DASH = re.compile(
 
 def unify_dashes(text: str) -> str:
     """Every dash look-alike becomes ``-``; a long-vowel mark after a digit does too."""
-    text = text.translate(_DASH_TABLE)
+    if _OTHER_DASH.search(text) is not None:
+        text = text.translate(_DASH_TABLE)
     if "ー" in text or "ｰ" in text:
         text = _LONG_VOWEL_AS_DASH.sub("-", text)
     return text
@@ -102,6 +109,8 @@ _NUMERAL_RUN = re.compile("[〇一二三四五六七八九十百千壱弐参拾]
 _LONE_UNIT_AFTER = frozenset("条條丁番号號線地-のノ")
 _LONE_UNIT_BEFORE = frozenset("地番目号の之ノ-")
 _PLACE_WORD = re.compile(r"(?<=[0-9])(?:番丁|町目)")
+_UNIT_OR_ZERO = re.compile("[十百千拾〇零]")
+_DIGIT_TABLE = str.maketrans({ch: str(v) for ch, v in _KANJI_DIGIT_VALUE.items() if v})
 _PLACE_WORD_FOLD = {"番丁": "番町", "町目": "丁目"}
 
 
@@ -133,7 +142,9 @@ def arabic_numerals(text: str) -> str:
     Applied to addresses *and* to the reference's place names, so a name that holds a numeral
     (九十九里町 → 99里町, 八千代市 → 8000代市) is spelt the same way on both sides.
     """
-    if _NUMERAL_RUN.search(text) is not None:
+    if _UNIT_OR_ZERO.search(text) is None:
+        text = text.translate(_DIGIT_TABLE)  # digits only (三田, 五祝町): one for one
+    elif _NUMERAL_RUN.search(text) is not None:
         text = _NUMERAL_RUN.sub(_arabic, text)
     if "番丁" in text or "町目" in text:
         text = _PLACE_WORD.sub(lambda m: _PLACE_WORD_FOLD[m.group()], text)

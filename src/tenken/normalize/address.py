@@ -23,7 +23,15 @@ from functools import lru_cache
 from typing import Literal
 
 from tenken.normalize import _reference
-from tenken.normalize._blocks import BARE_NUMBER, BLOCK_START, SIMPLE, Blocks, number, parse_blocks
+from tenken.normalize._blocks import (
+    BARE_NUMBER,
+    BLOCK_START,
+    SIMPLE,
+    Blocks,
+    number,
+    parse_blocks,
+    parse_units,
+)
 from tenken.normalize._reference import Municipality, Reference, Town, fold_place
 from tenken.normalize._text import arabic_numerals, clean, unify_dashes
 
@@ -294,36 +302,52 @@ def _tail(text: str, end: int, extra: tuple[str, ...] = ()) -> str:
 
 
 def _fast_key(text: str, ref: Reference) -> str | None:
-    """The key of the common shape — one municipality, a town right after it, arabic numbers
-    joined by hyphens right after the town — or None (then the full reading decides). Gives
-    exactly what :func:`_keyed` gives for these texts (tests compare the two on every case)."""
+    """The key of the common shape — one municipality, a town right after it, numbers right
+    after the town — or None (then the full reading decides). Gives exactly what
+    :func:`_keyed` gives for these texts (tests compare the two on every case); the reference
+    lookups are those of :class:`Reference`, written out because this runs per address."""
     folded = fold_place(text)
-    pref = ref.match_prefecture(folded, 0)
-    pos = pref[1] if pref else 0
-    codes, length = ref.match_municipality(folded, pos, pref[0] if pref else None)
+    prefectures = ref.prefectures
+    pref = prefectures.get(folded[:3])
+    pos = 3
+    if pref is None:
+        pref = prefectures.get(folded[:4])
+        pos = 4 if pref else 0
+    index = ref.pref_muni_index.get(pref, {}) if pref else ref.muni_index
+    codes: tuple[str, ...] = ()
+    for length in ref.muni_lengths.get(folded[pos : pos + 2], ()):
+        codes = index.get(folded[pos : pos + length], ())
+        if codes:
+            pos += length
+            break
     if len(codes) != 1:
         return None
-    pos += length
-    if folded[pos : pos + 1] in _OAZA_FIRST:
+    if folded.startswith("字", pos) or folded.startswith("大字", pos):
         return None  # 大字/字 before the town: the full reading chooses the longest town
-    found = ref.match_town(codes[0], folded, pos, len(folded))
-    if found is None:
+    code = codes[0]
+    towns = ref.towns.get(code)
+    if not towns:
         return None
-    pos += found[1]
-    if BARE_NUMBER.match(text, pos) is None:
+    town = None
+    for length in ref.town_lengths[code].get(folded[pos : pos + 1], ()):
+        town = towns.get(folded[pos : pos + length])
+        if town is not None:
+            pos += length
+            break
+    if town is None or BARE_NUMBER.match(text, pos) is None:
         return None
     simple = SIMPLE.match(text, pos)
-    extra: tuple[str, ...] = ()
     if simple is not None:
-        found_numbers = tuple([number(n) for n in simple.groups() if n is not None])
+        found = tuple([n if n[0] != "0" else number(n) for n in simple.groups() if n])
         end = simple.end()
     else:
-        blocks = parse_blocks(text, pos)
-        found_numbers, end = blocks.numbers, blocks.end
-    kept = _kept(found_numbers)
-    numbers, extra = found_numbers[:kept], found_numbers[kept:]
-    key = f"{codes[0]}/{found[0].key}/{'-'.join(numbers)}"
-    tail = _tail(text, end, extra) if end < len(text) or extra else ""
+        blocks = parse_units(text, pos)
+        found, end = blocks.numbers, blocks.end
+    kept = _kept(found)
+    key = f"{code}/{town.key}/{'-'.join(found[:kept])}"
+    if end == len(text) and kept == len(found):
+        return key
+    tail = _tail(text, end, found[kept:])
     return f"{key}#{tail}" if tail else key
 
 
