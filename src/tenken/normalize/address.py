@@ -18,6 +18,7 @@ and a system that leaves it out name one address; two different rooms or 枝番 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -103,18 +104,51 @@ def prepare(text: str) -> str:
     return _prepare(text)[0]
 
 
-def _prepare(text: str) -> tuple[str, str]:
-    """(prepared text, the same before spaces were dropped)."""
+def _prepare(text: str, town: str = "") -> tuple[str, str]:
+    """(prepared text, the same before spaces were dropped). With ``town``, the numerals
+    before and after the first place that reads as that town are read apart."""
     text = clean(text)
     if text[:1] == "〒" or text[:1].isdigit():
         text = _POSTAL_CODE.sub("", text)
     text = unify_dashes(text)
+    numerals = _numerals_apart(town) if town else arabic_numerals
     if " " not in text:
-        text = arabic_numerals(text)
+        text = numerals(text)
         return text, text
     # Spaces go before numerals are read: 東五 十子 is 東五十子, 豊洲 四-2-27 is 豊洲四-2-27.
     spaced = re.sub(r" ?- ?", "-", text)
-    return arabic_numerals(_drop_spaces(spaced)), arabic_numerals(spaced)
+    return numerals(_drop_spaces(spaced)), numerals(spaced)
+
+
+def _numerals_apart(town: str) -> Callable[[str], str]:
+    """:func:`arabic_numerals` that reads the text up to ``town`` and after it apart: 細八百五十
+    is 細八 + 150 when the town is 細八, not 細 + 850."""
+    key = fold_place(town)
+
+    def numerals(text: str) -> str:
+        at = fold_place(text).find(key)
+        if at < 0:
+            return arabic_numerals(text)
+        cut = at + len(key)
+        return arabic_numerals(text[:cut]) + arabic_numerals(text[cut:])
+
+    return numerals
+
+
+def _read(text: str, ref: Reference) -> _State:
+    """Prepare and resolve ``text``; when the town found ends inside a number (細8|50, the
+    town's numeral merged with the kanji number after it), read the numerals apart."""
+    prepared, spaced = _prepare(text)
+    state = _resolve(prepared, ref)
+    pos, town = state.pos, state.town
+    if town is not None and 0 < pos < len(prepared) and prepared[pos - 1 : pos + 1].isdigit():
+        again, again_spaced = _prepare(text, town.name)
+        if again != prepared:
+            other = _resolve(again, ref)
+            if other.town is town:
+                state, spaced = other, again_spaced
+    state.spaced = spaced
+    return state
 
 
 def _spaced_tail(state: _State, end: int) -> str:
@@ -334,8 +368,8 @@ def _fast_key(text: str, ref: Reference) -> str | None:
         if town is not None:
             pos += length
             break
-    if town is None or BARE_NUMBER.match(text, pos) is None:
-        return None
+    if town is None or BARE_NUMBER.match(text, pos) is None or text[pos - 1].isdigit():
+        return None  # (a town ending in a digit before a number: see _read)
     simple = SIMPLE.match(text, pos)
     if simple is not None:
         found = tuple([n if n[0] != "0" else number(n) for n in simple.groups() if n])
@@ -385,10 +419,7 @@ def _resolved(text: str) -> tuple[_State, Reference]:
     if not isinstance(text, str):
         text = "" if text is None else str(text)
     ref = _reference.current()
-    prepared, spaced = _prepare(text)
-    state = _resolve(prepared, ref)
-    state.spaced = spaced
-    return state, ref
+    return _read(text, ref), ref
 
 
 def _normalize(text: str) -> Address:
@@ -408,13 +439,11 @@ def address_key(text: str) -> str:
     if not isinstance(text, str):
         text = "" if text is None else str(text)
     ref = _reference.current()
-    prepared, spaced = _prepare(text)
+    prepared = _prepare(text)[0]
     fast = _fast_key(prepared, ref)
     if fast is not None:
         return fast
-    state = _resolve(prepared, ref)
-    state.spaced = spaced
-    return _keyed(state, ref).key
+    return _keyed(_read(text, ref), ref).key
 
 
 def tails_agree(a: str, b: str) -> bool:
