@@ -40,6 +40,13 @@ class Blocks:
 SIMPLE = re.compile(r"([0-9]+)(?:-([0-9]+))?(?:-([0-9]+))?(?![0-9丁番号地のノ之A-Za-z-])")
 
 
+#: The two official notations, read as :func:`parse_units` reads them (a test compares the two).
+OFFICIAL = re.compile(
+    r"([0-9]+)丁目([0-9]+)番([0-9]+)号(?![-の][0-9])"
+    r"|([0-9]+)番地([0-9]+)(?![0-9丁番号地のノ之A-Za-z-])"
+)
+
+
 def number(digits: str) -> str:
     return digits.lstrip("0") or "0"
 

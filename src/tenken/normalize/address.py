@@ -27,6 +27,7 @@ from tenken.normalize import _reference
 from tenken.normalize._blocks import (
     BARE_NUMBER,
     BLOCK_START,
+    OFFICIAL,
     SIMPLE,
     Blocks,
     number,
@@ -370,14 +371,16 @@ def _fast_key(text: str, ref: Reference) -> str | None:
             break
     if town is None or BARE_NUMBER.match(text, pos) is None or text[pos - 1].isdigit():
         return None  # (a town ending in a digit before a number: see _read)
-    simple = SIMPLE.match(text, pos)
+    simple = SIMPLE.match(text, pos) or OFFICIAL.match(text, pos)
     if simple is not None:
         found = tuple([n if n[0] != "0" else number(n) for n in simple.groups() if n])
         end = simple.end()
     else:
         blocks = parse_units(text, pos)
         found, end = blocks.numbers, blocks.end
-    kept = _kept(found)
+    kept = len(found) if len(found) < 3 or len(found[2]) < 3 else 2  # _kept, for <= 3 numbers
+    if len(found) > 3:
+        kept = _kept(found)
     key = f"{code}/{town.key}/{'-'.join(found[:kept])}"
     if end == len(text) and kept == len(found):
         return key
