@@ -142,9 +142,11 @@ def arabic_numerals(text: str) -> str:
     Applied to addresses *and* to the reference's place names, so a name that holds a numeral
     (九十九里町 → 99里町, 八千代市 → 8000代市) is spelt the same way on both sides.
     """
-    if _UNIT_OR_ZERO.search(text) is None:
+    if _NUMERAL_RUN.search(text) is None:
+        pass
+    elif _UNIT_OR_ZERO.search(text) is None:
         text = text.translate(_DIGIT_TABLE)  # digits only (三田, 五祝町): one for one
-    elif _NUMERAL_RUN.search(text) is not None:
+    else:
         text = _NUMERAL_RUN.sub(_arabic, text)
     if "番丁" in text or "町目" in text:
         text = _PLACE_WORD.sub(lambda m: _PLACE_WORD_FOLD[m.group()], text)
