@@ -89,14 +89,18 @@ def kanji_to_int(text: str) -> int | None:
         return value
     total = 0
     digit: int | None = None
+    last_unit = 10_000
     for ch in text:
         if ch in _KANJI_DIGIT_VALUE:
             if digit is not None:
                 return None
             digit = _KANJI_DIGIT_VALUE[ch]
         elif ch in _KANJI_UNIT_VALUE:
-            total += (1 if digit is None else digit) * _KANJI_UNIT_VALUE[ch]
-            digit = None
+            unit = _KANJI_UNIT_VALUE[ch]
+            if unit >= last_unit:
+                return None  # units only descend: 十五千 is 十五 + 千..., not a number
+            total += (1 if digit is None else digit) * unit
+            digit, last_unit = None, unit
         else:
             return None
     return total + (digit or 0)
@@ -126,8 +130,10 @@ def _arabic(match: re.Match[str]) -> str:
     if value is not None:
         return str(value)
     # A name that ends in a numeral right before a number: 三分一六百三十 is 三分一 + 630,
-    # 十二六百五十八 is 十二 (a town) + 658.
-    for cut in range(1, len(run)):
+    # 十二六百五十八 is 十二 (a town) + 658, 十五千二百五十四 is 十五 + 1254 (longest name first).
+    for cut in range(len(run) - 1, 0, -1):
+        if cut > 1 and all(ch in _KANJI_DIGIT_VALUE for ch in run[:cut]):
+            continue  # a name does not end in positional digits (三分一六百: 一 + 六百)
         value = kanji_to_int(run[cut:])
         head = kanji_to_int(run[:cut])
         if value is not None and head is not None:

@@ -262,6 +262,8 @@ def _resolve_from(state: _State, ref: Reference, pref: tuple[str, int] | None) -
     if pref:
         state.prefecture, state.pos = pref
     codes, length = ref.match_municipality(state.folded, state.pos, state.prefecture or None)
+    if len(codes) > 1:
+        codes = _as_written(ref, codes, state.text[state.pos : state.pos + length])
     if codes:
         state.codes, state.muni_text = codes, state.text[state.pos : state.pos + length]
         state.pos += length
@@ -269,6 +271,19 @@ def _resolve_from(state: _State, ref: Reference, pref: tuple[str, int] | None) -
         if len(state.codes) == 1 or len({ref.municipalities[c].prefecture for c in codes}) == 1:
             state.prefecture = ref.municipalities[state.codes[0]].prefecture
     return state
+
+
+def _as_written(ref: Reference, codes: tuple[str, ...], written: str) -> tuple[str, ...]:
+    """Of municipalities that fold alike (鹿島市 and 鹿嶋市), the one spelt as written, if
+    exactly one is; else all of them."""
+    exact = tuple(c for c in codes if written in _spellings(ref.municipalities[c].name))
+    return exact if len(exact) == 1 else codes
+
+
+def _spellings(name: str) -> set[str]:
+    """A municipality's name as addresses write it: whole, without 郡, 政令市 without ward."""
+    names = {name, re.sub(r"^.+?郡(?=.+[町村]$)", "", name), re.sub(r"(?<=市).+区$", "", name)}
+    return {arabic_numerals(n) for n in names}
 
 
 @dataclass
