@@ -215,6 +215,25 @@ def _town_before_numbers(
     return None
 
 
+def _town_alias(ref: Reference, code: str, state: _State, pos: int) -> tuple[Town, int, str] | None:
+    """A town written without its trailing 町 (西小松川 = 西小松川町) or without a leading part
+    of its official name (三栄町 = 四谷三栄町), when exactly one town of ``code`` fits the whole
+    text before the numbers."""
+    block = BLOCK_START.search(state.text, pos)
+    end = block.start() if block else len(state.text)
+    segment = state.folded[pos:end]
+    towns = ref.towns.get(code)
+    if len(segment) < 2 or not towns:
+        return None
+    found = towns.get(segment + "町")
+    if found is None:
+        fits = [t for k, t in towns.items() if len(k) > len(segment) and k.endswith(segment)]
+        if len(fits) != 1:
+            return None
+        found = fits[0]
+    return found, end, ""
+
+
 def _resolve_town(ref: Reference, state: _State) -> None:
     """Pick the municipality (when several) by the town that follows, and read the town.
 
@@ -225,7 +244,7 @@ def _resolve_town(ref: Reference, state: _State) -> None:
     old = _OLD_WARD.match(state.folded, state.pos) if len(state.codes) > 1 else None
     if old:
         starts.append(old.end())
-    for finder in (_town_at, _town_before_numbers):
+    for finder in (_town_at, _town_alias, _town_before_numbers):
         for start in starts:
             hits = [(c, hit) for c in state.codes if (hit := finder(ref, c, state, start))]
             if len(hits) == 1:
