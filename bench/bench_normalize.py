@@ -9,6 +9,11 @@ both the registry and a business system), so the cached figure is what linkage s
 
     python bench/bench_normalize.py            # 1,000,000 values per kind
     python bench/bench_normalize.py --n 100000 --repeat 3 --profile
+    python bench/bench_normalize.py --compare 3268e71 --n 60000 --repeat 5
+
+``--compare REV`` measures cold addresses of the code at git revision REV and of the working
+tree in one run: runs alternate (REV, tree, REV, tree, ...) in fresh processes on the same
+values, so load on a shared machine hits both alike; it prints both medians and their ratio.
 
 Prints, per kind: cold (every value distinct, caches cleared: the parser itself) and warm
 (the stream with repeats, caches on) values per second, median over ``--repeat`` runs.
@@ -270,13 +275,62 @@ def _safe_date(text: str) -> Any:
         return None
 
 
+def _cold_addresses_only(n: int, repeat: int, seed: int) -> list[float]:
+    """Cold address rates (one per run) of the tenken on sys.path; the values are the same
+    for every revision (make_addresses draws from the reference and the seed only)."""
+    rng = random.Random(seed)
+    current()
+    values = list(dict.fromkeys(make_addresses(max(1, n // 3), rng)))
+    return [rate(address.address_key, values, _clear_address) for _ in range(repeat)]
+
+
+def compare(revision: str, n: int, repeat: int, seed: int) -> None:
+    """Cold addresses/s of ``revision`` and of the working tree, alternating fresh processes."""
+    import json
+    import os
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    with tempfile.TemporaryDirectory(prefix="tenken-bench-rev-") as tmp:
+        archive = subprocess.run(
+            ["git", "-C", str(root), "archive", revision, "src"], check=True, capture_output=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        sources = {revision: str(Path(tmp) / "src"), "tree": str(root / "src")}
+        rates: dict[str, list[float]] = {label: [] for label in sources}
+        code = (
+            "import json, sys; sys.path.insert(0, sys.argv[1]); import bench_normalize as b; "
+            "print(json.dumps(b._cold_addresses_only(int(sys.argv[2]), 1, int(sys.argv[3]))))"
+        )
+        for _ in range(repeat):
+            for label, src in sources.items():
+                env = {**os.environ, "PYTHONPATH": src}
+                out = subprocess.run(
+                    [sys.executable, "-c", code, str(root / "bench"), str(n), str(seed)],
+                    env=env, check=True, capture_output=True, text=True,
+                ).stdout  # fmt: skip
+                rates[label].extend(json.loads(out.strip().splitlines()[-1]))
+        medians = {label: statistics.median(values) for label, values in rates.items()}
+        print(f"cold addresses/s, ~{n // 3:,} distinct values, median of {repeat} runs each:")
+        for label, value in medians.items():
+            print(f"  {label:<10} {value:>10,.0f}   runs: {[round(r) for r in rates[label]]}")
+        print(f"  ratio tree/{revision}: {medians['tree'] / medians[revision]:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000, help="values per kind (stream)")
     parser.add_argument("--repeat", type=int, default=3, help="runs; the median is reported")
     parser.add_argument("--profile", action="store_true", help="profile cold address parsing")
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--compare", metavar="REV", help="cold addresses: REV vs working tree")
     args = parser.parse_args()
+    if args.compare:
+        compare(args.compare, args.n, args.repeat, args.seed)
+        return
     rng = random.Random(args.seed)
 
     started = time.perf_counter()

@@ -122,3 +122,43 @@ def test_no_indistinguishable_members_in_a_generated_population(data: synth.Synt
     assert current.num_rows > 0
     facts = [current.column(c).to_pylist() for c in ("氏名", "生年月日", "性別", "住所")]
     assert len(set(zip(*facts, strict=True))) == current.num_rows
+
+
+def test_records_carry_the_notation_habits_of_real_data(data: synth.Synthetic) -> None:
+    """The benefit system writes kanji numerals with 十/百/千 in 番地, 方書 right after a number,
+    枝番, 旧字体 town names, 大字, alphabet names in mixed case or full width and kana
+    spellings with ー; the registry writes alphabet names in upper case."""
+    import re
+
+    addresses = data.records.column("住所").to_pylist()
+    assert any(
+        re.search("[一二三四五六七八九]?[百千][一二三四五六七八九十百]*番地", a) for a in addresses
+    )
+    assert any(
+        re.search("[0-9][^0-9\\s丁番号地の-]*(?:荘|コーポ|ハイツ|メゾン)", a) for a in addresses
+    )
+    assert any(re.search("大字", a) for a in addresses)
+    assert any(ch in "".join(addresses) for ch in synth.nt.OLD_FORMS.values())
+    names = data.records.column("氏名").to_pylist()
+    assert any(re.fullmatch("[A-Z][a-z]+[ ,].*", n) for n in names)
+    assert any(re.fullmatch("[Ａ-Ｚａ-ｚ]+\u3000.*", n) for n in names)
+    registry_names = data.registry.column("氏名").to_pylist()
+    assert any(re.fullmatch("[A-Z]+ [A-Z ]+", n) for n in registry_names)
+    kana = data.records.column("氏名カナ").to_pylist()
+    assert any("ー" in k for k in kana if k)
+
+
+def test_some_namesakes_live_in_the_victims_building_or_lot() -> None:
+    """A homonym mislink's namesake may share the victim's lot, told apart only by the room or
+    the 枝番; the registry still never holds two persons with all four facts equal."""
+    data = synth.generate(40000, seed=3)
+    truth = _rows(data.truth, "制度固有番号")
+    records = _rows(data.records, "制度固有番号")
+    current = {r["個人番号"]: r for r in data.registry.to_pylist() if r["有効終了日"] is None}
+    near = 0
+    for rid, row in truth.items():
+        if row["原因"] == "homonym":
+            namesake, person = current[records[rid]["個人番号"]], current[row["正しい個人番号"]]
+            assert namesake["住所"] != person["住所"]
+            near += str(namesake["住所"])[:12] == str(person["住所"])[:12]
+    assert near >= 1

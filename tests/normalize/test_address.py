@@ -93,3 +93,55 @@ def test_bad_input_never_raises_or_hangs(text: str) -> None:
     """Huge, control, emoji and mixed-script input gives an Address quickly."""
     address = normalize_address(text)
     assert len(address.key) < 3000
+
+
+# The examples of issue 15 ("Notation that real data contains"), each kind once.
+ISSUE_SAME = [
+    ("神奈川県鎌倉市腰越八百十番地二十", "神奈川県鎌倉市腰越810番地20"),
+    ("北海道札幌市北区北二十四条西5丁目1-1", "北海道札幌市北区北24条西5-1-1"),
+    ("宮城県仙台市若林区東八番丁1", "宮城県仙台市若林区東8番町1"),
+    ("新潟県新潟市中央区上大川前通十一番町1", "新潟県新潟市中央区上大川前通11番町1"),
+    ("新潟県新潟市中央区礎町通１ノ町1", "新潟県新潟市中央区礎町通一ノ町1"),
+    ("青森県弘前市三世寺12根本荘306号室", "青森県弘前市三世寺12番地根本荘306号室"),
+    ("岩手花巻市上似内1-1", "岩手県花巻市上似内1-1"),
+    ("福島石川郡石川町下泉1", "福島県石川郡石川町下泉1"),
+    ("千葉市川市八幡1-1-1", "千葉県市川市八幡1-1-1"),
+    ("府中市鵜飼町1-1", "広島県府中市鵜飼町1-1"),
+    ("京都府宇治市莵道1", "京都府宇治市菟道1"),
+    ("沖縄県国頭郡大冝味村大宜味1", "沖縄県国頭郡大宜味村大宜味1"),
+    ("東京都新宿区三栄町1-1", "東京都新宿区四谷三栄町1-1"),
+    ("東京都江戸川区西小松川1-1", "東京都江戸川区西小松川町1-1"),
+    ("東京都江東区豊洲 四-2-27", "東京都江東区豊洲4-2-27"),
+    ("東京都千代田区霞が関1-3-1", "東京都千代田区霞が関１丁目３番１号　中央合同庁舎"),
+]
+ISSUE_DIFFERENT = [
+    ("東京都台東区根岸三丁目6-23-2", "東京都台東区根岸三丁目6-23-3"),
+    ("東京都台東区根岸三丁目6-23", "東京都台東区根岸三丁目6-23-2"),
+    ("東京都港区三田1-2-3 A棟101", "東京都港区三田1-2-3 B棟101"),
+    ("東京都港区三田1-2-3 2階", "東京都港区三田1-2-3 3階"),
+    ("東京都港区三田1-14-5、15", "東京都港区三田1-14-5、16"),
+    ("府中市鵜飼町1-1", "東京都府中市宮西町1-1"),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), ISSUE_SAME)
+def test_the_issue_examples_of_one_address_agree(a: str, b: str) -> None:
+    """Each notation habit the issue lists reads as one address, resolved to the town."""
+    left, right = normalize_address(a), normalize_address(b)
+    assert left.level == right.level == "town", (left, right)
+    assert keys_agree(left.key, right.key), (left.key, right.key)
+
+
+@pytest.mark.parametrize(("a", "b"), ISSUE_DIFFERENT)
+def test_the_issue_examples_of_two_addresses_differ(a: str, b: str) -> None:
+    """枝番, wings, floors and lists of lots the issue lists tell two addresses apart."""
+    assert not keys_agree(address_key(a), address_key(b)), (address_key(a), address_key(b))
+
+
+def test_letters_in_a_banchi_are_block_parts() -> None:
+    """14-イ22 and 一四━Ａ二二 keep their letter: another letter is another lot."""
+    assert address_key("東京都港区三田14-イ22").endswith("/14-イ-22")
+    assert address_key("東京都港区三田一四━Ａ二二").endswith("/14-A-22")
+    assert not keys_agree(
+        address_key("東京都港区三田14-イ22"), address_key("東京都港区三田14-ロ22")
+    )

@@ -190,3 +190,44 @@ def test_changing_the_edaban_or_the_room_changes_the_key(
     as_number = _lot(place, numbers, eda, None, building) + f"-{room}"
     for same in (as_number, _lot(place, numbers, eda, None, building)):
         assert keys_agree(address_key(same), key), (same, address_key(same), key)
+
+
+_NUMBER = st.integers(0, 3000).map(str) | st.sampled_from(["01", "007", "0"])
+_AFTER = st.sampled_from(
+    [
+        "",
+        " コーポ101",
+        "-5",
+        "の2",
+        "ノ3",
+        "A棟",
+        "番町",
+        "4",
+        "号",
+        "番",
+        "地割",
+        "-",
+        "の",
+        "丁目",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.tuples(_NUMBER, _NUMBER, _NUMBER).map(lambda n: f"{n[0]}丁目{n[1]}番{n[2]}号")
+    | st.tuples(_NUMBER, _NUMBER).map(lambda n: f"{n[0]}番地{n[1]}"),
+    _AFTER,
+    _AFTER,
+)
+def test_the_official_notation_reads_like_the_unit_parser(head: str, after: str, more: str) -> None:
+    """The fast reading of 「1丁目2番3号」 and 「1234番地5」 gives parse_units's numbers and
+    end, whatever follows; where it declines, parse_units reads the text."""
+    from tenken.normalize._blocks import OFFICIAL, number, parse_units
+
+    text = head + after + more
+    fast = OFFICIAL.match(text)
+    if fast is not None:
+        blocks = parse_units(text, 0)
+        assert tuple(number(n) for n in fast.groups() if n) == blocks.numbers, text
+        assert fast.end() == blocks.end, text

@@ -40,6 +40,13 @@ class Blocks:
 SIMPLE = re.compile(r"([0-9]+)(?:-([0-9]+))?(?:-([0-9]+))?(?![0-9丁番号地のノ之A-Za-z-])")
 
 
+#: The two official notations, read as :func:`parse_units` reads them (a test compares the two).
+OFFICIAL = re.compile(
+    r"([0-9]+)丁目([0-9]+)番([0-9]+)号(?![-の][0-9])"
+    r"|([0-9]+)番地([0-9]+)(?![0-9丁番号地のノ之A-Za-z-])"
+)
+
+
 def number(digits: str) -> str:
     return digits.lstrip("0") or "0"
 
@@ -50,6 +57,11 @@ def parse_blocks(text: str, start: int) -> Blocks:
     if simple:
         found = tuple([number(n) for n in simple.groups() if n is not None])
         return Blocks(found, False, simple.end())
+    return parse_units(text, start)
+
+
+def parse_units(text: str, start: int) -> Blocks:
+    """:func:`parse_blocks` for text that :data:`SIMPLE` does not match (units, の, letters)."""
     numbers: list[str] = []
     chome_written = False
     pos = start

@@ -85,6 +85,8 @@ class Reference:
     prefecture_codes: dict[str, str] = field(default_factory=dict)  # name -> 2-digit code
     municipalities: dict[str, Municipality] = field(default_factory=dict)  # code -> muni
     muni_index: dict[str, tuple[str, ...]] = field(default_factory=dict)  # folded name -> codes
+    # the same per prefecture (a prefecture written first filters without a loop)
+    pref_muni_index: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
     towns: dict[str, dict[str, Town]] = field(default_factory=dict)  # code -> folded -> town
     # Name lengths by first folded characters (2 for municipalities, 1 for towns), longest
     # first: a lookup probes the dict only a few times.
@@ -114,6 +116,10 @@ class Reference:
             codes = self.muni_index.get(key, ())
             if muni.code not in codes:
                 self.muni_index[key] = (*codes, muni.code)
+            in_pref = self.pref_muni_index.setdefault(muni.prefecture, {})
+            codes = in_pref.get(key, ())
+            if muni.code not in codes:
+                in_pref[key] = (*codes, muni.code)
             _add_length(self.muni_lengths, key, 2)
 
     def add_town(self, code: str, name: str, has_chome: bool) -> None:
@@ -129,7 +135,7 @@ class Reference:
 
     def match_prefecture(self, folded: str, pos: int) -> tuple[str, int] | None:
         """(prefecture, length) when ``folded[pos:]`` starts with a prefecture name."""
-        for length in (4, 3):
+        for length in (3, 4):  # 44 of the 47 names have three characters
             name = self.prefectures.get(folded[pos : pos + length])
             if name:
                 return name, length
@@ -147,10 +153,9 @@ class Reference:
         self, folded: str, pos: int, prefecture: str | None
     ) -> tuple[tuple[str, ...], int]:
         """(candidate codes, length) of the longest municipality name at ``pos``."""
+        index = self.pref_muni_index.get(prefecture, {}) if prefecture else self.muni_index
         for length in self.muni_lengths.get(folded[pos : pos + 2], ()):
-            codes = self.muni_index.get(folded[pos : pos + length])
-            if codes and prefecture:
-                codes = tuple(c for c in codes if self.municipalities[c].prefecture == prefecture)
+            codes = index.get(folded[pos : pos + length])
             if codes:
                 return codes, length
         return (), 0

@@ -14,6 +14,7 @@ MAX_INPUT_CHARS = 1000
 #: Every character that people (or IMEs) use for a hyphen between numbers.
 DASHES = "-‐‑‒–—―−⁃﹣－─━"
 _DASH_TABLE = str.maketrans(dict.fromkeys(DASHES, "-"))
+_OTHER_DASH = re.compile("[" + re.escape(DASHES.replace("-", "")) + "]")
 
 #: Katakana long-vowel marks that become a hyphen when they follow a digit.
 LONG_VOWELS = "ーｰ"
@@ -44,6 +45,11 @@ def clean(text: str, limit: int = MAX_INPUT_CHARS) -> str:
     Text longer than ``limit`` is cut first, so a 10 MB string costs no more than a short one.
     """
     text = text[: limit * 2]
+    if text.isprintable():  # the usual case: no control, format or non-ASCII space character
+        text = unicodedata.normalize("NFKC", text)
+        if "  " in text:
+            text = _WHITESPACE.sub(" ", text)
+        return text.strip(" ")[:limit]
     text = _CONTROL_OR_FORMAT.sub("", text)
     text = unicodedata.normalize("NFKC", text)
     text = _WHITESPACE.sub(" ", text).strip()
@@ -57,7 +63,8 @@ _LONG_VOWEL_AS_DASH = re.compile(
 
 def unify_dashes(text: str) -> str:
     """Every dash look-alike becomes ``-``; a long-vowel mark after a digit does too."""
-    text = text.translate(_DASH_TABLE)
+    if _OTHER_DASH.search(text) is not None:
+        text = text.translate(_DASH_TABLE)
     if "ー" in text or "ｰ" in text:
         text = _LONG_VOWEL_AS_DASH.sub("-", text)
     return text
@@ -82,14 +89,18 @@ def kanji_to_int(text: str) -> int | None:
         return value
     total = 0
     digit: int | None = None
+    last_unit = 10_000
     for ch in text:
         if ch in _KANJI_DIGIT_VALUE:
             if digit is not None:
                 return None
             digit = _KANJI_DIGIT_VALUE[ch]
         elif ch in _KANJI_UNIT_VALUE:
-            total += (1 if digit is None else digit) * _KANJI_UNIT_VALUE[ch]
-            digit = None
+            unit = _KANJI_UNIT_VALUE[ch]
+            if unit >= last_unit:
+                return None  # units only descend: 十五千 is 十五 + 千..., not a number
+            total += (1 if digit is None else digit) * unit
+            digit, last_unit = None, unit
         else:
             return None
     return total + (digit or 0)
@@ -102,6 +113,8 @@ _NUMERAL_RUN = re.compile("[〇一二三四五六七八九十百千壱弐参拾]
 _LONE_UNIT_AFTER = frozenset("条條丁番号號線地-のノ")
 _LONE_UNIT_BEFORE = frozenset("地番目号の之ノ-")
 _PLACE_WORD = re.compile(r"(?<=[0-9])(?:番丁|町目)")
+_UNIT_OR_ZERO = re.compile("[十百千拾〇零]")
+_DIGIT_TABLE = str.maketrans({ch: str(v) for ch, v in _KANJI_DIGIT_VALUE.items() if v})
 _PLACE_WORD_FOLD = {"番丁": "番町", "町目": "丁目"}
 
 
@@ -117,8 +130,10 @@ def _arabic(match: re.Match[str]) -> str:
     if value is not None:
         return str(value)
     # A name that ends in a numeral right before a number: 三分一六百三十 is 三分一 + 630,
-    # 十二六百五十八 is 十二 (a town) + 658.
-    for cut in range(1, len(run)):
+    # 十二六百五十八 is 十二 (a town) + 658, 十五千二百五十四 is 十五 + 1254 (longest name first).
+    for cut in range(len(run) - 1, 0, -1):
+        if cut > 1 and all(ch in _KANJI_DIGIT_VALUE for ch in run[:cut]):
+            continue  # a name does not end in positional digits (三分一六百: 一 + 六百)
         value = kanji_to_int(run[cut:])
         head = kanji_to_int(run[:cut])
         if value is not None and head is not None:
@@ -133,7 +148,11 @@ def arabic_numerals(text: str) -> str:
     Applied to addresses *and* to the reference's place names, so a name that holds a numeral
     (九十九里町 → 99里町, 八千代市 → 8000代市) is spelt the same way on both sides.
     """
-    if _NUMERAL_RUN.search(text) is not None:
+    if _NUMERAL_RUN.search(text) is None:
+        pass
+    elif _UNIT_OR_ZERO.search(text) is None:
+        text = text.translate(_DIGIT_TABLE)  # digits only (三田, 五祝町): one for one
+    else:
         text = _NUMERAL_RUN.sub(_arabic, text)
     if "番丁" in text or "町目" in text:
         text = _PLACE_WORD.sub(lambda m: _PLACE_WORD_FOLD[m.group()], text)

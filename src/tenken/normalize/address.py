@@ -18,12 +18,22 @@ and a system that leaves it out name one address; two different rooms or 枝番 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
 from tenken.normalize import _reference
-from tenken.normalize._blocks import BARE_NUMBER, BLOCK_START, SIMPLE, Blocks, number, parse_blocks
+from tenken.normalize._blocks import (
+    BARE_NUMBER,
+    BLOCK_START,
+    OFFICIAL,
+    SIMPLE,
+    Blocks,
+    number,
+    parse_blocks,
+    parse_units,
+)
 from tenken.normalize._reference import Municipality, Reference, Town, fold_place
 from tenken.normalize._text import arabic_numerals, clean, unify_dashes
 
@@ -95,18 +105,51 @@ def prepare(text: str) -> str:
     return _prepare(text)[0]
 
 
-def _prepare(text: str) -> tuple[str, str]:
-    """(prepared text, the same before spaces were dropped)."""
+def _prepare(text: str, town: str = "") -> tuple[str, str]:
+    """(prepared text, the same before spaces were dropped). With ``town``, the numerals
+    before and after the first place that reads as that town are read apart."""
     text = clean(text)
     if text[:1] == "〒" or text[:1].isdigit():
         text = _POSTAL_CODE.sub("", text)
     text = unify_dashes(text)
+    numerals = _numerals_apart(town) if town else arabic_numerals
     if " " not in text:
-        text = arabic_numerals(text)
+        text = numerals(text)
         return text, text
     # Spaces go before numerals are read: 東五 十子 is 東五十子, 豊洲 四-2-27 is 豊洲四-2-27.
     spaced = re.sub(r" ?- ?", "-", text)
-    return arabic_numerals(_drop_spaces(spaced)), arabic_numerals(spaced)
+    return numerals(_drop_spaces(spaced)), numerals(spaced)
+
+
+def _numerals_apart(town: str) -> Callable[[str], str]:
+    """:func:`arabic_numerals` that reads the text up to ``town`` and after it apart: 細八百五十
+    is 細八 + 150 when the town is 細八, not 細 + 850."""
+    key = fold_place(town)
+
+    def numerals(text: str) -> str:
+        at = fold_place(text).find(key)
+        if at < 0:
+            return arabic_numerals(text)
+        cut = at + len(key)
+        return arabic_numerals(text[:cut]) + arabic_numerals(text[cut:])
+
+    return numerals
+
+
+def _read(text: str, ref: Reference) -> _State:
+    """Prepare and resolve ``text``; when the town found ends inside a number (細8|50, the
+    town's numeral merged with the kanji number after it), read the numerals apart."""
+    prepared, spaced = _prepare(text)
+    state = _resolve(prepared, ref)
+    pos, town = state.pos, state.town
+    if town is not None and 0 < pos < len(prepared) and prepared[pos - 1 : pos + 1].isdigit():
+        again, again_spaced = _prepare(text, town.name)
+        if again != prepared:
+            other = _resolve(again, ref)
+            if other.town is town:
+                state, spaced = other, again_spaced
+    state.spaced = spaced
+    return state
 
 
 def _spaced_tail(state: _State, end: int) -> str:
@@ -172,6 +215,25 @@ def _town_before_numbers(
     return None
 
 
+def _town_alias(ref: Reference, code: str, state: _State, pos: int) -> tuple[Town, int, str] | None:
+    """A town written without its trailing 町 (西小松川 = 西小松川町) or without a leading part
+    of its official name (三栄町 = 四谷三栄町), when exactly one town of ``code`` fits the whole
+    text before the numbers."""
+    block = BLOCK_START.search(state.text, pos)
+    end = block.start() if block else len(state.text)
+    segment = state.folded[pos:end]
+    towns = ref.towns.get(code)
+    if len(segment) < 2 or not towns:
+        return None
+    found = towns.get(segment + "町")
+    if found is None:
+        fits = [t for k, t in towns.items() if len(k) > len(segment) and k.endswith(segment)]
+        if len(fits) != 1:
+            return None
+        found = fits[0]
+    return found, end, ""
+
+
 def _resolve_town(ref: Reference, state: _State) -> None:
     """Pick the municipality (when several) by the town that follows, and read the town.
 
@@ -182,7 +244,7 @@ def _resolve_town(ref: Reference, state: _State) -> None:
     old = _OLD_WARD.match(state.folded, state.pos) if len(state.codes) > 1 else None
     if old:
         starts.append(old.end())
-    for finder in (_town_at, _town_before_numbers):
+    for finder in (_town_at, _town_alias, _town_before_numbers):
         for start in starts:
             hits = [(c, hit) for c in state.codes if (hit := finder(ref, c, state, start))]
             if len(hits) == 1:
@@ -219,6 +281,8 @@ def _resolve_from(state: _State, ref: Reference, pref: tuple[str, int] | None) -
     if pref:
         state.prefecture, state.pos = pref
     codes, length = ref.match_municipality(state.folded, state.pos, state.prefecture or None)
+    if len(codes) > 1:
+        codes = _as_written(ref, codes, state.text[state.pos : state.pos + length])
     if codes:
         state.codes, state.muni_text = codes, state.text[state.pos : state.pos + length]
         state.pos += length
@@ -226,6 +290,19 @@ def _resolve_from(state: _State, ref: Reference, pref: tuple[str, int] | None) -
         if len(state.codes) == 1 or len({ref.municipalities[c].prefecture for c in codes}) == 1:
             state.prefecture = ref.municipalities[state.codes[0]].prefecture
     return state
+
+
+def _as_written(ref: Reference, codes: tuple[str, ...], written: str) -> tuple[str, ...]:
+    """Of municipalities that fold alike (鹿島市 and 鹿嶋市), the one spelt as written, if
+    exactly one is; else all of them."""
+    exact = tuple(c for c in codes if written in _spellings(ref.municipalities[c].name))
+    return exact if len(exact) == 1 else codes
+
+
+def _spellings(name: str) -> set[str]:
+    """A municipality's name as addresses write it: whole, without 郡, 政令市 without ward."""
+    names = {name, re.sub(r"^.+?郡(?=.+[町村]$)", "", name), re.sub(r"(?<=市).+区$", "", name)}
+    return {arabic_numerals(n) for n in names}
 
 
 @dataclass
@@ -294,36 +371,54 @@ def _tail(text: str, end: int, extra: tuple[str, ...] = ()) -> str:
 
 
 def _fast_key(text: str, ref: Reference) -> str | None:
-    """The key of the common shape — one municipality, a town right after it, arabic numbers
-    joined by hyphens right after the town — or None (then the full reading decides). Gives
-    exactly what :func:`_keyed` gives for these texts (tests compare the two on every case)."""
+    """The key of the common shape — one municipality, a town right after it, numbers right
+    after the town — or None (then the full reading decides). Gives exactly what
+    :func:`_keyed` gives for these texts (tests compare the two on every case); the reference
+    lookups are those of :class:`Reference`, written out because this runs per address."""
     folded = fold_place(text)
-    pref = ref.match_prefecture(folded, 0)
-    pos = pref[1] if pref else 0
-    codes, length = ref.match_municipality(folded, pos, pref[0] if pref else None)
+    prefectures = ref.prefectures
+    pref = prefectures.get(folded[:3])
+    pos = 3
+    if pref is None:
+        pref = prefectures.get(folded[:4])
+        pos = 4 if pref else 0
+    index = ref.pref_muni_index.get(pref, {}) if pref else ref.muni_index
+    codes: tuple[str, ...] = ()
+    for length in ref.muni_lengths.get(folded[pos : pos + 2], ()):
+        codes = index.get(folded[pos : pos + length], ())
+        if codes:
+            pos += length
+            break
     if len(codes) != 1:
         return None
-    pos += length
-    if folded[pos : pos + 1] in _OAZA_FIRST:
+    if folded.startswith("字", pos) or folded.startswith("大字", pos):
         return None  # 大字/字 before the town: the full reading chooses the longest town
-    found = ref.match_town(codes[0], folded, pos, len(folded))
-    if found is None:
+    code = codes[0]
+    towns = ref.towns.get(code)
+    if not towns:
         return None
-    pos += found[1]
-    if BARE_NUMBER.match(text, pos) is None:
-        return None
-    simple = SIMPLE.match(text, pos)
-    extra: tuple[str, ...] = ()
+    town = None
+    for length in ref.town_lengths[code].get(folded[pos : pos + 1], ()):
+        town = towns.get(folded[pos : pos + length])
+        if town is not None:
+            pos += length
+            break
+    if town is None or BARE_NUMBER.match(text, pos) is None or text[pos - 1].isdigit():
+        return None  # (a town ending in a digit before a number: see _read)
+    simple = SIMPLE.match(text, pos) or OFFICIAL.match(text, pos)
     if simple is not None:
-        found_numbers = tuple([number(n) for n in simple.groups() if n is not None])
+        found = tuple([n if n[0] != "0" else number(n) for n in simple.groups() if n])
         end = simple.end()
     else:
-        blocks = parse_blocks(text, pos)
-        found_numbers, end = blocks.numbers, blocks.end
-    kept = _kept(found_numbers)
-    numbers, extra = found_numbers[:kept], found_numbers[kept:]
-    key = f"{codes[0]}/{found[0].key}/{'-'.join(numbers)}"
-    tail = _tail(text, end, extra) if end < len(text) or extra else ""
+        blocks = parse_units(text, pos)
+        found, end = blocks.numbers, blocks.end
+    kept = len(found) if len(found) < 3 or len(found[2]) < 3 else 2  # _kept, for <= 3 numbers
+    if len(found) > 3:
+        kept = _kept(found)
+    key = f"{code}/{town.key}/{'-'.join(found[:kept])}"
+    if end == len(text) and kept == len(found):
+        return key
+    tail = _tail(text, end, found[kept:])
     return f"{key}#{tail}" if tail else key
 
 
@@ -361,10 +456,7 @@ def _resolved(text: str) -> tuple[_State, Reference]:
     if not isinstance(text, str):
         text = "" if text is None else str(text)
     ref = _reference.current()
-    prepared, spaced = _prepare(text)
-    state = _resolve(prepared, ref)
-    state.spaced = spaced
-    return state, ref
+    return _read(text, ref), ref
 
 
 def _normalize(text: str) -> Address:
@@ -384,13 +476,11 @@ def address_key(text: str) -> str:
     if not isinstance(text, str):
         text = "" if text is None else str(text)
     ref = _reference.current()
-    prepared, spaced = _prepare(text)
+    prepared = _prepare(text)[0]
     fast = _fast_key(prepared, ref)
     if fast is not None:
         return fast
-    state = _resolve(prepared, ref)
-    state.spaced = spaced
-    return _keyed(state, ref).key
+    return _keyed(_read(text, ref), ref).key
 
 
 def tails_agree(a: str, b: str) -> bool:
