@@ -30,9 +30,35 @@ class Dialect:
 
     name: str = "duckdb"
 
+    def literal(self, text: str) -> str:
+        """``text`` as an SQL string literal."""
+        return "'" + text.replace("'", "''") + "'"
+
     def full_match(self, expr: str, pattern: str) -> str:
         """True when ``expr`` matches the regular expression ``pattern`` entirely."""
-        return f"regexp_full_match({expr}, '{pattern}')"
+        return f"regexp_full_match({expr}, {self.literal(pattern)})"
+
+    def contains_match(self, expr: str, pattern: str) -> str:
+        """True when the regular expression ``pattern`` matches somewhere in ``expr``."""
+        return f"regexp_matches({expr}, {self.literal(pattern)})"
+
+    def extract(self, expr: str, pattern: str, group: int) -> str:
+        """Group ``group`` of the first match of ``pattern`` in ``expr``."""
+        return f"regexp_extract({expr}, {self.literal(pattern)}, {int(group)})"
+
+    def extract_groups(self, expr: str, pattern: str, names: tuple[str, ...]) -> str:
+        """A struct of the groups of ``pattern`` in ``expr`` (one match), fields ``names``;
+        every field is '' when ``pattern`` does not match."""
+        fields = ", ".join(self.literal(n) for n in names)
+        return f"regexp_extract({expr}, {self.literal(pattern)}, [{fields}])"
+
+    def contains_text(self, expr: str, text: str) -> str:
+        """True when ``expr`` contains ``text`` (no regular expression)."""
+        return f"contains({expr}, {self.literal(text)})"
+
+    def length(self, expr: str) -> str:
+        """Number of characters (code points) of ``expr``."""
+        return f"length({expr})"
 
     def try_int(self, expr: str) -> str:
         """``expr`` as an integer, NULL when it is not one."""
@@ -44,11 +70,11 @@ class Dialect:
 
     def string_agg(self, expr: str, sep: str) -> str:
         """Distinct values of ``expr`` joined by ``sep``, sorted."""
-        return f"string_agg(DISTINCT {expr}, '{sep}' ORDER BY {expr})"
+        return f"string_agg(DISTINCT {expr}, {self.literal(sep)} ORDER BY {expr})"
 
     def remove_chars(self, expr: str, chars: str) -> str:
         """``expr`` without any of ``chars`` (a regex character class body)."""
-        return f"regexp_replace({expr}, '[{chars}]', '', 'g')"
+        return f"regexp_replace({expr}, {self.literal(f'[{chars}]')}, '', 'g')"
 
 
 DUCKDB = Dialect()
