@@ -29,6 +29,8 @@ from tenken.linkage.engine import Engine, make_engine
 from tenken.linkage.outputs import counts, write_all
 from tenken.linkage.readers import Loaded, check_unique, read
 from tenken.linkage.scoring import score
+from tenken.normalize.address import address_key
+from tenken.normalize.name import kana_key
 
 Progress = Callable[[str], None]
 
@@ -98,7 +100,7 @@ def address_keys(engine: Engine, fast: bool = True) -> None:
         engine.run(canon)
     else:
         engine.run(fastpath.identity_step("SELECT v FROM addr_raw"))
-    engine.register("addr_ckeys", keys.address_keys(_column(engine, q.differing_canonical_sql())))
+    engine.lookup("addr_ckeys", q.differing_canonical_sql(), address_key)
     engine.run(q.address_keys_sql())
 
 
@@ -120,14 +122,11 @@ def match(engine: Engine, progress: Progress = _quiet, fast: bool = True) -> Non
         engine.run(step)
     progress(STAGES[3])
     address_keys(engine, fast)
-    engine.register(
-        "kana_keys",
-        keys.kana_keys(_column(engine, q.differing_values_sql("lp_open", "rkana", "skana"))),
-    )
+    engine.lookup("kana_keys", q.differing_values_sql("lp_open", "rkana", "skana"), kana_key)
     engine.register("name_cmp", keys.name_comparisons(engine.arrow(q.name_pairs_sql())))
     engine.register("masks", keys.masks(_column(engine, "SELECT DISTINCT omn FROM op")))
     progress(STAGES[4])
-    for step in (q.best_state_sql(), q.other_persons_sql(d), q.duplicates_sql(), q.verdicts_sql()):
+    for step in (q.best_state_sql(), q.other_persons_sql(d), q.duplicates_sql(d), q.verdicts_sql()):
         engine.run(step)
 
 

@@ -20,10 +20,9 @@ import pyarrow.compute as pc
 
 from tenken.errors import InputError, NormalizeError
 from tenken.linkage.readers import Loaded
-from tenken.normalize.address import address_key
 from tenken.normalize.date import parse_date
 from tenken.normalize.mynumber import mask
-from tenken.normalize.name import compare_names, kana_key, name_key, normalize_name
+from tenken.normalize.name import compare_names, name_key, normalize_name
 from tenken.normalize.sex import normalize_sex
 from tenken.workers import die_with_parent
 
@@ -186,16 +185,6 @@ def name_keys(arrays: Iterable[pa.Array | pa.ChunkedArray]) -> pa.Table:
         False if ok else _unverifiable(n) for n, ok in zip(names, plain.to_pylist(), strict=True)
     ]
     return table.append_column("nu", pa.array(flags, pa.bool_()))
-
-
-def address_keys(values: Sequence[str]) -> pa.Table:
-    """Address keys for the given distinct addresses."""
-    return map_keys(values, address_key)
-
-
-def kana_keys(values: Sequence[str]) -> pa.Table:
-    """Kana keys for the given distinct kana names."""
-    return map_keys(values, kana_key)
 
 
 def name_comparisons(pairs: pa.Table) -> pa.Table:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from tenken.linkage.columns import VERDICTS, reason_labels
-from tenken.linkage.engine import Engine
+from tenken.linkage.engine import Dialect, Engine
 from tenken.normalize.mynumber import mask
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -45,12 +45,12 @@ def verdict_label_sql(expr: str) -> str:
     return f"CASE {expr} {cases} END"
 
 
-def verdicts_select() -> str:
+def verdicts_select(d: Dialect) -> str:
     """The columns of verdicts.csv / verdicts.parquet, in input order."""
     label = verdict_label_sql("verdict")
-    return f"""SELECT {escape_sql("rid")} AS 制度固有番号, verdict, {label} AS 判定,
-  reasons, candidates, duplicate_group, CAST(state_from AS VARCHAR) AS state_from,
-  CAST(state_to AS VARCHAR) AS state_to
+    return f"""SELECT {escape_sql("rid")} AS {d.quote("制度固有番号")}, verdict,
+  {label} AS {d.quote("判定")}, reasons, candidates, duplicate_group,
+  {d.cast_text("state_from")} AS state_from, {d.cast_text("state_to")} AS state_to
 FROM verdicts ORDER BY row"""
 
 
@@ -197,8 +197,9 @@ def write_all(engine: Engine, out: Path, summary: Mapping[str, Any]) -> dict[str
     """Write every output file into ``out`` (atomically) and return their paths."""
     names = ("verdicts.csv", "verdicts.parquet", "summary.json", "review.xlsx")
     with atomic_dir(out) as temp:
-        engine.copy(verdicts_select(), temp / "verdicts.csv", "csv")
-        engine.copy(verdicts_select(), temp / "verdicts.parquet", "parquet")
+        select = verdicts_select(engine.dialect)
+        engine.copy(select, temp / "verdicts.csv", "csv")
+        engine.copy(select, temp / "verdicts.parquet", "parquet")
         write_review(engine, temp / "review.xlsx")
         text = json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
         (temp / "summary.json").write_text(text, encoding="utf-8")

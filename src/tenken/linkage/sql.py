@@ -230,11 +230,12 @@ GROUP BY rid""",
     )
 
 
-def duplicates_sql() -> Step:
+def duplicates_sql(d: Dialect) -> Step:
     """Numbers linked to more than one record, each with a group id D000001, ..."""
+    number = d.cast_text("row_number() OVER (ORDER BY mn)")
     return Step(
         "dup",
-        """SELECT mn, 'D' || lpad(CAST(row_number() OVER (ORDER BY mn) AS VARCHAR), 6, '0') AS grp
+        f"""SELECT mn, 'D' || lpad({number}, 6, '0') AS grp
 FROM rec WHERE mn IS NOT NULL GROUP BY mn HAVING count(*) > 1""",
     )
 
