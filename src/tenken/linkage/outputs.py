@@ -63,6 +63,8 @@ def atomic_dir(out: Path) -> Iterator[Path]:
         yield temp
         out.mkdir(exist_ok=True)
         for path in sorted(temp.iterdir()):
+            if (out / path.name).is_dir():  # Spark writes verdicts.parquet as a folder
+                shutil.rmtree(out / path.name)
             os.replace(path, out / path.name)
     finally:
         shutil.rmtree(temp, ignore_errors=True)

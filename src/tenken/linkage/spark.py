@@ -5,8 +5,8 @@ pyspark is an optional extra (``pip install -e '.[spark]'``) and needs Java 17
 ``local[2]``; on a cluster set ``TENKEN_SPARK_MASTER`` (or submit with spark-submit, which
 provides the session). See docs/spark.md.
 
-- Every step becomes a temporary view over a checkpointed DataFrame, so each table is computed
-  once, as with DuckDB's ``CREATE TABLE``.
+- Every step becomes a temporary view over a cached DataFrame, so each table is computed once,
+  when first used (Spark plans the whole chain; a wrong statement fails when it is planned).
 - :meth:`SparkEngine.lookup` runs the Python normalisers on the executors (``mapInArrow``):
   only the distinct values that still differ are shipped, a batch of Arrow records at a time.
 - Errors from Spark are never shown as a JVM trace: a failing statement is an
@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.csv as pacsv
 
 from tenken.errors import InputError
 from tenken.linkage.engine import Dialect, EngineError, Step
@@ -101,13 +100,17 @@ def _session(master: str, temp_dir: Path | None) -> Any:
             hint="sudo bash scripts/system-deps.sh（openjdk-17-jre-headless）",
         )
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    if master.startswith("local"):
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    logging = Path(__file__).with_name("spark-log4j2.properties")
     builder = (
         SparkSession.builder.appName("tenken")
         .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", os.environ.get("TENKEN_SPARK_PARTITIONS", "8"))
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", os.environ.get("TENKEN_SPARK_PARTITIONS", "4"))
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.ansi.enabled", "false")
-        .config("spark.driver.extraJavaOptions", "-Dlog4j2.level=error")
+        .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{logging}")
     )
     if master:
         builder = builder.master(master)
@@ -162,14 +165,8 @@ class SparkEngine:
             raise EngineError(f"step {name} failed: {_first_line(error)}\n{sql}") from None
 
     def run(self, step: Step) -> None:
-        frame = self._frame(step.name, step.sql)
-        try:
-            frame = frame.localCheckpoint(eager=True)
-        except Exception as error:
-            raise EngineError(
-                f"step {step.name} failed: {_first_line(error)}\n{step.sql}"
-            ) from None
-        frame.createOrReplaceTempView(step.name)
+        # Planned now (a wrong statement fails here), computed once when first used
+        self._frame(step.name, step.sql).cache().createOrReplaceTempView(step.name)
         self._views.append(step.name)
 
     def arrow(self, sql: str) -> pa.Table:
@@ -188,9 +185,13 @@ class SparkEngine:
             except Exception as error:
                 raise EngineError(f"copy {path.name} failed: {_first_line(error)}") from None
             return
-        table = self.arrow(sql)
-        options = pacsv.WriteOptions(quoting_style="needed")
-        pacsv.write_csv(table, path, write_options=options)
+        # CSV through DuckDB's writer (a core dependency): the same bytes as the DuckDB engine
+        import duckdb
+
+        with duckdb.connect(":memory:") as con:
+            con.register("result", self.arrow(sql))
+            target = str(path).replace("'", "''")
+            con.execute(f"COPY result TO '{target}' (FORMAT csv, HEADER true)")
 
     def lookup(self, name: str, sql: str, fn: Callable[[str], str]) -> None:
         frame = self._frame(name, sql)
