@@ -203,12 +203,17 @@ ENGINES: dict[str, EngineKind] = {
 """Every engine, by name (the CLI's --engine choices)."""
 
 
-def make_engine(name: str, temp_dir: Path | None = None) -> Engine:
-    """The engine called ``name``; an unknown name is an :class:`InputError` listing them."""
+def engine_kind(name: str) -> EngineKind:
+    """The registered engine ``name``; an unknown name is an :class:`InputError` listing them."""
     kind = ENGINES.get(name)
     if kind is None:
         raise InputError(
             f"エンジン「{name}」はありません",
             hint="使えるエンジン: " + "、".join(f"{k.name}（{k.label}）" for k in ENGINES.values()),
         )
-    return kind.start(temp_dir)
+    return kind
+
+
+def make_engine(name: str, temp_dir: Path | None = None) -> Engine:
+    """Start the engine called ``name`` (see :func:`engine_kind`)."""
+    return engine_kind(name).start(temp_dir)

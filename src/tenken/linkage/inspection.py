@@ -25,7 +25,7 @@ from tenken.errors import InputError
 from tenken.linkage import fastpath, keys
 from tenken.linkage import sql as q
 from tenken.linkage.columns import RECORD_COLUMNS, REGISTRY_COLUMNS
-from tenken.linkage.engine import Engine, make_engine
+from tenken.linkage.engine import Engine, engine_kind, make_engine
 from tenken.linkage.outputs import counts, write_all
 from tenken.linkage.readers import Loaded, check_unique, read
 from tenken.linkage.scoring import score
@@ -173,6 +173,7 @@ def run(
         stage_seconds[name] = round(time.perf_counter() - started, 2)
         progress(name)
 
+    engine_kind(engine_name)  # an unknown engine stops before any file is read
     timed(STAGES[0])
     inputs = load(registry, records, mapping or {})
     engine = make_engine(engine_name)
