@@ -113,7 +113,7 @@ def _session(master: str, temp_dir: Path | None) -> Any:
         .config("spark.sql.ansi.enabled", "false")
         .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{logging}")
     )
-    if master:
+    if master and "PYSPARK_GATEWAY_PORT" not in os.environ:  # spark-submit sets the master
         builder = builder.master(master)
     if temp_dir:
         builder = builder.config("spark.local.dir", str(temp_dir))
