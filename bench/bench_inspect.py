@@ -3,6 +3,7 @@
     python bench/bench_inspect.py                          # 100k and 1M people, 3 runs each
     python bench/bench_inspect.py --people 1000000 --runs 3 --cache /work/cache/tenken
     python bench/bench_inspect.py --people 100000 --full-path   # without the address fast path
+    python bench/bench_inspect.py --people 100000 --runs 1 --engine spark   # Spark local[2]
 
 Each run is two fresh processes on the same files, one after the other: the *bare join*
 (DuckDB reads both CSV files, joins each record to its number's registry states and compares
@@ -50,9 +51,10 @@ CHILD = """
 import json, sys, time, resource
 from pathlib import Path
 from tenken.linkage.inspection import run
-d, out, fast = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] == "fast"
+d, out, fast, engine = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] == "fast", sys.argv[4]
 t = time.perf_counter()
-s = run(d / "registry.csv", d / "records.csv", out, truth=d / "truth.csv", fast=fast)
+s = run(d / "registry.csv", d / "records.csv", out, truth=d / "truth.csv", fast=fast,
+        engine_name=engine)
 seconds = time.perf_counter() - t
 starts = list(s["stage_seconds"].items()) + [("end", seconds)]
 stages = {name: round(starts[k + 1][1] - at, 2) for k, (name, at) in enumerate(starts[:-1])}
@@ -89,7 +91,7 @@ def population(people: int, seed: int, cache: Path | None, tmp: Path) -> Path:
     return folder
 
 
-def bench(people: int, runs: int, seed: int, cache: Path | None, fast: bool) -> None:
+def bench(people: int, runs: int, seed: int, cache: Path | None, fast: bool, engine: str) -> None:
     """Generate (or reuse), then ``runs`` times: bare join, tenken; print each and the medians."""
     with tempfile.TemporaryDirectory(prefix="tenken-bench-") as name:
         tmp = Path(name)
@@ -98,7 +100,7 @@ def bench(people: int, runs: int, seed: int, cache: Path | None, fast: bool) -> 
         for k in range(runs):
             bare = _child(BARE, str(folder), str(tmp / "bare.csv"))
             mode = "fast" if fast else "full"
-            tenken = _child(CHILD, str(folder), str(tmp / f"out{k}"), mode)
+            tenken = _child(CHILD, str(folder), str(tmp / f"out{k}"), mode, engine)
             ratio = float(tenken["seconds"]) / float(bare["seconds"])
             rows.append((bare, tenken, ratio))
             print(
@@ -141,10 +143,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--cache", type=Path, help="keep generated populations here")
     parser.add_argument("--full-path", action="store_true", help="without the fast path")
+    parser.add_argument("--engine", default="duckdb", help="tenken's engine (duckdb, spark)")
     args = parser.parse_args()
     for people in args.people or [100_000, 1_000_000]:
-        print(f"{people:,} people ({'full path' if args.full_path else 'fast path'}):")
-        bench(people, args.runs, args.seed, args.cache, not args.full_path)
+        path = "full path" if args.full_path else "fast path"
+        print(f"{people:,} people ({args.engine}, {path}):")
+        bench(people, args.runs, args.seed, args.cache, not args.full_path, args.engine)
 
 
 if __name__ == "__main__":

@@ -100,6 +100,7 @@ def canonical_steps(d: Dialect, source: str) -> tuple[Step, Step]:
         f"CASE WHEN kc.p <> '' THEN kc.p || translate(kc.n, {lit(_ONE_TO_NINE)}, '123456789')"
         " || '丁目' || kc.r ELSE t END"
     )
+    # Groups are extracted only where the (much cheaper) full match says a form is there
     m3 = d.extract_groups("k", THREE_NUMBERS, ("p", "c", "b", "g", "r"))
     m2 = d.extract_groups("k", TWO_NUMBERS, ("p", "b", "g", "r"))
     pre = Step(
@@ -109,9 +110,12 @@ def canonical_steps(d: Dialect, source: str) -> tuple[Step, Step]:
     WHEN k <> t THEN {d.extract("k", "^([^0-9]*)", 1)} END AS p,
   CASE WHEN m3.p <> '' THEN m3.p || m3.c || '-' || m3.b || '-' || m3.g || m3.r
     WHEN m2.p <> '' THEN m2.p || m2.b || '-' || m2.g || m2.r ELSE k END AS cand
-FROM (SELECT raw, t, k, {m3} AS m3, {m2} AS m2 FROM (
+FROM (SELECT raw, t, k,
+    CASE WHEN {d.full_match("k", THREE_NUMBERS)} THEN {m3} END AS m3,
+    CASE WHEN {d.full_match("k", TWO_NUMBERS)} THEN {m2} END AS m2 FROM (
   SELECT raw, t, {kanji} AS k FROM (
-    SELECT raw, t, CASE WHEN {d.contains_text("t", "丁目")} THEN {kc} END AS kc FROM (
+    SELECT raw, t, CASE WHEN {d.contains_text("t", "丁目")}
+      AND {d.full_match("t", KANJI_CHOME)} THEN {kc} END AS kc FROM (
       SELECT raw, CASE WHEN {safe} THEN replace(w, ' ', '') END AS t FROM (
         SELECT v AS raw, v, translate(v, {lit(PREPARE_FROM)}, {lit(PREPARE_TO)}) AS w
         FROM ({source}) s0) s1) s2) s3) s4) s5""",
