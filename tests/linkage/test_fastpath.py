@@ -172,6 +172,10 @@ def test_every_town_with_numbers_in_its_name_keeps_its_key() -> None:
     for pref, muni, town in numbered:
         for tail in ("1丁目2番3号", "1-2-3", "2番地3", "2-3", "五丁目4-3", "3-4"):
             values.append(pref + muni + town + tail)
+        # the resolver also starts a town after 大字/字, and 3丁目 may follow 大字 directly
+        numbers = re.sub(r"[0-9０-９]+", "", town)
+        values += [pref + muni + "大字" + town + "2番3号", muni + "字" + town + "1-2"]
+        values += [pref + muni + "大字" + numbers + "3丁目2番1号"]
     assert_keys_kept(values)
 
 
