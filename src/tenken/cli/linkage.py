@@ -11,7 +11,7 @@ from rich.table import Table
 
 from tenken.cli.apps import app
 from tenken.cli.output import EXIT_OK, console, run
-from tenken.errors import InputError
+from tenken.linkage.engine import ENGINES
 
 
 @app.command()
@@ -50,15 +50,15 @@ def inspect(
         list[str] | None, typer.Option("--map", help="列名の対応づけ（例: 氏名=NAME_KJ）")
     ] = None,
     truth: Annotated[Path | None, typer.Option("--truth", help="正解表（精度の評価用）")] = None,
-    engine: Annotated[str, typer.Option("--engine", help="実行エンジン")] = "duckdb",
+    engine: Annotated[
+        str, typer.Option("--engine", help="実行エンジン: " + "、".join(ENGINES))
+    ] = "duckdb",
 ) -> None:
     """紐付け済みの記録を住基と照合し直し、誤紐付けの疑いを判定する（verdicts.csv ほか）。"""
 
     def body() -> int:
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-        if engine != "duckdb":
-            raise InputError(f"エンジン「{engine}」は使えません", hint="--engine duckdb")
         from tenken.linkage.columns import VERDICTS
         from tenken.linkage.inspection import STAGES, run
         from tenken.linkage.readers import parse_mapping

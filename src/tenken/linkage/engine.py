@@ -1,19 +1,27 @@
 """The two seams between the matching logic and a database engine (the Splink pattern).
 
-- :class:`Dialect` knows how an engine spells the few functions that differ between engines.
-- :class:`Engine` runs SQL text and moves Arrow tables in and out; the DuckDB engine is about
-  40 lines. A Spark engine would implement the same five methods and a Spark dialect.
+- :class:`Dialect` knows how an engine spells what differs between engines: string literals,
+  quoted identifiers (the Japanese output headers), casts, regular expressions, aggregates.
+- :class:`Engine` runs SQL text, moves Arrow tables in and out and maps a Python function over
+  the distinct values of a query (:meth:`Engine.lookup`: in process for DuckDB, on the
+  executors with ``mapInArrow`` for Spark).
 
-SQL is produced by the pure builders in :mod:`tenken.linkage.sql`; nothing else talks to DuckDB.
+SQL is produced by the pure builders in :mod:`tenken.linkage.sql`, :mod:`.fastpath`,
+:mod:`.outputs` and :mod:`.scoring` through a Dialect; :data:`ENGINES` is the one list of
+engines the CLI offers (the Spark engine lives in :mod:`tenken.linkage.spark`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import pyarrow as pa
+from tenken.errors import InputError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 @dataclass(frozen=True)
@@ -30,9 +38,43 @@ class Dialect:
 
     name: str = "duckdb"
 
+    def literal(self, text: str) -> str:
+        """``text`` as an SQL string literal."""
+        return "'" + text.replace("'", "''") + "'"
+
     def full_match(self, expr: str, pattern: str) -> str:
         """True when ``expr`` matches the regular expression ``pattern`` entirely."""
-        return f"regexp_full_match({expr}, '{pattern}')"
+        return f"regexp_full_match({expr}, {self.literal(pattern)})"
+
+    def contains_match(self, expr: str, pattern: str) -> str:
+        """True when the regular expression ``pattern`` matches somewhere in ``expr``."""
+        return f"regexp_matches({expr}, {self.literal(pattern)})"
+
+    def extract(self, expr: str, pattern: str, group: int) -> str:
+        """Group ``group`` of the first match of ``pattern`` in ``expr``."""
+        return f"regexp_extract({expr}, {self.literal(pattern)}, {int(group)})"
+
+    def extract_groups(self, expr: str, pattern: str, names: tuple[str, ...]) -> str:
+        """A struct of the groups of ``pattern`` in ``expr`` (one match), fields ``names``;
+        every field is '' when ``pattern`` does not match."""
+        fields = ", ".join(self.literal(n) for n in names)
+        return f"regexp_extract({expr}, {self.literal(pattern)}, [{fields}])"
+
+    def contains_text(self, expr: str, text: str) -> str:
+        """True when ``expr`` contains ``text`` (no regular expression)."""
+        return f"contains({expr}, {self.literal(text)})"
+
+    def length(self, expr: str) -> str:
+        """Number of characters (code points) of ``expr``."""
+        return f"length({expr})"
+
+    def quote(self, identifier: str) -> str:
+        """``identifier`` quoted (output headers are Japanese)."""
+        return '"' + identifier.replace('"', '""') + '"'
+
+    def cast_text(self, expr: str) -> str:
+        """``expr`` as a string (dates as YYYY-MM-DD)."""
+        return f"CAST({expr} AS VARCHAR)"
 
     def try_int(self, expr: str) -> str:
         """``expr`` as an integer, NULL when it is not one."""
@@ -44,11 +86,11 @@ class Dialect:
 
     def string_agg(self, expr: str, sep: str) -> str:
         """Distinct values of ``expr`` joined by ``sep``, sorted."""
-        return f"string_agg(DISTINCT {expr}, '{sep}' ORDER BY {expr})"
+        return f"string_agg(DISTINCT {expr}, {self.literal(sep)} ORDER BY {expr})"
 
     def remove_chars(self, expr: str, chars: str) -> str:
         """``expr`` without any of ``chars`` (a regex character class body)."""
-        return f"regexp_replace({expr}, '[{chars}]', '', 'g')"
+        return f"regexp_replace({expr}, {self.literal(f'[{chars}]')}, '', 'g')"
 
 
 DUCKDB = Dialect()
@@ -70,6 +112,10 @@ class Engine(Protocol):
 
     def copy(self, sql: str, path: Path, fmt: str) -> None:
         """Write the result of a query to ``path`` as ``fmt`` ("csv" or "parquet")."""
+
+    def lookup(self, name: str, sql: str, fn: Callable[[str], str]) -> None:
+        """Create table ``name`` (raw, key): ``fn`` of each value of the query's column ``v``
+        (distinct, non-empty values)."""
 
     def close(self) -> None:
         """Release the engine's resources."""
@@ -112,6 +158,12 @@ class DuckDBEngine:
         target = str(path).replace("'", "''")
         self._execute(f"copy {path.name}", f"COPY ({sql}) TO '{target}' ({options})")
 
+    def lookup(self, name: str, sql: str, fn: Callable[[str], str]) -> None:
+        from tenken.linkage.keys import map_keys
+
+        values = [v for v in self.arrow(sql).column(0).to_pylist() if v]
+        self.register(name, map_keys(values, fn))
+
     def close(self) -> None:
         self._con.close()
 
@@ -122,8 +174,46 @@ class DuckDBEngine:
             raise EngineError(f"step {name} failed: {error}\n{sql}") from error
 
 
+@dataclass(frozen=True)
+class EngineKind:
+    """An engine the CLI offers: its name, a Japanese description and how to start it."""
+
+    name: str
+    label: str
+    start: Callable[[Path | None], Engine]
+
+
+def _duckdb(temp_dir: Path | None) -> Engine:
+    return DuckDBEngine(temp_dir=temp_dir)
+
+
+def _spark(temp_dir: Path | None) -> Engine:
+    from tenken.linkage.spark import SparkEngine
+
+    return SparkEngine(temp_dir=temp_dir)
+
+
+ENGINES: dict[str, EngineKind] = {
+    kind.name: kind
+    for kind in (
+        EngineKind("duckdb", "DuckDB（組み込み、1台で実行）", _duckdb),
+        EngineKind("spark", "Apache Spark（pip install -e '.[spark]' と Java 17 が必要）", _spark),
+    )
+}
+"""Every engine, by name (the CLI's --engine choices)."""
+
+
+def engine_kind(name: str) -> EngineKind:
+    """The registered engine ``name``; an unknown name is an :class:`InputError` listing them."""
+    kind = ENGINES.get(name)
+    if kind is None:
+        raise InputError(
+            f"エンジン「{name}」はありません",
+            hint="使えるエンジン: " + "、".join(f"{k.name}（{k.label}）" for k in ENGINES.values()),
+        )
+    return kind
+
+
 def make_engine(name: str, temp_dir: Path | None = None) -> Engine:
-    """The engine called ``name`` (only "duckdb" for now)."""
-    if name == "duckdb":
-        return DuckDBEngine(temp_dir=temp_dir)
-    raise ValueError(name)
+    """Start the engine called ``name`` (see :func:`engine_kind`)."""
+    return engine_kind(name).start(temp_dir)

@@ -23,13 +23,15 @@ import pyarrow as pa
 
 from tenken.errors import InputError
 from tenken.fileio import check_out_folder
-from tenken.linkage import keys
+from tenken.linkage import fastpath, keys
 from tenken.linkage import sql as q
 from tenken.linkage.columns import RECORD_COLUMNS, REGISTRY_COLUMNS
-from tenken.linkage.engine import Engine, make_engine
+from tenken.linkage.engine import Engine, engine_kind, make_engine
 from tenken.linkage.outputs import OUTPUT_NAMES, counts, write_all
 from tenken.linkage.readers import Loaded, check_unique, read
 from tenken.linkage.scoring import load_truth, score
+from tenken.normalize.address import address_key
+from tenken.normalize.name import reading_key
 
 Progress = Callable[[str], None]
 
@@ -87,36 +89,55 @@ def _column(engine: Engine, sql: str) -> list[str]:
     return [v for v in engine.arrow(sql).column(0).to_pylist() if v]
 
 
-def match(engine: Engine, progress: Progress = _quiet) -> None:
+def address_keys(engine: Engine, fast: bool = True) -> None:
+    """``addr_keys`` for the addresses that differ as written: the fast path's canonical form
+    for each (:mod:`tenken.linkage.fastpath`), and the normaliser's key only for the forms of
+    pairs that still differ. ``fast=False`` sends every differing value to the normaliser."""
+    engine.run(q.address_values_sql())
+    if fast:
+        pre, canon = fastpath.canonical_steps(engine.dialect, "SELECT v FROM addr_raw")
+        engine.run(pre)
+        engine.register("place_ok", fastpath.place_guard(_column(engine, fastpath.places_sql())))
+        engine.run(canon)
+    else:
+        engine.run(fastpath.identity_step("SELECT v FROM addr_raw"))
+    engine.lookup("addr_ckeys", q.differing_canonical_sql(), address_key)
+    engine.run(q.address_keys_sql())
+
+
+def address_counts(engine: Engine) -> dict[str, int]:
+    """How many distinct addresses differed as written, and how many forms of them the Python
+    normaliser still had to read after the fast path."""
+    row = engine.arrow(
+        "SELECT (SELECT count(*) FROM addr_raw) AS differing, "
+        "(SELECT count(*) FROM addr_ckeys) AS normalised"
+    ).to_pylist()[0]
+    return {k: int(v) for k, v in row.items()}
+
+
+def match(engine: Engine, progress: Progress = _quiet, fast: bool = True) -> None:
     """Build the pair tables, the lazy keys and the verdicts table."""
     d = engine.dialect
     steps = (q.registry_sql(d), q.records_sql(d), q.linked_pairs_sql(), q.other_pairs_sql())
     for step in (*steps, q.open_pairs_sql()):
         engine.run(step)
     progress(STAGES[3])
-    addresses = _column(
-        engine,
-        f"{q.differing_values_sql('lp_open', 'raddr', 'saddr')} "
-        f"UNION {q.differing_values_sql('op', 'raddr', 'saddr')}",
-    )
-    engine.register("addr_keys", keys.address_keys(addresses))
-    engine.register(
-        "kana_keys",
-        keys.kana_keys(_column(engine, q.differing_values_sql("lp_open", "rkana", "skana"))),
-    )
+    address_keys(engine, fast)
+    engine.lookup("kana_keys", q.differing_values_sql("lp_open", "rkana", "skana"), reading_key)
     engine.register("name_cmp", keys.name_comparisons(engine.arrow(q.name_pairs_sql())))
     engine.register("masks", keys.masks(_column(engine, "SELECT DISTINCT omn FROM op")))
     progress(STAGES[4])
-    for step in (q.best_state_sql(), q.other_persons_sql(d), q.duplicates_sql(), q.verdicts_sql()):
+    for step in (q.best_state_sql(), q.other_persons_sql(d), q.duplicates_sql(d), q.verdicts_sql()):
         engine.run(step)
 
 
-def inspect(engine: Engine, inputs: Inputs, progress: Progress = _quiet) -> None:
-    """Run the whole inspection; the result is the engine's ``verdicts`` table."""
+def inspect(engine: Engine, inputs: Inputs, progress: Progress = _quiet, fast: bool = True) -> None:
+    """Run the whole inspection; the result is the engine's ``verdicts`` table. ``fast=False``
+    skips the address fast path (the reference the fast path is tested against)."""
     progress(STAGES[1])
     normalise(engine, inputs)
     progress(STAGES[2])
-    match(engine, progress)
+    match(engine, progress, fast)
 
 
 STAGES = (
@@ -139,6 +160,7 @@ def run(
     truth: Path | None = None,
     engine_name: str = "duckdb",
     progress: Progress = _quiet,
+    fast: bool = True,
 ) -> dict[str, Any]:
     """Inspect ``records`` against ``registry`` and write the results into ``out``.
 
@@ -152,13 +174,14 @@ def run(
         stage_seconds[name] = round(time.perf_counter() - started, 2)
         progress(name)
 
+    engine_kind(engine_name)  # an unknown engine stops before any file is read
     timed(STAGES[0])
     check_out_folder(out, OUTPUT_NAMES)  # before any work: a wrong --out costs nothing
     inputs = load(registry, records, mapping or {})
     truth_table = load_truth(truth, dict(mapping or {})) if truth is not None else None
     engine = make_engine(engine_name)
     try:
-        inspect(engine, inputs, timed)
+        inspect(engine, inputs, timed, fast)
         summary: dict[str, Any] = {
             "registry": str(registry),
             "records": str(records),
@@ -166,6 +189,7 @@ def run(
             "record_rows": inputs.records.table.num_rows,
             "engine": engine_name,
             "verdicts": counts(engine),
+            "address_values": address_counts(engine),
         }
         if truth_table is not None:
             scores = score(engine, truth_table)

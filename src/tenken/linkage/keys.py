@@ -20,10 +20,9 @@ import pyarrow.compute as pc
 
 from tenken.errors import InputError, NormalizeError, echo
 from tenken.linkage.readers import Loaded, first_blank
-from tenken.normalize.address import address_key, split_key
 from tenken.normalize.date import parse_date
 from tenken.normalize.mynumber import mask
-from tenken.normalize.name import compare_names, name_key, normalize_name, reading_key
+from tenken.normalize.name import compare_names, name_key, normalize_name
 from tenken.normalize.sex import normalize_sex
 from tenken.workers import die_with_parent
 
@@ -186,22 +185,6 @@ def name_keys(arrays: Iterable[pa.Array | pa.ChunkedArray]) -> pa.Table:
         False if ok else _unverifiable(n) for n, ok in zip(names, plain.to_pylist(), strict=True)
     ]
     return table.append_column("nu", pa.array(flags, pa.bool_()))
-
-
-def address_keys(values: Sequence[str]) -> pa.Table:
-    """Address keys for the given distinct addresses, with the key's two parts ``main``
-    (AREA/TOWN/BLOCKS) and ``tail`` (枝番 and 方書) that :func:`tenken.linkage.sql.address_agree`
-    compares."""
-    table = map_keys(values, address_key)
-    parts = [split_key(k) for k in table.column("key").to_pylist()]
-    main = pa.array([m for m, _ in parts], pa.string())
-    tail = pa.array([t for _, t in parts], pa.string())
-    return table.append_column("main", main).append_column("tail", tail)
-
-
-def kana_keys(values: Sequence[str]) -> pa.Table:
-    """Reading keys (:func:`tenken.normalize.name.reading_key`) for distinct kana names."""
-    return map_keys(values, reading_key)
 
 
 def name_comparisons(pairs: pa.Table) -> pa.Table:

@@ -30,10 +30,32 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _parts(path: Path) -> list[Path]:
+    """The files of an output: itself, or the part files of a folder (Spark writes Parquet as a
+    folder), in a fixed order."""
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*") if p.is_file())
+    return [path]
+
+
+def size_of(path: Path) -> int:
+    return sum(p.stat().st_size for p in _parts(path))
+
+
+def sha256_output(path: Path) -> str:
+    """SHA-256 of a file, or of a folder's part files with their relative names."""
+    if not path.is_dir():
+        return sha256_file(path)
+    digest = hashlib.sha256()
+    for part in _parts(path):
+        digest.update(f"{part.relative_to(path).as_posix()}\0{sha256_file(part)}\n".encode())
+    return digest.hexdigest()
+
+
 def checksums(folder: Path, names: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """``{name: {"bytes": size, "sha256": hex}}`` for the files ``names`` in ``folder``."""
+    """``{name: {"bytes": size, "sha256": hex}}`` for the outputs ``names`` in ``folder``."""
     return {
-        name: {"bytes": (folder / name).stat().st_size, "sha256": sha256_file(folder / name)}
+        name: {"bytes": size_of(folder / name), "sha256": sha256_output(folder / name)}
         for name in names
     }
 
@@ -72,11 +94,11 @@ def verify_output(folder: Path) -> dict[str, Any]:
             raise _refuse(folder, f"{SUMMARY} に {name} が記録されていません")
     for name, expected in sorted(files.items()):
         path = folder / name
-        if Path(name).name != name or not path.is_file():
+        if Path(name).name != name or not (path.is_file() or path.is_dir()):
             raise _refuse(folder, f"{name} がありません（コピーが途中で終わっていませんか）")
-        if not isinstance(expected, dict) or path.stat().st_size != expected.get("bytes"):
+        if not isinstance(expected, dict) or size_of(path) != expected.get("bytes"):
             raise _refuse(folder, f"{name} の大きさが inspect の記録と違います（変更されています）")
-        if sha256_file(path) != expected.get("sha256"):
+        if sha256_output(path) != expected.get("sha256"):
             raise _refuse(folder, f"{name} の内容が inspect の記録と違います（変更されています）")
     return summary
 

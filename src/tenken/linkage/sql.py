@@ -8,7 +8,8 @@ Tables, in order (inputs registered by :mod:`tenken.linkage.inspection`):
     reg, rec               typed, cleaned, keyed
     lp                     linked pairs: a record x every registry state of its number
     op                     other persons: same name key, birth and sex, another number
-    addr_keys, kana_keys,  keys for the raw values that differ inside lp/op (lazy)
+    addr_raw, addr_canon   addresses differing inside lp/op and their fast-path forms
+    addr_keys, kana_keys,  keys for the values that still differ (lazy)
     name_cmp, masks
     best                   per linked record, its best registry state with per-fact flags
     others                 per record, the other persons matching on all four facts / partly
@@ -119,6 +120,49 @@ def differing_values_sql(table: str, left: str, right: str) -> str:
     )
 
 
+def address_values_sql() -> Step:
+    """``addr_raw``: the distinct addresses of linked and other-person pairs that differ as
+    written (only these need a comparison beyond ``=``)."""
+    return Step(
+        "addr_raw",
+        f"{differing_values_sql('lp_open', 'raddr', 'saddr')} "
+        f"UNION {differing_values_sql('op', 'raddr', 'saddr')}",
+    )
+
+
+def differing_canonical_sql() -> str:
+    """The distinct canonical forms (``addr_canon.c``) of pairs still differing after the fast
+    path: the only values the Python normaliser sees."""
+    differ = "raddr <> saddr AND raddr <> '' AND saddr <> ''"
+    return f"""WITH pairs AS (
+  SELECT raddr, saddr FROM lp_open WHERE {differ}
+  UNION SELECT raddr, saddr FROM op WHERE {differ}),
+d AS (SELECT a.c AS x, b.c AS y FROM pairs
+  JOIN addr_canon a ON pairs.raddr = a.raw JOIN addr_canon b ON pairs.saddr = b.raw
+  WHERE a.c <> b.c)
+SELECT x AS v FROM d UNION SELECT y AS v FROM d"""
+
+
+def address_keys_sql() -> Step:
+    """``addr_keys`` (raw, c, key, main, tail): each differing address, its canonical form and,
+    where the normaliser was needed, the key of that form (``address_key(c) ==
+    address_key(raw)``) split as :func:`tenken.normalize.address.split_key` does."""
+    return Step(
+        "addr_keys",
+        "SELECT a.raw, a.c, k.key, split_part(k.key, '#', 1) AS main,"
+        " split_part(k.key, '#', 2) AS tail"
+        " FROM addr_canon a LEFT JOIN addr_ckeys k ON a.c = k.raw",
+    )
+
+
+def address_equal(pair: str) -> str:
+    """Whether the two addresses of ``pair`` are one address: equal as written, equal after the
+    fast path, or keys that agree (:func:`address_agree`; ``ar``/``sa`` are ``addr_keys``
+    joined on each side)."""
+    agree = address_agree("ar", "sa")
+    return f"coalesce({pair}.raddr = {pair}.saddr OR ar.c = sa.c OR {agree}, false)"
+
+
 def open_pairs_sql() -> Step:
     """Linked pairs of records *not* already confirmed as written (a state valid at or after
     紐付け日 with the same address text and the same name key, birth and sex). Only these need
@@ -161,7 +205,7 @@ def best_state_sql() -> Step:
     per-fact flags, and whether some *ineligible* state agreed on all four facts."""
     scored = f"""SELECT lp.rid, lp.srow, lp.vfrom, lp.vto, lp.eligible, lp.birth_eq, lp.sex_eq,
     CASE WHEN lp.nk_eq THEN 'match' ELSE coalesce(c.status, 'mismatch') END AS name_st,
-    coalesce(lp.raddr = lp.saddr OR {address_agree("ar", "sa")}, false) AS addr_eq,
+    {address_equal("lp")} AS addr_eq,
     coalesce(lp.rkana = '' OR lp.skana = '' OR lp.rkana = lp.skana OR kr.key = ks.key, false)
       AS kana_eq
   FROM lp
@@ -183,7 +227,7 @@ WHERE rn = 1""",
 def other_persons_sql(d: Dialect) -> Step:
     """Per record, the other persons agreeing on all four facts (``n_full``) and those agreeing
     on name, birth and sex only (``n_partial``), with masked candidate lists."""
-    addr_eq = f"coalesce(op.raddr = op.saddr OR {address_agree('ar', 'sa')}, false)"
+    addr_eq = address_equal("op")
     padded = [f"rpad(left(coalesce({c}, ''), 12), 12, 'x')" for c in ("op.rmn", "op.omn")]
     one_off = f"(length(op.rmn) = 12 AND {d.hamming(*padded)} = 1)"
     return Step(
@@ -203,11 +247,12 @@ GROUP BY rid""",
     )
 
 
-def duplicates_sql() -> Step:
+def duplicates_sql(d: Dialect) -> Step:
     """Numbers linked to more than one record, each with a group id D000001, ..."""
+    number = d.cast_text("row_number() OVER (ORDER BY mn)")
     return Step(
         "dup",
-        """SELECT mn, 'D' || lpad(CAST(row_number() OVER (ORDER BY mn) AS VARCHAR), 6, '0') AS grp
+        f"""SELECT mn, 'D' || lpad({number}, 6, '0') AS grp
 FROM rec WHERE mn IS NOT NULL GROUP BY mn HAVING count(*) > 1""",
     )
 

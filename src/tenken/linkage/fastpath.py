@@ -1,0 +1,220 @@
+"""The address fast path: most notation variants made equal in the engine, without Python.
+
+Comparing two addresses means comparing :func:`tenken.normalize.address.address_key` of both,
+about 25 µs of Python per distinct value. At national scale most values that differ as written
+differ only in notation (「５丁目４番３号」 against 「5-4-3」), so the engine first rewrites every
+value with a *pre-canonicalisation* ``C``, column at a time in SQL, such that
+
+    address_key(C(x)) == address_key(x)        for every string x.
+
+Then ``C(a) == C(b)`` proves ``address_key(a) == address_key(b)`` without calling Python, and
+only the distinct ``C`` values of pairs that still differ go to the normaliser.
+
+``C`` is the identity unless a value is plainly safe to rewrite; when in doubt it leaves the
+value alone, which is always correct (only slower). The steps:
+
+1. **prepare** (what ``address.prepare`` does, for values made only of characters whose NFKC
+   form is themselves or a full-width ASCII character): full-width ASCII to ASCII, U+3000 to a
+   space, every dash look-alike to ``-``, spaces dropped. Values with a postal code in front, a
+   long-vowel mark after a number, digits on both sides of a space, or over 1,000 characters are
+   left alone.
+2. **kanji 丁目**: 「五丁目」 → 「5丁目」 (the normaliser's place lookup folds kanji digits
+   anyway, so only the number reading sees the change, and it reads both as 5).
+3. **block numbers**: 「5丁目4番3号」「5丁目4番地3」「5-4番3」「5丁目4の3」 → 「5-4-3」 and
+   「4番地3」「4の3」 → 「4-3」, when the numbers come right after a place name ``P`` without
+   digits and are followed by nothing number-like.
+
+Step 3 is only sound when no place name of the reference reaches into the numbers (towns such
+as 「本町4丁目」「3丁目」「1番町」「10号」). :func:`place_guard` decides that per distinct
+``P`` from the normaliser's own reference tables: ``P`` is safe when its folded text ends with
+no prefix of such a name (and with no municipality that has towns starting with a digit).
+When it is not safe the value keeps step 1 only.
+
+The property test (tests/linkage/test_fastpath.py) checks ``address_key(C(x)) ==
+address_key(x)`` on generated addresses in every notation, the dangerous towns included; it is
+what keeps this module right when the normaliser changes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+from tenken.linkage.engine import Dialect, Step
+from tenken.normalize import _reference
+from tenken.normalize._blocks import BLOCK_START
+from tenken.normalize._reference import Reference, fold_place
+from tenken.normalize._text import DASHES, KANJI_DIGITS
+
+_OTHER_DASHES = "".join(ch for ch in DASHES if ch != "-")
+
+#: Characters ``from`` -> ``to`` of step 1 (one character for one character). Other full-width
+#: characters stay: the normaliser folds them itself, so leaving them only costs speed.
+PREPARE_FROM = "０１２３４５６７８９\u3000" + _OTHER_DASHES
+PREPARE_TO = "0123456789 " + "-" * len(_OTHER_DASHES)
+
+#: Characters a value may hold to be rewritten: each is its own NFKC form, or a full-width
+#: form of ASCII, or in :data:`PREPARE_FROM` (tests/linkage/test_fastpath.py checks them all).
+SAFE_CHARS = (
+    " -~"  # printable ASCII
+    "\u3000-\u3002\u3005-\u3007\u300c-\u300f\u3012"  # 　、。々〆〇「」『』〒
+    "\u3041-\u3096\u309d\u309e\u30a1-\u30fe"  # hiragana, katakana (no combining marks)
+    "\u3400-\u4dbf\u4e00-\u9fff"  # kanji (not the compatibility block, which NFKC changes)
+    "\uff01-\uff5e" + _OTHER_DASHES
+)
+
+MAX_CHARS = 1000  # tenken.normalize._text.MAX_INPUT_CHARS: longer text is cut by clean()
+
+_K = "〇一二三四五六七八九十百千"
+_UNITS = "丁目番地号のノ之"
+_ONE_TO_NINE = KANJI_DIGITS[1:]
+# Where step 1 would differ from the normaliser's own preparation: a postal code in front,
+# a long-vowel mark that unify_dashes turns into a hyphen, a space kept between two digits.
+_LEAVE_ALONE = f"^[0-9〒]|[0-9{_K}目番地号] *ー|[0-9{_K}] +[0-9{_K}]"
+_PLACE = f"([^0-9-]*[^0-9{_K}{_UNITS}ー-])"
+_NUM = "([0-9]{1,5})"
+_REST = f"((?:[^0-9{_K}{_UNITS}ー-].*)?)"
+KANJI_CHOME = f"^([^0-9]*[^0-9{_K}])([{_ONE_TO_NINE}])丁目([0-9].*)$"
+THREE_NUMBERS = f"^{_PLACE}{_NUM}(?:丁目|-){_NUM}(?:番地|番|-|の|ノ){_NUM}号?{_REST}$"
+TWO_NUMBERS = f"^{_PLACE}{_NUM}(?:番地|番|-|の|ノ){_NUM}号?{_REST}$"
+
+
+def canonical_steps(d: Dialect, source: str) -> tuple[Step, Step]:
+    """Two steps over ``source`` (a query with one string column ``v``, distinct values):
+
+    ``addr_pre`` (raw, t, p, cand): step 1's text ``t`` (NULL when the value is left alone),
+    the candidate of steps 2-3 and the place ``p`` whose safety decides it; then, once
+    ``place_ok`` (p, ok) is registered from :func:`place_guard`, ``addr_canon`` (raw, c).
+    """
+    lit = d.literal
+    safe = (
+        f"{d.length('v')} <= {MAX_CHARS} AND {d.full_match('v', f'[{SAFE_CHARS}]*')}"
+        f" AND NOT {d.contains_match('trim(w)', _LEAVE_ALONE)}"
+    )
+    kc = d.extract_groups("t", KANJI_CHOME, ("p", "n", "r"))
+    kanji = (
+        f"CASE WHEN kc.p <> '' THEN kc.p || translate(kc.n, {lit(_ONE_TO_NINE)}, '123456789')"
+        " || '丁目' || kc.r ELSE t END"
+    )
+    # Groups are extracted only where the (much cheaper) full match says a form is there
+    m3 = d.extract_groups("k", THREE_NUMBERS, ("p", "c", "b", "g", "r"))
+    m2 = d.extract_groups("k", TWO_NUMBERS, ("p", "b", "g", "r"))
+    pre = Step(
+        "addr_pre",
+        f"""SELECT raw, t,
+  CASE WHEN m3.p <> '' THEN m3.p WHEN m2.p <> '' THEN m2.p
+    WHEN k <> t THEN {d.extract("k", "^([^0-9]*)", 1)} END AS p,
+  CASE WHEN m3.p <> '' THEN m3.p || m3.c || '-' || m3.b || '-' || m3.g || m3.r
+    WHEN m2.p <> '' THEN m2.p || m2.b || '-' || m2.g || m2.r ELSE k END AS cand
+FROM (SELECT raw, t, k,
+    CASE WHEN {d.full_match("k", THREE_NUMBERS)} THEN {m3} END AS m3,
+    CASE WHEN {d.full_match("k", TWO_NUMBERS)} THEN {m2} END AS m2 FROM (
+  SELECT raw, t, {kanji} AS k FROM (
+    SELECT raw, t, CASE WHEN {d.contains_text("t", "丁目")}
+      AND {d.full_match("t", KANJI_CHOME)} THEN {kc} END AS kc FROM (
+      SELECT raw, CASE WHEN {safe} THEN replace(w, ' ', '') END AS t FROM (
+        SELECT v AS raw, v, translate(v, {lit(PREPARE_FROM)}, {lit(PREPARE_TO)}) AS w
+        FROM ({source}) s0) s1) s2) s3) s4) s5""",
+    )
+    canon = Step(
+        "addr_canon",
+        """SELECT a.raw, CASE WHEN a.t IS NULL THEN a.raw WHEN a.p IS NULL THEN a.cand
+  WHEN g.ok THEN a.cand ELSE a.t END AS c
+FROM addr_pre a LEFT JOIN place_ok g ON a.p = g.p""",
+    )
+    return pre, canon
+
+
+def identity_step(source: str) -> Step:
+    """``addr_canon`` without the fast path (every differing value goes to the normaliser)."""
+    return Step("addr_canon", f"SELECT v AS raw, v AS c FROM ({source}) s")
+
+
+def places_sql() -> str:
+    """The distinct places whose safety :func:`place_guard` must decide."""
+    return "SELECT DISTINCT p FROM addr_pre WHERE p IS NOT NULL"
+
+
+_REACHES_IN = re.compile(r"(?<![0-9])[0-9]+(?:$|[丁番ノ-])")
+
+
+def _digit_prefixes(name: str) -> Iterable[str]:
+    """The prefixes of a folded ``name`` after which the name could run into rewritten numbers:
+    it goes on with a digit run that ends the name or meets 丁/番/ノ/- (what follows the first
+    number in the forms of step 3). "" when the name itself starts that way (「3丁目」)."""
+    return (name[: m.start()] for m in _REACHES_IN.finditer(name))
+
+
+@dataclass(frozen=True)
+class _Danger:
+    """Prefixes of the reference's names that reach into numbers (see :func:`_digit_prefixes`)."""
+
+    municipality: frozenset[str]  # of municipality names
+    town: dict[str, frozenset[str]]  # municipality code -> of its town names
+
+
+def _danger_of(ref: Reference) -> _Danger:
+    towns: dict[str, frozenset[str]] = {}
+    for code, names in ref.towns.items():
+        prefixes = frozenset(p for key in names for p in _digit_prefixes(key))
+        if prefixes:
+            towns[code] = prefixes
+    munis = frozenset(p for key in ref.muni_index for p in _digit_prefixes(key))
+    return _Danger(munis, towns)
+
+
+_DANGER: list[tuple[Reference, _Danger]] = []
+
+
+def _danger(ref: Reference) -> _Danger:
+    """The danger prefixes of ``ref``, computed once per reference (about half a second)."""
+    if not _DANGER or _DANGER[0][0] is not ref:
+        _DANGER[:] = [(ref, _danger_of(ref))]
+    return _DANGER[0][1]
+
+
+_AFTER_MUNICIPALITY = re.compile(r"(?:[^0-9\-]{1,4}区)?(?:大字|字)?")
+
+
+def _town_starts(rest: str) -> Iterable[str]:
+    """What may follow the municipality before a town starts: nothing, 大字/字, a former ward
+    (浜松市中区), or both (the resolver tries each of these starts)."""
+    yield rest
+    for end in range(1, min(len(rest), 8) + 1):
+        if _AFTER_MUNICIPALITY.fullmatch(rest[:end]):
+            yield rest[end:]
+
+
+def place_is_safe(place: str, ref: Reference | None = None) -> bool:
+    """True when no name of the reference can reach from ``place`` into the numbers after it.
+
+    The resolver reads a prefecture, then a municipality, then a town starting right after the
+    municipality (or after 大字/字 or a former ward). A name reaches into the numbers when the
+    rest of the place is one of its prefixes from :func:`_digit_prefixes`.
+    """
+    if BLOCK_START.search(place):
+        return False
+    ref = ref or _reference.current()
+    danger = _danger(ref)
+    folded = fold_place(unicodedata.normalize("NFKC", place))
+    starts = [0] + [n for n in (4, 3) if folded[:n] in ref.prefectures]
+    for start in starts:
+        if folded[start:] in danger.municipality:
+            return False
+        for length in ref.muni_lengths.get(folded[start : start + 2], ()):
+            codes = ref.muni_index.get(folded[start : start + length], ())
+            prefixes = [danger.town[c] for c in codes if c in danger.town]
+            rest = folded[start + length :]
+            if prefixes and any(r in town for r in _town_starts(rest) for town in prefixes):
+                return False
+    return True
+
+
+def place_guard(places: Sequence[str]) -> pa.Table:
+    """``p`` -> ``ok`` for the distinct places of ``addr_pre``."""
+    ok = [place_is_safe(p) for p in places]
+    return pa.table({"p": pa.array(places, pa.string()), "ok": pa.array(ok, pa.bool_())})

@@ -1,0 +1,221 @@
+"""The Spark engine: the same SQL builders through a Spark dialect (``--engine spark``).
+
+pyspark is an optional extra (``pip install -e '.[spark]'``) and needs Java 17
+(``openjdk-17-jre-headless``, installed by scripts/system-deps.sh). Locally it runs
+``local[2]``; on a cluster set ``TENKEN_SPARK_MASTER`` (or submit with spark-submit, which
+provides the session). See docs/spark.md.
+
+- Every step becomes a temporary view over a locally checkpointed DataFrame, so each table is
+  computed once, as with DuckDB's ``CREATE TABLE`` (a lazily cached chain of 30 views made
+  Spark re-plan the whole chain and run out of driver memory).
+- :meth:`SparkEngine.lookup` runs the Python normalisers on the executors (``mapInArrow``):
+  only the distinct values that still differ are shipped, a batch of Arrow records at a time.
+- Errors from Spark are never shown as a JVM trace: a failing statement is an
+  :class:`~tenken.linkage.engine.EngineError` (a bug), a missing pyspark or Java is an
+  :class:`~tenken.errors.InputError` telling what to install.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from tenken.errors import InputError
+from tenken.linkage.engine import Dialect, EngineError, Step
+
+
+@dataclass(frozen=True)
+class SparkDialect(Dialect):
+    """Spark SQL's spellings (Java regular expressions, backslash escapes in literals)."""
+
+    name: str = "spark"
+
+    def literal(self, text: str) -> str:
+        return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+    def quote(self, identifier: str) -> str:
+        return "`" + identifier.replace("`", "``") + "`"
+
+    def cast_text(self, expr: str) -> str:
+        return f"CAST({expr} AS STRING)"
+
+    def full_match(self, expr: str, pattern: str) -> str:
+        # \z: Java's $ would also match before a final line break
+        return f"({expr} RLIKE {self.literal(f'^(?:{pattern})' + chr(92) + 'z')})"
+
+    def contains_match(self, expr: str, pattern: str) -> str:
+        return f"({expr} RLIKE {self.literal(pattern)})"
+
+    def extract_groups(self, expr: str, pattern: str, names: tuple[str, ...]) -> str:
+        fields = ", ".join(
+            f"{self.literal(n)}, {self.extract(expr, pattern, k)}"
+            for k, n in enumerate(names, start=1)
+        )
+        return f"named_struct({fields})"
+
+    def contains_text(self, expr: str, text: str) -> str:
+        return f"(instr({expr}, {self.literal(text)}) > 0)"
+
+    def length(self, expr: str) -> str:
+        return f"char_length({expr})"
+
+    def try_int(self, expr: str) -> str:
+        return f"try_cast({expr} AS INT)"
+
+    def hamming(self, left: str, right: str) -> str:
+        return (
+            f"size(filter(zip_with(split({left}, ''), split({right}, ''), "
+            "(x, y) -> x <> y), z -> z))"
+        )
+
+    def string_agg(self, expr: str, sep: str) -> str:
+        return f"nullif(array_join(array_sort(collect_set({expr})), {self.literal(sep)}), '')"
+
+    def remove_chars(self, expr: str, chars: str) -> str:
+        return f"regexp_replace({expr}, {self.literal(f'[{chars}]')}, '')"
+
+
+SPARK = SparkDialect()
+
+MASTER_ENV = "TENKEN_SPARK_MASTER"
+
+
+def _session(master: str, temp_dir: Path | None) -> Any:
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as error:
+        raise InputError(
+            "Spark エンジンには pyspark が必要です",
+            hint="pip install -e '.[spark]' でインストールしてください（Java 17 も必要です）",
+        ) from error
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        raise InputError(
+            "Spark エンジンには Java 17 が必要です",
+            hint="sudo bash scripts/system-deps.sh（openjdk-17-jre-headless）",
+        )
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    if master.startswith("local"):
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    logging = Path(__file__).with_name("spark-log4j2.properties")
+    builder = (
+        SparkSession.builder.appName("tenken")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", os.environ.get("TENKEN_SPARK_PARTITIONS", "4"))
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.ansi.enabled", "false")
+        .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{logging}")
+    )
+    if master and "PYSPARK_GATEWAY_PORT" not in os.environ:  # spark-submit sets the master
+        builder = builder.master(master)
+    if temp_dir:
+        builder = builder.config("spark.local.dir", str(temp_dir))
+    try:
+        session = builder.getOrCreate()
+    except Exception as error:  # the JVM failed to start: say so, without its trace
+        raise InputError(
+            "Spark を起動できません",
+            hint=f"Java 17 と pyspark を確かめてください（{type(error).__name__}）",
+        ) from error
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+Batches = Iterator[pa.RecordBatch]
+
+
+def _key_mapper(fn: Callable[[str], str]) -> Callable[[Batches], Batches]:
+    """A ``mapInArrow`` function: (v) batches -> (raw, key) batches, ``fn`` per value."""
+
+    def apply(batches: Batches) -> Batches:
+        for batch in batches:
+            values = [v for v in batch.column(0).to_pylist() if v]
+            keys = [fn(v) for v in values]
+            yield pa.record_batch(
+                [pa.array(values, pa.string()), pa.array(keys, pa.string())], names=["raw", "key"]
+            )
+
+    return apply
+
+
+class SparkEngine:
+    """Spark SQL through a session (local[2] unless ``TENKEN_SPARK_MASTER`` says otherwise)."""
+
+    dialect: Dialect = SPARK
+
+    def __init__(self, master: str | None = None, temp_dir: Path | None = None) -> None:
+        self._spark = _session(master or os.environ.get(MASTER_ENV, "local[2]"), temp_dir)
+        self._views: list[str] = []
+
+    def register(self, name: str, table: pa.Table) -> None:
+        frame = self._spark.createDataFrame(table)
+        frame.createOrReplaceTempView(name)
+        self._views.append(name)
+
+    def _frame(self, name: str, sql: str) -> Any:
+        try:
+            return self._spark.sql(sql)
+        except Exception as error:
+            raise EngineError(f"step {name} failed: {_first_line(error)}\n{sql}") from None
+
+    def run(self, step: Step) -> None:
+        frame = self._frame(step.name, step.sql)
+        try:  # computed now, once: later steps read the result, not the plan
+            frame = frame.localCheckpoint(eager=True)
+        except Exception as error:
+            message = f"step {step.name} failed: {_first_line(error)}\n{step.sql}"
+            raise EngineError(message) from None
+        frame.createOrReplaceTempView(step.name)
+        self._views.append(step.name)
+
+    def arrow(self, sql: str) -> pa.Table:
+        frame = self._frame("query", sql)
+        try:
+            table: pa.Table = frame.toArrow()
+        except Exception as error:
+            raise EngineError(f"query failed: {_first_line(error)}\n{sql}") from None
+        return table
+
+    def copy(self, sql: str, path: Path, fmt: str) -> None:
+        if fmt == "parquet":
+            frame = self._frame(f"copy {path.name}", sql)
+            try:  # a folder of part files, as Spark writes it (readable as one table)
+                frame.write.mode("overwrite").parquet(str(path))
+            except Exception as error:
+                raise EngineError(f"copy {path.name} failed: {_first_line(error)}") from None
+            return
+        # CSV through DuckDB's writer (a core dependency): the same bytes as the DuckDB engine
+        import duckdb
+
+        with duckdb.connect(":memory:") as con:
+            con.register("result", self.arrow(sql))
+            target = str(path).replace("'", "''")
+            con.execute(f"COPY result TO '{target}' (FORMAT csv, HEADER true)")
+
+    def lookup(self, name: str, sql: str, fn: Callable[[str], str]) -> None:
+        frame = self._frame(name, sql)
+        try:
+            keyed = frame.mapInArrow(_key_mapper(fn), "raw string, key string")
+            keyed = keyed.localCheckpoint(eager=True)
+        except Exception as error:
+            raise EngineError(f"step {name} failed: {_first_line(error)}\n{sql}") from None
+        keyed.createOrReplaceTempView(name)
+        self._views.append(name)
+
+    def close(self) -> None:
+        for view in self._views:
+            self._spark.catalog.dropTempView(view)
+        self._views.clear()
+
+
+def _first_line(error: BaseException) -> str:
+    """The first line of a Spark error (the message, without the JVM stack)."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
