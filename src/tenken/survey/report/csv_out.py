@@ -11,10 +11,10 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
+from tenken.fileio import escape_formula
 from tenken.survey.report.figures import share
 from tenken.survey.report.model import ReportData
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 Cell = str | int | float | bool
 
 
@@ -24,7 +24,7 @@ def safe_cell(value: Cell) -> str | int | float:
         return "はい" if value else "いいえ"
     if isinstance(value, int | float):
         return value
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+    return escape_formula(value) or value
 
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
