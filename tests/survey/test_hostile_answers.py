@@ -236,3 +236,16 @@ def test_messages_are_not_wrapped_when_piped(tmp_path: Path) -> None:
     result = _check(path)
     line = next(x for x in result.output.splitlines() if "JSON として読めません" in x)
     assert str(path) in line
+
+
+@pytest.mark.parametrize("how", ["fast-path", "openpyxl"])
+def test_a_control_character_in_a_sheet_cell_is_refused(sheet: bytes, how: str) -> None:
+    """The same rule as for JSON, on both reading paths (U+0085 is valid XML, and a C1 control)."""
+    part = member(sheet, SHEET).decode()
+    cell = '<c r="B8" t="inlineStr"><is><t>総務課&#133;</t></is></c>'
+    part = re.sub(r'<c r="B8"[^>]*>.*?</c>', cell, part, count=1)
+    if how == "openpyxl":  # a number in another input cell sends the file to openpyxl
+        part = re.sub(r'<c r="B9"[^>]*>.*?</c>', '<c r="B9" t="n"><v>5</v></c>', part, count=1)
+    with pytest.raises(InputError, match="制御文字") as caught:
+        read_sheet_bytes(rezip(sheet, {SHEET: part.encode()}), Q, "ctl.xlsx")
+    assert caught.value.location is not None and caught.value.location.column == "回答シート!B8"
