@@ -87,3 +87,13 @@ def fifo(path: Path) -> Path:
 
     os.mkfifo(path)
     return path
+
+
+def special_file(path: Path, kind: str) -> Path:
+    """``path`` made a FIFO (``"fifo"``) or a link to /dev/zero (``"dev-zero"``)."""
+    import os
+
+    if kind == "fifo":
+        return fifo(path)
+    os.symlink("/dev/zero", path)
+    return path

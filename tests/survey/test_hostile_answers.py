@@ -4,7 +4,6 @@ message and exit 2, never a hang, a traceback, an expanded entity or an echoed M
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,16 @@ from tenken.survey.loader import load_bundled
 from tenken.survey.sources import load_answers
 from tenken.survey.xlsx.reader import read_sheet_bytes
 from tenken.survey.xlsx.writer import form_bytes
-from tests.hostile import deadline, fifo, invoke, member, no_exception, refused, rezip, valid_number
+from tests.hostile import (
+    deadline,
+    invoke,
+    member,
+    no_exception,
+    refused,
+    rezip,
+    special_file,
+    valid_number,
+)
 from tests.sheets.conftest import example_data, filled
 
 Q = load_bundled()
@@ -105,10 +113,7 @@ def test_a_fifo_or_device_named_like_an_answer_is_refused(
     tmp_path: Path, kind: str, suffix: str
 ) -> None:
     path = tmp_path / f"answer{suffix}"
-    if kind == "fifo":
-        fifo(path)
-    else:
-        os.symlink("/dev/zero", path)
+    special_file(path, kind)
     refused(invoke(["survey", "check", str(path)], seconds=20), "通常のファイルではない")
 
 
