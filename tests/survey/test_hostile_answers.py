@@ -254,3 +254,17 @@ def test_a_control_character_in_a_sheet_cell_is_refused(sheet: bytes, how: str) 
     with pytest.raises(InputError, match="制御文字") as caught:
         read_sheet_bytes(rezip(sheet, {SHEET: part.encode()}), Q, "ctl.xlsx")
     assert caught.value.location is not None and caught.value.location.column == "回答シート!B8"
+
+
+def test_rich_markup_in_a_value_or_path_is_printed_as_text(tmp_path: Path) -> None:
+    """`[/x]` in an answer used to crash `survey check` with rich's MarkupError."""
+    folder = tmp_path / "[bold]回答"
+    folder.mkdir()
+    data = example_data("municipality-complete.json")
+    data["answers"]["3"] = "[/x] [red]赤"
+    path = _json(folder, data, "[red]y.json")
+    result = _check(path)
+    no_exception(result)
+    assert result.exit_code == 1
+    flat = "".join(result.output.split())
+    assert "[/x][red]赤" in flat and "[bold]回答/[red]y.json" in flat

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from tenken.cli.apps import survey_app
 from tenken.cli.demo import DemoContext, demo_step
-from tenken.cli.output import EXIT_OK, console, err_console, run
+from tenken.cli.output import EXIT_OK, console, err_console, run, shown
 from tenken.cli.survey import QuestionnaireOption, resolve_questionnaire
 from tenken.cli.survey_sheets import DbOption, RosterOption
 from tenken.errors import InputError, Location
@@ -117,13 +117,13 @@ def report(
         else:
             documents = documents_from_store(db, q)
         for message in skipped:
-            err_console.print(f"[yellow]読み飛ばし:[/] {message}", highlight=False)
+            err_console.print(f"[yellow]読み飛ばし:[/] {shown(message)}", highlight=False)
         data = build_report(q, rules_for(q), roster_orgs(roster, q), documents, now_text())
         written = write_report(data, out, with_json=as_json)
         print_summary(data)
         console.print(f"回答 {len(documents)} 件（読み飛ばし {len(skipped)} 件）を集計しました。")
         for path in written:
-            console.print(f"  {path}")
+            console.print(f"  {shown(path)}")
         return EXIT_OK
 
     run(body)
