@@ -1,4 +1,6 @@
-"""Load test of the web site: N concurrent respondents saving drafts and submitting.
+"""Load test of the web site: respondents saving and submitting, or the ministry's viewers.
+
+``--mode respondents`` (default):
 
 Starts ``tenken serve`` (waitress) on a fresh database, logs N respondents in, then for
 ``--seconds`` each respondent repeats: open the form, save a draft, submit. Prints p50/p95/p99
@@ -7,6 +9,13 @@ the saves that got a success answer ("lost answers" must be 0).
 
     .venv/bin/python bench/web_load.py --users 50 --seconds 60 \\
         --database postgresql://postgres@127.0.0.1:5432/postgres
+
+``--mode viewers``: the full roster (1,788 local governments) with the sample answers of
+``tenken demo`` ingested (1,679), then ``--users`` administrators open, in a loop, the
+dashboard (first page, then a filtered page), the round page and (``--report``) the report.
+Prints p50/p95 per page; ``--processes`` is passed to ``tenken serve``.
+
+    .venv/bin/python bench/web_load.py --mode viewers --users 16 --seconds 30 --processes 2
 
 With ``--database postgresql://…/NAME`` a scratch database ``NAME_tenken_bench`` is created and
 dropped; without it the site uses SQLite in a temporary workspace. Client threads share the
@@ -163,6 +172,115 @@ class Respondent(threading.Thread):
                     self.shared.errors.append(f"{action}: no confirmation for {self.org}")
 
 
+def _seed_viewers(workspace: Path) -> tuple[str, str]:
+    """Full roster, the demo's sample answers stored; returns (admin username, round id)."""
+    script = f"""
+import json
+from datetime import timedelta
+from django.core.management import call_command
+from django.utils import timezone
+from tenken.web import setup
+setup()
+call_command("migrate", verbosity=0)
+from tenken.store.ingest import store
+from tenken.survey.engine import evaluate
+from tenken.survey.loader import DEFAULT_QUESTIONNAIRE, bundled_path, load_bundled
+from tenken.survey.local_governments import all_local_governments
+from tenken.survey.prepare import Prepared
+from tenken.survey.sample import generate
+from tenken.web.accounts import services
+from tenken.web.accounts.models import Role
+from tenken.web.accounts.roster import RosterRow
+q = load_bundled()
+governments = all_local_governments()
+roster = [RosterRow(g.org_name, g.kind, g.prefecture, "", f"r{{g.code6}}") for g in governments]
+admin = services.create_staff("bench-admin", Role.ADMIN, {PASSWORD!r})
+text = bundled_path(DEFAULT_QUESTIONNAIRE).read_text(encoding="utf-8")
+r = services.create_round("負荷試験", text, roster, timezone.now() + timedelta(days=1), admin)
+now = timezone.now()
+for i, document in enumerate(generate(q, governments, seed=2023).documents):
+    name = document.respondent["組織名"]
+    prepared = Prepared.of(document, evaluate(q, document), path=f"{{i:04d}}.json",
+        sha256=f"{{i:064d}}", org_name=name, org_kind=document.respondent["組織区分"],
+        received_at=now)
+    store(prepared, q, "default", r)
+print(json.dumps(["bench-admin", r.pk]))
+"""
+    env = {**os.environ, "TENKEN_WORKSPACE": str(workspace), "TENKEN_HTTPS": "false"}
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise SystemExit(result.stderr[-3000:])
+    user, round_id = json.loads(result.stdout.strip().splitlines()[-1])
+    return str(user), str(round_id)
+
+
+class Viewer(Respondent):
+    """An administrator looking at the round: dashboard pages and the round page."""
+
+    def __init__(self, base: str, username: str, round_id: str, run: Run, report: bool) -> None:
+        super().__init__(base, username, "", "", run)
+        self.round_id, self.report = round_id, report
+
+    def run(self) -> None:
+        page = self.request("login-page", "/login/")
+        login = [("csrfmiddlewaretoken", self.token(page)), ("username", self.username),
+                 ("password", PASSWORD)]  # fmt: skip
+        with self.shared.logins:
+            self.request("login", "/login/", login, timeout=120)
+        self.shared.ready.wait()
+        r = self.round_id
+        pages = [
+            ("dashboard", f"/dashboard/?round={r}"),
+            ("dashboard-filtered", f"/dashboard/?round={r}&kind=市区町村&page=3"),
+            ("round", f"/rounds/{r}/"),
+        ]
+        if self.report:
+            pages.append(("report", f"/rounds/{r}/report.html"))
+        while time.monotonic() < self.shared.stop_at:
+            for kind, path in pages:
+                time.sleep(self.shared.think)
+                if "<html" not in self.request(kind, urllib.parse.quote(path, safe="/?=&")):
+                    self.shared.errors.append(f"{kind}: no page")
+
+
+def _viewers(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        workspace = Path(folder)
+        seeded = time.monotonic()
+        username, round_id = _seed_viewers(workspace)
+        print(f"seeded 1,788 organisations and the sample answers in "
+              f"{time.monotonic() - seeded:.0f} s")  # fmt: skip
+        options = ("--threads", str(args.threads), "--processes", str(args.processes))
+        with running_site(workspace, *options, timeout=60) as base:
+            run = Run(args.users, args.think)
+            threads = [
+                Viewer(base, username, round_id, run, args.report) for _ in range(args.users)
+            ]
+            for t in threads:
+                t.start()
+            run.stop_at = time.monotonic() + 3600
+            run.ready.wait()
+            started = time.monotonic()
+            run.stop_at = started + args.seconds
+            for t in threads:
+                t.join()
+            elapsed = time.monotonic() - started
+    print(f"{args.users} concurrent viewers, {elapsed:.0f} s, SQLite, tenken serve --processes "
+          f"{args.processes} --threads {args.threads}, think time {args.think} s")  # fmt: skip
+    print(f"{'page':<20}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
+    for kind in ("dashboard", "dashboard-filtered", "round", "report"):
+        values = run.results.get(kind, [])
+        if values:
+            print(f"{kind:<20}{len(values):>7}{_percentile(values, 50):>9.0f}"
+                  f"{_percentile(values, 95):>9.0f}{_percentile(values, 99):>9.0f}")  # fmt: skip
+    total = sum(len(v) for k, v in run.results.items() if not k.startswith("login"))
+    print(f"pages: {total}, {total / elapsed:.1f}/s, errors: {len(run.errors)}")
+    for line in run.errors[:10]:
+        print("  ", line)
+
+
 def _count_stored(workspace: Path) -> dict[str, int]:
     script = """
 import json
@@ -194,7 +312,13 @@ def main() -> None:
         "--think", type=float, default=0.0, help="seconds a respondent pauses between requests"
     )
     parser.add_argument("--database", default="", help="postgresql://… (default: SQLite)")
+    parser.add_argument("--mode", choices=("respondents", "viewers"), default="respondents")
+    parser.add_argument("--processes", type=int, default=1, help="tenken serve --processes")
+    parser.add_argument("--report", action="store_true", help="viewers also open the report")
     args = parser.parse_args()
+    if args.mode == "viewers":
+        _viewers(args)
+        return
     scratch = ""
     with tempfile.TemporaryDirectory() as folder:
         workspace = Path(folder)

@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tenken.linkage.outputs import OUTPUT_NAMES
 from tests.fuzz import targets
 from tests.hostile import deadline, valid_number
 
@@ -246,12 +247,7 @@ def test_inspect_end_to_end(edits: list[tuple[int, int, str]], kind: str) -> Non
         assert result.exit_code in (0, 2), result.output
         targets.assert_no_number(result.output.replace("\n", ""))
         if result.exit_code == 0:
-            assert {p.name for p in out.iterdir()} == {
-                "verdicts.csv",
-                "verdicts.parquet",
-                "summary.json",
-                "review.xlsx",
-            }
+            assert {p.name for p in out.iterdir()} == OUTPUT_NAMES
         else:
             assert not out.exists()
         assert not list(root.glob(".tenken-*"))

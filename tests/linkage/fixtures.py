@@ -65,7 +65,7 @@ RECORDS = [
     (("R05", "田中 誠", "", "1970-07-07", "1", "愛知県名古屋市中区栄1-1-1", number(5), "2020-01-01"), "suspected_mislink", {"address_differs", "other_person_matches", "same_name_birth_elsewhere"}),
     (("R06", "中村 翔", "", "1980-02-02", "1", HOME.replace("3丁目", "5丁目"), number(6), "2020-01-01"), "suspected_mislink", {"name_differs", "birth_differs", "other_person_matches", "family_at_same_address"}),
     (("R07", "渡辺 〓子", "", "1960-03-03", "2", "京都府京都市中京区1丁目1番1号", number(8), "2020-01-01"), "review", {"name_unverifiable"}),
-    (("R08", "小林 陽子", "コバヤシ ヨウイチ", "1990-04-04", "2", "兵庫県神戸市中央区1丁目1番1号", number(9), "2020-01-01"), "review", {"kana_differs"}),
+    (("R08", "小林 陽子", "コバヤシ ヨウイチ", "1990-04-04", "2", "兵庫県神戸市中央区1丁目1番1号", number(9), "2020-01-01"), "confirmed", {"kana_differs"}),
     (("R09", "伊藤 次郎", "", "1985-08-08", "1", "静岡県静岡市葵区1丁目1番1号", number(10), "2022-01-01"), "review", {"address_differs", "matches_state_before_link"}),
     (("R10", "加藤 美咲", "", "2000-10-10", "2", "新潟県新潟市中央区1丁目1番1号", "", ""), "unlinked_match", set()),
     (("R11", "吉田 勇", "", "1960-06-06", "1", "岡山県岡山市北区1丁目1番1号", "", ""), "unlinked_ambiguous", set()),

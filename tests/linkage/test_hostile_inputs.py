@@ -234,11 +234,6 @@ def test_an_encoding_error_late_in_the_file_names_its_line(tmp_path: Path) -> No
     assert caught.value.code == "E-INPUT-ENCODING"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review.xlsx is rewritten with xlsxwriter in issue 14, which handles control "
-    "characters; remove this marker when it lands",
-)
 def test_a_control_character_in_a_field_does_not_crash_review_xlsx(tmp_path: Path) -> None:
     """openpyxl raises IllegalCharacterError at the very end of the run."""
     rows = [list(r) for r in ROWS]

@@ -90,7 +90,9 @@ def test_outputs_summary_and_review_sheet(tmp_path: Path) -> None:
     code, output = _inspect(registry, records, tmp_path / "out")
     assert code == 0, output
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert names == ["review.xlsx", "summary.json", "verdicts.csv", "verdicts.parquet"]
+    assert names == [
+        "case_evidence.parquet", "review.xlsx", "summary.json", "verdicts.csv", "verdicts.parquet"
+    ]  # fmt: skip
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
     assert sum(summary["verdicts"].values()) == len(fixtures.RECORDS)
     sheet = load_workbook(tmp_path / "out" / "review.xlsx").active

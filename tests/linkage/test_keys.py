@@ -46,3 +46,42 @@ def test_split_name_keys_on_two_part_names(surname: str, given_name: str) -> Non
 def test_split_name_keys_folds_variants_in_each_part() -> None:
     """髙橋　𠮷男 and 高橋 吉男 share one key (the parts are folded like the whole name)."""
     assert keys.split_name_keys(["髙橋\u3000𠮷男", "高橋 吉男"]) == [name_key("高橋吉男")] * 2
+
+
+def test_the_sql_address_rule_is_keys_agree() -> None:
+    """sql.address_agree over addr_keys rows (main and tail, as keys.address_keys builds them)
+    answers what tenken.normalize.address.keys_agree answers, for every pair of keys built
+    from two mains and the tails of up to two parts (rooms, 枝番, letters, prefixes)."""
+    import itertools
+
+    import duckdb
+    import pyarrow as pa
+
+    from tenken.linkage.sql import address_agree
+    from tenken.normalize.address import keys_agree, split_key
+
+    parts = ["1", "2", "10", "101", "102", "A"]
+    tails = [""] + parts + ["-".join(p) for p in itertools.product(parts, repeat=2)]
+    keys_ = [
+        f"{main}#{tail}" if tail else main for main in ("1/a/2-3", "1/a/2-4") for tail in tails
+    ]
+    pairs = list(itertools.product(keys_, repeat=2))
+    left, right = [split_key(a) for a, _ in pairs], [split_key(b) for _, b in pairs]
+    table = pa.table(
+        {
+            "i": list(range(len(pairs))),
+            "a_main": [m for m, _ in left], "a_tail": [t for _, t in left],
+            "b_main": [m for m, _ in right], "b_tail": [t for _, t in right],
+        }
+    )  # fmt: skip
+    con = duckdb.connect()
+    con.register("t", table)
+    sql = (
+        f"SELECT {address_agree('ar', 'sa')} AS ok FROM (SELECT i, "
+        "struct_pack(main := a_main, tail := a_tail) AS ar, "
+        "struct_pack(main := b_main, tail := b_tail) AS sa FROM t) ORDER BY i"
+    )
+    got = [row[0] for row in con.execute(sql).fetchall()]
+    expected = [keys_agree(a, b) for a, b in pairs]
+    assert len(pairs) > 5000 and any(expected) and not all(expected)
+    assert got == expected

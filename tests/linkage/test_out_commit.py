@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from tenken.linkage import inspection, outputs
+from tenken.linkage.outputs import OUTPUT_NAMES
 from tests.hostile import invoke, refused
 from tests.linkage import fixtures
 
 STAGING_PREFIX = ".tenken-"
-OUTPUT_NAMES = {"verdicts.csv", "verdicts.parquet", "summary.json", "review.xlsx"}
 
 
 def _args(tmp_path: Path, out: Path, *extra: str) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tenken.normalize.address import address_key, normalize_address
+from tenken.normalize.address import address_key, keys_agree, normalize_address
 
 SEED = [
     "東京都千代田区霞が関5丁目-4-3",
@@ -35,12 +35,16 @@ def test_a_different_block_number_is_a_different_key() -> None:
     assert address_key("東京都千代田区霞が関5-4-3") != address_key("東京都千代田区霞が関4-4-3")
 
 
-def test_building_and_room_stay_out_of_the_key() -> None:
-    """方書 goes to remainder; key ignores it, full_key keeps it."""
+def test_the_room_is_a_separate_part_that_may_be_left_out() -> None:
+    """方書 goes to remainder and its numbers to the key's TAIL: leaving the room out agrees,
+    another room does not; the 三 of the building name サンハイツ三田 is a name, not a number."""
     plain = normalize_address("東京都港区三田2-15-45")
     with_room = normalize_address("東京都港区三田二丁目15番45号 サンハイツ三田 101号室")
-    assert plain.key == with_room.key
-    assert with_room.remainder == "サンハイツ三田 101号室"
+    other_room = normalize_address("東京都港区三田2-15-45 サンハイツ三田102")
+    assert with_room.key == plain.key + "#101"
+    assert with_room.remainder == "サンハイツ3田 101号室"
+    assert keys_agree(plain.key, with_room.key)
+    assert not keys_agree(with_room.key, other_room.key)
     assert plain.full_key != with_room.full_key
 
 

@@ -1,9 +1,10 @@
-"""Hypothesis: the address key ignores notation and follows every block number.
+"""Hypothesis: the address key ignores notation and follows every block number, 枝番 and room.
 
 Addresses are drawn from the real reference (every 40th town), rendered in random notations:
-widths, dash look-alikes, 丁目/番/番地/号/の separators, kanji numerals, spaces inside place
-names (not between two digits: there a space separates numbers), prefecture and 郡 dropped when
-the municipality stays unambiguous.
+widths, dash look-alikes, 丁目/番/番地/号/の separators, kanji numerals (一二三 and with
+十/百/千), spaces inside place names (not between two digits: there a space separates numbers),
+大字/字 before a town without 丁目, prefecture and 郡 dropped when the municipality stays
+unambiguous.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from dataclasses import dataclass
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tenken.linkage.notation import kanji_digits, kanji_number
 from tenken.normalize._reference import current, fold_place
-from tenken.normalize.address import address_key, normalize_address
+from tenken.normalize.address import address_key, keys_agree, normalize_address
 
 DASHES = ["-", "‐", "‑", "–", "—", "―", "−", "－", "ー", "ｰ"]
 WIDE = str.maketrans("0123456789", "０１２３４５６７８９")
@@ -36,7 +38,7 @@ def _places() -> list[Place]:
     places = []
     for index, (code, towns) in enumerate(sorted(ref.towns.items())):
         muni = ref.municipalities[code]
-        short = re.sub(r"^.+?郡", "", muni.name)
+        short = re.sub(r"^.+?郡(?=.+[町村]$)", "", muni.name)
         unique = len(ref.muni_index.get(fold_place(short), ())) == 1
         for position, town in enumerate(sorted(towns.values(), key=lambda t: t.name)):
             if (index + position) % 40 or re.search(
@@ -63,8 +65,11 @@ def notation(draw: st.DrawFn, place: Place, numbers: tuple[int, ...]) -> str:
     head = "" if place.unique and draw(st.booleans()) else place.prefecture
     muni = place.municipality
     if draw(st.booleans()):
-        muni = re.sub(r"^.+?郡", "", muni)
-    text = head + muni + place.town
+        muni = re.sub(r"^.+?郡(?=.+[町村]$)", "", muni)
+    town = place.town
+    if not place.has_chome and not town.startswith("字") and draw(st.booleans()):
+        town = draw(st.sampled_from(["大字", "字"])) + town
+    text = head + muni + town
     for _ in range(draw(st.integers(0, 3))):
         cut = draw(st.integers(0, len(text)))
         if text[cut - 1 : cut + 1].isdigit():
@@ -74,6 +79,9 @@ def notation(draw: st.DrawFn, place: Place, numbers: tuple[int, ...]) -> str:
     digits = [str(n) for n in numbers]
     if draw(st.booleans()):
         digits = [d.translate(WIDE) for d in digits]
+    if draw(st.booleans()):  # kanji numerals: 八百十, 二十 (or 一二三四 before a unit)
+        positional = style == "units" and draw(st.booleans())
+        digits = [kanji_digits(n) if positional else kanji_number(n) for n in numbers]
     dash = draw(st.sampled_from(DASHES))
     if style == "dash":
         tail = dash.join(digits)
@@ -95,6 +103,8 @@ def address_pair(draw: st.DrawFn) -> tuple[Place, tuple[int, ...], str, str]:
     place = draw(st.sampled_from(PLACES))
     count = 3 if place.has_chome else draw(st.integers(1, 3))
     numbers = tuple(draw(st.integers(1, 60)) for _ in range(count))
+    if not place.has_chome:  # 番地 run into the thousands
+        numbers = (draw(st.integers(1, 2999)), *numbers[1:])
     return place, numbers, draw(notation(place, numbers)), draw(notation(place, numbers))
 
 
@@ -143,3 +153,40 @@ def test_address_key_is_the_key_of_the_full_result(
     _, _, a, b = case
     for text in (a, b, a + noise, noise):
         assert address_key.__wrapped__(text) == normalize_address(text).key, text
+
+
+@st.composite
+def lot_with_room(draw: st.DrawFn) -> tuple[Place, tuple[int, ...], int, int, str]:
+    """A place, its block numbers, a 枝番 (1-99), a room (101-999) and a building name."""
+    place = draw(st.sampled_from(PLACES))
+    count = 3 if place.has_chome else 2
+    numbers = tuple(draw(st.integers(1, 60)) for _ in range(count))
+    building = draw(st.sampled_from(["コーポ", "ハイツ", "メゾン", "根本荘", "グリーンハイツ"]))
+    return place, numbers, draw(st.integers(1, 99)), draw(st.integers(101, 999)), building
+
+
+def _lot(place: Place, numbers: tuple[int, ...], eda: int, room: int | None, building: str) -> str:
+    text = place.prefecture + place.municipality + place.town + "-".join(map(str, numbers))
+    text += f"-{eda}"
+    return text + (f" {building}{room}号室" if room is not None else "")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lot_with_room(), st.data())
+def test_changing_the_edaban_or_the_room_changes_the_key(
+    case: tuple[Place, tuple[int, ...], int, int, str], data: st.DataObject
+) -> None:
+    """Another 枝番 or another room is another address (keys differ and do not agree); the
+    same room written as a block number, or left out, agrees."""
+    place, numbers, eda, room, building = case
+    key = address_key(_lot(place, numbers, eda, room, building))
+    other_eda = data.draw(st.integers(1, 99).filter(lambda n: n != eda))
+    other_room = data.draw(st.integers(101, 999).filter(lambda n: n != room))
+    for changed in (
+        _lot(place, numbers, other_eda, room, building),
+        _lot(place, numbers, eda, other_room, building),
+    ):
+        assert address_key(changed) != key and not keys_agree(address_key(changed), key), changed
+    as_number = _lot(place, numbers, eda, None, building) + f"-{room}"
+    for same in (as_number, _lot(place, numbers, eda, None, building)):
+        assert keys_agree(address_key(same), key), (same, address_key(same), key)

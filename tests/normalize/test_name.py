@@ -16,8 +16,9 @@ from tenken.normalize.name import compare_names, kana_key, name_key, normalize_n
     ("variant", "standard"),
     [
         ("髙橋", "高橋"), ("山﨑", "山崎"), ("渡邊", "渡辺"), ("渡邉", "渡辺"), ("齋藤", "斎藤"),
-        ("齊藤", "斎藤"), ("濵田", "浜田"), ("澤田", "沢田"), ("櫻井", "桜井"), ("廣瀬", "広瀬"),
+        ("齊藤", "斉藤"), ("濵田", "浜田"), ("澤田", "沢田"), ("櫻井", "桜井"), ("廣瀬", "広瀬"),
         ("眞鍋", "真鍋"), ("國分", "国分"), ("𠮷田", "吉田"), ("嶋田", "島田"), ("德永", "徳永"),
+        ("關口", "関口"), ("槙野", "槇野"),
     ],
 )  # fmt: skip
 def test_itaiji_fold_to_the_standard_form(variant: str, standard: str) -> None:
@@ -45,6 +46,7 @@ def test_itaiji_table_is_kanji_only_and_has_no_chains() -> None:
 def test_distinct_standard_characters_are_not_folded() -> None:
     """斉藤/斎藤 and 埼/崎 stay different; 乾 and Chinese-only Unihan links are not folded."""
     assert compare_names("斉藤", "斎藤") == "mismatch"
+    assert compare_names("齊藤", "齋藤") == "mismatch"  # the old forms of 斉 and 斎
     assert name_key("埼") != name_key("崎")
     assert name_key("乾") == "乾"
     for distinct in ("鯰", "澳", "籐", "斌", "姆"):  # Unihan links these; in Japanese they differ
@@ -111,3 +113,31 @@ def test_normalize_name_never_raises(text: str) -> None:
     """Any string gives a Name and a key."""
     assert isinstance(normalize_name(text).key, str)
     assert compare_names(text, text) in ("match", "unverifiable")
+
+
+_WIDE_ASCII = {chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)}
+
+
+@given(
+    st.lists(
+        st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=10), min_size=1, max_size=4
+    ),
+    st.data(),
+)
+def test_alphabet_names_are_equal_across_case_width_and_spacing(
+    words: list[str], data: st.DataObject
+) -> None:
+    """A registry's upper-case alphabet name equals the same letters in any case, in full
+    width, and with spaces, ideographic spaces or a comma between the words."""
+    registry = " ".join(words)
+    written = ""
+    for k, word in enumerate(words):
+        case = data.draw(st.sampled_from([str.upper, str.lower, str.title, str.swapcase]))
+        word = case(word)
+        if data.draw(st.booleans()):
+            word = "".join(_WIDE_ASCII.get(ch, ch) for ch in word)
+        sep = data.draw(st.sampled_from(["", " ", "  ", "\u3000", ", ", "，"])) if k else ""
+        written += sep + word
+    assert compare_names(registry, written) == "match", (registry, written)
+    other = registry[:-1] + ("A" if registry[-1] != "A" else "B")
+    assert compare_names(other, written) == "mismatch"

@@ -105,3 +105,26 @@ def write_answer(
     if mtime is not None:
         os.utime(path, (mtime, mtime))
     return path
+
+
+def survey_round(
+    db: Db, code: str = "2023", roster: list[tuple[str, str]] | None = None, deadline: str = ""
+) -> Any:
+    """The round ``code`` of the test database (made on first use; default roster: 1,788)."""
+    import datetime as dt
+
+    from tenken.store import api
+    from tenken.store.models import Round
+    from tenken.survey.local_governments import all_local_governments
+
+    found = Round.objects.using(db.alias).filter(code=code).first()
+    if found is not None:
+        return found
+    if roster is None:
+        members = [api.Member(g.org_name, g.kind, g.prefecture) for g in all_local_governments()]
+    else:
+        members = [api.Member(name, kind) for name, kind in roster]
+    day = dt.date.fromisoformat(deadline or "2023-07-21")
+    return api.create_round(
+        code, f"調査 {code}", load_bundled(), api.end_of_day(day), members, alias=db.alias
+    )

@@ -14,9 +14,13 @@ from tenken.store import ingest as ingest_module
 from tenken.store.ingest import ingest
 from tenken.store.models import Response, ResponseAttachment
 from tenken.survey.model import Questionnaire
-from tests.store.conftest import Db, write_answer
+from tests.store.conftest import Db, survey_round, write_answer
 
 T0 = dt.datetime(2023, 7, 10, 9, 0, tzinfo=dt.UTC).timestamp()
+
+
+def rnd(db: Db) -> Any:
+    return survey_round(db)
 
 
 def responses(db: Db) -> Any:
@@ -31,9 +35,9 @@ def test_same_files_twice_change_nothing(
     write_answer(folder, "a.xlsx", questionnaire, blank)
     write_answer(folder, "b.xlsx", questionnaire, blank, 組織名="13東京都", 組織区分="都道府県")
     with django_db_blocker.unblock():
-        first = ingest([folder], questionnaire, store_db.alias, workers=1)
+        first = ingest([folder], rnd(store_db), questionnaire, store_db.alias, workers=1)
         rows = list(responses(store_db).values_list("id", "sha256", "is_current"))
-        second = ingest([folder], questionnaire, store_db.alias, workers=1)
+        second = ingest([folder], rnd(store_db), questionnaire, store_db.alias, workers=1)
         assert first.count("current") == 2
         assert second.count("duplicate") == 2 and second.count("current") == 0
         assert list(responses(store_db).values_list("id", "sha256", "is_current")) == rows
@@ -51,9 +55,18 @@ def test_newer_file_becomes_current_and_older_stays_in_history(
         tmp_path / "3", "x.xlsx", questionnaire, blank, mtime=T0 - 3600, 担当部署名="旧課"
     )
     with django_db_blocker.unblock():
-        assert ingest([first], questionnaire, store_db.alias).outcomes[0][1] == "current"
-        assert ingest([newer], questionnaire, store_db.alias).outcomes[0][1] == "current"
-        assert ingest([older], questionnaire, store_db.alias).outcomes[0][1] == "history"
+        assert (
+            ingest([first], rnd(store_db), questionnaire, store_db.alias).outcomes[0][1]
+            == "current"
+        )
+        assert (
+            ingest([newer], rnd(store_db), questionnaire, store_db.alias).outcomes[0][1]
+            == "current"
+        )
+        assert (
+            ingest([older], rnd(store_db), questionnaire, store_db.alias).outcomes[0][1]
+            == "history"
+        )
         rows = responses(store_db).filter(org_name="14神奈川県相模原市")
         assert rows.count() == 3
         current = rows.get(is_current=True)
@@ -87,11 +100,11 @@ def test_failure_mid_file_leaves_whole_responses_and_rerun_completes(
     monkeypatch.setattr(ingest_module, "_save_attachments", crash_on_second)
     with django_db_blocker.unblock():
         with pytest.raises(RuntimeError):
-            ingest([tmp_path / "in"], questionnaire, store_db.alias, workers=1)
+            ingest([tmp_path / "in"], rnd(store_db), questionnaire, store_db.alias, workers=1)
         assert list(responses(store_db).values_list("org_name", flat=True)) == ["13東京都"]
         assert ResponseAttachment.objects.using(store_db.alias).count() == 1
         monkeypatch.setattr(ingest_module, "_save_attachments", real)
-        again = ingest([tmp_path / "in"], questionnaire, store_db.alias, workers=1)
+        again = ingest([tmp_path / "in"], rnd(store_db), questionnaire, store_db.alias, workers=1)
         assert [o for _p, o, _n in again.outcomes] == ["duplicate", "current", "current"]
         for r in responses(store_db):
             assert [a.name for a in r.attachments.all()] == ["要領.pdf"]
@@ -114,7 +127,7 @@ def test_attachments_are_the_files_beside_the_sheet(
     (many / "13東京都_要領.pdf").write_bytes(b"y")
     (many / "~$13東京都.xlsx").write_bytes(b"lock file")
     with django_db_blocker.unblock():
-        report = ingest([one, many], questionnaire, store_db.alias, workers=1)
+        report = ingest([one, many], rnd(store_db), questionnaire, store_db.alias, workers=1)
         assert report.count("current") == 3, report.outcomes
         found = {
             r.org_name: sorted(a.name for a in r.attachments.all()) for r in responses(store_db)
@@ -136,6 +149,7 @@ def test_ingest_cli_reports_unreadable_files_and_stores_the_rest(
     if store_db.options:
         pytest.skip("the CLI's --db cannot select the per-test PostgreSQL schema")
     with django_db_blocker.unblock():
+        survey_round(store_db)
         result = CliRunner().invoke(app, ["survey", "ingest", str(folder), *store_db.cli_args()])
         assert result.exit_code == 2, result.output
         output = "".join(result.output.split())
@@ -153,7 +167,9 @@ def test_many_files_through_worker_processes(
     roster = local_government_roster()[:24]
     write_roster_forms(questionnaire, roster, tmp_path / "sheets")
     with django_db_blocker.unblock():
-        report = ingest([tmp_path / "sheets"], questionnaire, store_db.alias, workers=2)
+        report = ingest(
+            [tmp_path / "sheets"], rnd(store_db), questionnaire, store_db.alias, workers=2
+        )
         assert report.count("current") == 24
         names = sorted(responses(store_db).values_list("org_name", flat=True))
     assert names == sorted(e.org_name for e in roster)

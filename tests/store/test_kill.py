@@ -61,6 +61,14 @@ def test_kill_mid_ingest(questionnaire: Questionnaire, blank: bytes, tmp_path: P
     tenken = str(Path(sys.executable).parent / "tenken")
     command = [tenken, "survey", "ingest", str(tmp_path / "in"), "--db", f"sqlite:///{db}"]
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    create = [tenken, "survey", "round", "create", "2023", "--title", "調査", "--deadline"]
+    made = subprocess.run(
+        [*create, "2023-07-21", "--db", f"sqlite:///{db}"],
+        capture_output=True,
+        env=env,
+        check=False,
+    )
+    assert made.returncode == 0, made.stderr.decode()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and _rows(db)[0] < 3 and process.poll() is None:

@@ -75,6 +75,12 @@ def test_report_from_the_store_equals_report_from_the_folder(
     url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
     files = [str(p) for p in sorted(folder.glob("*.json"))]
     with django_db_blocker.unblock():
+        made = runner.invoke(
+            app,
+            ["survey", "round", "create", "2023", "--title", "調査", "--deadline", "2023-07-21",
+             "--db", url],
+        )  # fmt: skip
+        assert made.exit_code == 0, made.output
         ingested = runner.invoke(app, ["survey", "ingest", *files, "--db", url, "--workers", "1"])
         assert ingested.exit_code == 0, ingested.output
         from_db = runner.invoke(

@@ -10,9 +10,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from tenken.store.models import Round
 from tenken.survey.loader import DEFAULT_QUESTIONNAIRE, bundled_path, load_bundled
 from tenken.web.accounts import services
-from tenken.web.accounts.models import Role, SurveyRound
+from tenken.web.accounts.models import Membership, Role
 from tenken.web.accounts.roster import parse_roster
 
 PASSWORD = "correct-horse-battery-staple"
@@ -21,6 +22,16 @@ ROSTER = (
     "14神奈川県相模原市,市区町村,a@example.lg.jp\n"
     "13東京都,都道府県,b@example.lg.jp\n"
 )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches() -> None:
+    """Each test's database starts again from the same ids: forget per-process caches."""
+    from tenken.web.site import entries, progress
+
+    progress._CACHE.clear()
+    progress._PAGES.clear()
+    entries._IDS = None
 
 
 @pytest.fixture(autouse=True)
@@ -34,7 +45,7 @@ def _fast_plain_http(settings: Any) -> None:
 class Site:
     """The people of a typical round (as in healthchecks' owner / member / outsider setup)."""
 
-    round: SurveyRound
+    round: Round
     admin: Any
     viewer: Any
     respondent: Any  # 14神奈川県相模原市
@@ -55,11 +66,11 @@ def site(db: None) -> Site:
     deadline = timezone.now() + timedelta(days=7)
     survey_round = services.create_round("テスト調査", text, roster, deadline, admin)
     respondents = {}
-    for entry in survey_round.roster.select_related("organisation"):
-        user = entry.organisation.members.get().user
+    for entry in survey_round.roster.all():
+        user = Membership.objects.get(organisation__name=entry.org_name).user
         user.set_password(PASSWORD)
         user.save()
-        respondents[entry.organisation.name] = user
+        respondents[entry.org_name] = user
     return Site(
         survey_round,
         admin,

@@ -10,15 +10,17 @@ from typing import Any
 
 from django.utils import timezone
 
-from tenken.web.accounts.models import RosterEntry
+from tenken.store.models import RosterEntry
+from tenken.web.accounts.models import Organisation
+from tenken.web.site.entries import get_entry
 from tests.web.conftest import Site
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "src" / "tenken" / "survey" / "examples"
 
 
 def _url(site: Site, org_name: str) -> str:
-    entry = site.round.roster.get(organisation__name=org_name)
-    return f"/rounds/{site.round.pk}/answers/{entry.organisation_id}/"
+    org = Organisation.objects.get(name=org_name)
+    return f"/rounds/{site.round.pk}/answers/{org.pk}/"
 
 
 def _own(site: Site) -> str:
@@ -129,7 +131,7 @@ def test_after_the_deadline_answers_are_read_only_unless_reopened(site: Site) ->
     client = site.client_for(site.respondent)
     assert client.get(_own(site)).context["editable"] is False
     assert client.post(_own(site), _post_data(_complete())).status_code == 403
-    RosterEntry.objects.filter(organisation=site.respondent.membership.organisation).update(
+    RosterEntry.objects.filter(org_name=site.respondent.membership.organisation.name).update(
         reopened=True
     )
     assert client.post(_own(site), _post_data(_complete())).status_code == 200
@@ -157,7 +159,7 @@ def test_the_sheet_download_is_prefilled_and_reads_back(site: Site) -> None:
     response = site.client_for(site.respondent).get(_own(site) + "sheet.xlsx")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    entry = site.round.roster.get(organisation__name="14神奈川県相模原市")
+    entry = get_entry(site.round.pk, Organisation.objects.get(name="14神奈川県相模原市").pk)
     document = read_sheet_bytes(response.content, questionnaire_for(entry), "download.xlsx")
     assert document.respondent["組織名"] == "14神奈川県相模原市"
     assert document.respondent["組織区分"] == "市区町村"

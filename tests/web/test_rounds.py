@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tenken.web.accounts.models import Membership, Role, SurveyRound
+from tenken.store.models import Round
+from tenken.web.accounts.models import Membership, Role
 from tests.web.conftest import Site
 
 
@@ -25,8 +26,8 @@ def test_admin_creates_a_round_with_respondent_accounts(site: Site) -> None:
     )
     response = site.client_for(site.admin).post("/rounds/new/", _form(roster))
     assert response.status_code == 302
-    survey_round = SurveyRound.objects.get(title="令和5年度 実態調査")
-    names = [e.organisation.name for e in survey_round.roster.all()]
+    survey_round = Round.objects.get(title="令和5年度 実態調査")
+    names = [e.org_name for e in survey_round.roster.all()]
     assert names == ["01北海道", "01北海道札幌市"]
     member = Membership.objects.get(organisation__name="01北海道札幌市")
     assert member.role == Role.RESPONDENT and not member.user.has_usable_password()
@@ -40,7 +41,7 @@ def test_a_bad_roster_lists_every_bad_line(site: Site) -> None:
     assert response.status_code == 200
     errors = str(response.context["form"].errors)
     assert "2行目" in errors and "3行目" in errors
-    assert not SurveyRound.objects.filter(title="令和5年度 実態調査").exists()
+    assert not Round.objects.filter(title="令和5年度 実態調査").exists()
 
 
 def test_a_broken_questionnaire_file_is_refused_with_the_loader_message(site: Site) -> None:
@@ -63,3 +64,74 @@ def test_only_the_admin_manages_rounds(site: Site) -> None:
             == 403
         )
         assert client.get(f"/rounds/{site.round.pk}/").status_code == 403
+
+
+def _second_round(site: Site) -> Round:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tenken.survey.loader import DEFAULT_QUESTIONNAIRE, bundled_path, load_bundled
+    from tenken.web.accounts import services
+    from tenken.web.accounts.roster import parse_roster
+    from tests.web.conftest import ROSTER
+
+    text = bundled_path(DEFAULT_QUESTIONNAIRE).read_text(encoding="utf-8")
+    roster = parse_roster(ROSTER.encode("utf-8"), load_bundled())
+    deadline = timezone.now() + timedelta(days=30)
+    return services.create_round("フォローアップ調査", text, roster, deadline, site.admin)
+
+
+def test_two_rounds_on_the_site_are_independent(site: Site) -> None:
+    """A new round opens empty; answers, dashboard and report of each round stay apart."""
+    import json
+
+    from tenken.store.models import Response
+    from tests.web.test_answer_form import _complete, _post_data
+
+    client = site.client_for(site.respondent)
+    org = site.respondent.membership.organisation_id
+    one = f"/rounds/{site.round.pk}/answers/{org}/"
+    data = _post_data(_complete(), "submit")
+    client.post(one, data)
+    second = _second_round(site)
+    two = f"/rounds/{second.pk}/answers/{org}/"
+    assert client.get(two).context["status_label"] == "未着手"
+    viewer = site.client_for(site.viewer)
+    board = viewer.get("/dashboard/", {"round": second.pk}).context["progress"]
+    assert board.counts["提出済み"] == 0 and board.counts["未着手"] == 2
+    board = viewer.get("/dashboard/", {"round": site.round.pk}).context["progress"]
+    assert board.counts["提出済み"] == 1
+    report = json.loads(viewer.get(f"/rounds/{second.pk}/report.json").content)
+    assert report["summary"]["submitted"] == 0
+    assert Response.objects.filter(round=site.round).count() == 1
+    assert Response.objects.filter(round=second).count() == 0
+
+
+def test_reopening_in_round_two_cannot_change_round_one(site: Site) -> None:
+    """After round 1's deadline, the admin reopens the organisation in round 2 only."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tenken.store.models import Response
+    from tests.web.test_answer_form import _complete, _post_data
+
+    client = site.client_for(site.respondent)
+    org = site.respondent.membership.organisation_id
+    one = f"/rounds/{site.round.pk}/answers/{org}/"
+    client.post(one, _post_data(_complete(), "submit"))
+    second = _second_round(site)
+    for r in (site.round, second):
+        r.deadline = timezone.now() - timedelta(minutes=1)
+        r.save()
+    admin = site.client_for(site.admin)
+    assert admin.post(f"/rounds/{second.pk}/entries/{org}/reopen/").status_code == 302
+    changed = _complete()
+    changed["answers"]["3"] = "②"
+    assert client.post(one, _post_data(changed, "submit")).status_code == 403
+    two = f"/rounds/{second.pk}/answers/{org}/"
+    assert client.post(two, _post_data(changed, "submit")).status_code == 302
+    counted_one = Response.objects.get(round=site.round, is_counted=True)
+    assert counted_one.answers["3"] == "①"
+    assert Response.objects.get(round=second, is_counted=True).answers["3"] == "②"

@@ -10,12 +10,14 @@ from tenken.cli.apps import app
 _COMMAND_MODULES = (
     "tenken.cli.demo",
     "tenken.cli.survey",
+    "tenken.cli.survey_rounds",
     "tenken.cli.survey_sheets",
     "tenken.cli.linkage",
     "tenken.cli.serve",
     "tenken.cli.survey_report",
     "tenken.cli.normalize",
     "tenken.cli.store",
+    "tenken.cli.review",
 )
 
 for _name in _COMMAND_MODULES:

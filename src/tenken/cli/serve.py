@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -92,7 +93,13 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 def serve(
     host: Annotated[str, typer.Option(help="待ち受けるアドレス")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="待ち受けるポート", min=1, max=65535)] = 8000,
-    threads: Annotated[int, typer.Option(help="同時に処理する要求の数", min=1)] = 8,
+    threads: Annotated[int, typer.Option(help="プロセスごとに同時に処理する要求の数", min=1)] = 8,
+    processes: Annotated[
+        int,
+        typer.Option(
+            help="サーバーのプロセス数（CPU の数まで。同じポートを共有して並列に処理）", min=1
+        ),
+    ] = 1,
     demo: Annotated[
         bool, typer.Option("--demo", help="デモ用の調査と各役割のアカウントを用意する")
     ] = False,
@@ -109,8 +116,56 @@ def serve(
 
         from tenken.web.wsgi import application
 
-        console.print(f"tenken を http://{host}:{port}/ で起動しました（終了は Ctrl+C）")
-        waitress_serve(application, host=host, port=port, threads=threads, ident="tenken")
+        console.print(
+            f"tenken を http://{host}:{port}/ で起動しました（プロセス {processes}・"
+            f"各 {threads} スレッド、終了は Ctrl+C）"
+        )
+        if processes == 1:
+            waitress_serve(application, host=host, port=port, threads=threads, ident="tenken")
+        else:
+            serve_processes(application, host, port, threads, processes)
+
+
+def serve_processes(application: object, host: str, port: int, threads: int, n: int) -> None:
+    """Serve from ``n`` processes sharing one listening socket (the kernel hands each new
+    connection to one of them), so requests run in parallel beyond Python's one-core GIL.
+
+    The parent binds the socket, forks the workers (each a waitress server on that socket),
+    and stops them all when it is stopped; a worker that dies is not restarted.
+    """
+    import signal
+    import socket
+
+    from django.db import connections
+    from waitress import serve as waitress_serve
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind((host, port))
+    listener.listen(1024)
+    connections.close_all()  # each worker opens its own database connections
+    children = []
+    for _ in range(n):
+        pid = os.fork()
+        if pid == 0:  # worker
+            signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+            waitress_serve(application, sockets=[listener], threads=threads, ident="tenken")
+            os._exit(0)
+        children.append(pid)
+
+    def stop(*_args: object) -> None:
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, lambda *_: (stop(), sys.exit(0)))
+    try:
+        for pid in children:
+            os.waitpid(pid, 0)
+    except KeyboardInterrupt:
+        stop()
+        console.print("Web サイトを終了しました。")
 
 
 @app.command("add-user")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -15,8 +16,9 @@ from rich.table import Table
 from tenken.cli.apps import survey_app
 from tenken.cli.demo import DemoContext, demo_step
 from tenken.cli.output import EXIT_OK, console, err_console, run, shown
-from tenken.cli.survey import QuestionnaireOption, resolve_questionnaire
-from tenken.cli.survey_sheets import DbOption, RosterOption
+from tenken.cli.survey import resolve_questionnaire
+from tenken.cli.survey_rounds import DbOption, RoundOption, open_round
+from tenken.cli.survey_sheets import RosterOption
 from tenken.errors import InputError, Location
 from tenken.survey.document import AnswerDocument
 from tenken.survey.loader import DEFAULT_QUESTIONNAIRE
@@ -27,6 +29,9 @@ from tenken.survey.report.model import ListedOrg, RosterOrg
 from tenken.survey.report.write import HTML_NAME
 from tenken.survey.risk import LEVELS, RuleSet, bundled_rules_path, load_rules
 from tenken.survey.sources import READERS, load_answers
+
+if TYPE_CHECKING:
+    from tenken.store.models import Round
 
 
 def read_answer_dir(folder: Path, q: Questionnaire) -> tuple[list[AnswerDocument], list[str]]:
@@ -61,17 +66,22 @@ def print_summary(data: ReportData) -> None:
     console.print(table)
 
 
-def documents_from_store(db: str | None, q: Questionnaire) -> list[AnswerDocument]:
-    """The current answer of each organisation in the response store (issue 3's models)."""
-    from tenken.store.db import setup
+def counted_documents(survey_round: Round, alias: str) -> list[AnswerDocument]:
+    """The answers that count in the round (``store.api.counted``: latest submitted ones)."""
+    from tenken.store import api
 
-    alias = setup(db)
-    from tenken.store.models import Response
-
-    rows = Response.objects.using(alias).filter(questionnaire_id=q.id, is_current=True)
+    rows = api.counted(survey_round, alias).only("respondent", "answers", "source_name")
     return [
         AnswerDocument(dict(r.respondent), dict(r.answers), source=r.source_name)
-        for r in rows.only("respondent", "answers", "source_name").iterator()
+        for r in rows.iterator()
+    ]
+
+
+def round_roster(survey_round: Round, alias: str) -> list[RosterOrg]:
+    """The round's roster, with the codes of the local governments for the report."""
+    return [
+        lookup_org_name(e.org_name) or ListedOrg(e.org_name, e.org_kind, e.prefecture)
+        for e in survey_round.roster.using(alias).all()
     ]
 
 
@@ -92,33 +102,43 @@ def report(
     out: Annotated[Path, typer.Option("--out", help="レポートの出力先フォルダ")],
     answers: Annotated[
         Path | None,
-        typer.Option("--answers", help="回答ファイル（JSON/Excel）のフォルダ（--db の代わりに）"),
+        typer.Option("--answers", help="回答ファイル（JSON/Excel）のフォルダ（調査回の代わりに）"),
     ] = None,
     db: DbOption = None,
+    round_code: RoundOption = None,
     roster: RosterOption = None,
-    questionnaire: QuestionnaireOption = DEFAULT_QUESTIONNAIRE,
+    questionnaire: Annotated[
+        str | None,
+        typer.Option("--questionnaire", "-q", help="調査票（--answers のとき）"),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="report.json も書き出す")] = False,
 ) -> None:
     """回答を集計し、リスクを判定して、Excel・HTML・CSV（--json で JSON も）を書き出す。
 
-    回答は既定で回答データベース（tenken survey ingest で取り込んだもの）から読みます。
+    回答は既定で調査回（tenken survey ingest で取り込み、提出済みとして数える回答）から読みます。
     """
 
     def body() -> int:
-        if answers is not None and db is not None:
+        if answers is not None and (db is not None or round_code is not None):
             raise InputError(
-                "--answers と --db は同時に指定できません",
-                hint="フォルダの回答なら --answers、取り込み済みの回答なら --db（省略可）",
+                "--answers と --db・--round は同時に指定できません",
+                hint="フォルダの回答なら --answers、取り込み済みの回答なら --round（省略可）",
             )
-        q = resolve_questionnaire(questionnaire)
         skipped: list[str] = []
         if answers is not None:
+            q = resolve_questionnaire(questionnaire or DEFAULT_QUESTIONNAIRE)
             documents, skipped = read_answer_dir(answers, q)
+            orgs = roster_orgs(roster, q)
         else:
-            documents = documents_from_store(db, q)
+            alias, survey_round = open_round(db, round_code)
+            from tenken.store import api
+
+            q = api.questionnaire_of(survey_round)
+            documents = counted_documents(survey_round, alias)
+            orgs = roster_orgs(roster, q) if roster else round_roster(survey_round, alias)
         for message in skipped:
             err_console.print(f"[yellow]読み飛ばし:[/] {shown(message)}", highlight=False)
-        data = build_report(q, rules_for(q), roster_orgs(roster, q), documents, now_text())
+        data = build_report(q, rules_for(q), orgs, documents, now_text())
         written = write_report(data, out, with_json=as_json)
         print_summary(data)
         console.print(f"回答 {len(documents)} 件（読み飛ばし {len(skipped)} 件）を集計しました。")
@@ -162,13 +182,28 @@ def demo_db_url(ctx: DemoContext) -> str:
     return f"sqlite:///{(ctx.workspace / 'demo.sqlite3').resolve()}"
 
 
+DEMO_ROUND = "2023"
+
+
+def _demo_main_round(alias: str, q: Questionnaire) -> Round:
+    """The demo's round over all 1,788 local governments (made on the first run)."""
+    from tenken.cli.survey_sheets import demo_round
+    from tenken.store import api
+    from tenken.survey.local_governments import all_local_governments
+
+    members = [api.Member(g.org_name, g.kind, g.prefecture) for g in all_local_governments()]
+    deadline = api.end_of_day(dt.date(2099, 12, 31))
+    return demo_round(alias, DEMO_ROUND, q.title, q, deadline, members)
+
+
 def _ingest_answers(ctx: DemoContext, q: Questionnaire, files: list[Path]) -> None:
     """Ingest the generated answers into the demo's store, as ``tenken survey ingest`` does."""
     from tenken.store.db import setup
     from tenken.store.ingest import ingest
 
     alias = setup(demo_db_url(ctx))
-    report = ingest(files, q, alias, workers=1)
+    survey_round = _demo_main_round(alias, q)
+    report = ingest(files, survey_round, q, alias, workers=1)
     console.print(
         f"取り込み（tenken survey ingest）: 最新 {report.count('current'):,} 件、"
         f"取り込み済み {report.count('duplicate')} 件、読めない {report.count('rejected')} 件"
@@ -192,14 +227,20 @@ def _write_sheets(q: Questionnaire, documents: Sequence[AnswerDocument], folder:
 
 @demo_step(80, "集計・リスク判定・レポート（Excel・HTML・CSV・JSON）")
 def _build_report(ctx: DemoContext) -> None:
+    from tenken.store.db import setup
     from tenken.survey.loader import load_bundled
 
     q = load_bundled()
-    documents = documents_from_store(demo_db_url(ctx), q)
-    data = build_report(q, rules_for(q), all_local_governments(), documents, now_text())
+    alias = setup(demo_db_url(ctx))
+    survey_round = _demo_main_round(alias, q)
+    documents = counted_documents(survey_round, alias)
+    data = build_report(q, rules_for(q), round_roster(survey_round, alias), documents, now_text())
     out = ctx.workspace / "report"
     write_report(data, out, with_json=True)
     print_summary(data)
-    console.print(f"取り込み済みの回答 {len(documents):,} 件を集計（tenken survey report）")
+    console.print(
+        f"調査回 {survey_round.code} の提出済みの回答 {len(documents):,} 件を集計"
+        f"（tenken survey report --round {survey_round.code}）"
+    )
     console.print(f"HTML レポート: [bold]{(out / HTML_NAME).resolve()}[/]")
     console.print(f"Excel・CSV・JSON: {out}")

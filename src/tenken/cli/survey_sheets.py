@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -23,20 +22,13 @@ from tenken.cli.output import (
     shown,
 )
 from tenken.cli.survey import JsonOption, QuestionnaireOption, resolve_questionnaire
+from tenken.cli.survey_rounds import DbOption, RoundOption, open_round
 from tenken.errors import InputError
 from tenken.survey.loader import DEFAULT_QUESTIONNAIRE
 from tenken.survey.local_governments import lookup_org_name
 from tenken.survey.model import Questionnaire
-from tenken.survey.roster import RosterEntry, local_government_roster, read_roster
+from tenken.survey.roster import RosterEntry, read_roster
 
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="データベースの URL（sqlite:///… / postgres://…）。"
-        "既定: TENKEN_DATABASE_URL、なければ作業フォルダの SQLite",
-    ),
-]
 RosterOption = Annotated[
     Path | None,
     typer.Option("--roster", help="名簿 CSV（組織名, 組織区分, 制度等, 属性, メールアドレス）"),
@@ -107,21 +99,28 @@ def form(
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="回答シートまたはフォルダ（複数可）")],
     db: DbOption = None,
-    questionnaire: QuestionnaireOption = DEFAULT_QUESTIONNAIRE,
+    round_code: RoundOption = None,
+    questionnaire: Annotated[
+        str | None,
+        typer.Option("--questionnaire", "-q", help="調査票（既定: 調査回の調査票。違えば拒否）"),
+    ] = None,
     workers: Annotated[int, typer.Option(help="読み込みの並列数")] = min(2, os.cpu_count() or 1),
 ) -> None:
-    """回答シートを点検してデータベースに取り込む（同じファイルは二重に取り込まない）。"""
+    """回答シートを点検して調査回に取り込む（同じファイルは二重に取り込まない）。"""
 
     def body() -> int:
-        from tenken.store.db import setup
+        alias, survey_round = open_round(db, round_code)
+        from tenken.store import api
 
-        q = resolve_questionnaire(questionnaire)
-        alias = setup(db)
+        q = api.questionnaire_of(survey_round)
+        if questionnaire is not None:
+            api.check_questionnaire(survey_round, resolve_questionnaire(questionnaire))
         from tenken.store.ingest import ingest as run_ingest
 
-        report = run_ingest(paths, q, alias, workers=workers, progress=_show_outcome)
+        report = run_ingest(paths, survey_round, q, alias, workers=workers, progress=_show_outcome)
         console.print(
-            f"取り込み: 最新 {report.count('current')} 件、履歴 {report.count('history')} 件、"
+            f"調査回 {survey_round.code}: 取り込み 最新 {report.count('current')} 件、"
+            f"履歴 {report.count('history')} 件、"
             f"取り込み済み {report.count('duplicate')} 件、読めない {report.count('rejected')} 件"
         )
         return EXIT_UNREADABLE if report.count("rejected") else EXIT_OK
@@ -145,79 +144,70 @@ def _show_outcome(path: str, outcome: str, note: str) -> None:
         console.print(f"{_OUTCOME_LABELS[outcome]}: {shown(note)}（{name}）", highlight=False)
 
 
-_WAREKI = re.compile(r"^令和\s*(\d+|元)\s*年\s*(\d+)\s*月\s*(\d+)\s*日$")
-
-
-def parse_deadline(text: str) -> dt.date:
-    """``2023-07-21`` or ``令和5年7月21日``."""
-    match = _WAREKI.match(text.strip())
-    try:
-        if match:
-            year = 1 if match.group(1) == "元" else int(match.group(1))
-            return dt.date(2018 + year, int(match.group(2)), int(match.group(3)))
-        return dt.date.fromisoformat(text.strip())
-    except ValueError as error:
-        raise InputError(
-            f"--deadline {text!r} は日付として読めません", hint="例: 2023-07-21 / 令和5年7月21日"
-        ) from error
-
-
 @survey_app.command()
 def status(
-    roster: RosterOption = None,
-    deadline: Annotated[
-        str | None, typer.Option(help="回答期限（既定: 調査票の期限 令和5年7月21日）")
-    ] = None,
     db: DbOption = None,
-    questionnaire: QuestionnaireOption = DEFAULT_QUESTIONNAIRE,
+    round_code: RoundOption = None,
+    problems_only: Annotated[
+        bool, typer.Option("--problems", help="「提出済み（不備あり）」の組織だけを一覧する")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """名簿（既定: 全1,788自治体）に対して、回答済み・フラグあり・未回答を一覧する。"""
+    """調査回の名簿に対して、提出済み・提出済み（不備あり）・一時保存・未着手を一覧する。"""
 
     def body() -> int:
-        from tenken.store.db import setup
-
-        q = resolve_questionnaire(questionnaire)
-        entries: list[RosterEntry] = read_roster(roster, q) if roster else local_government_roster()
-        day = parse_deadline(deadline or q.meta.get("deadline", "2023-07-21"))
-        alias = setup(db)
+        alias, survey_round = open_round(db, round_code)
         from tenken.store.status import status as compute
 
-        report = compute(q.id, entries, day, alias)
+        report = compute(survey_round, alias)
         if as_json:
-            print_json(report.to_json())
+            data = report.to_json()
+            if problems_only:
+                data["organisations"] = [o.to_json() for o in report.with_problems]
+            print_json(data)
         else:
-            _print_status(report)
+            _print_status(report, problems_only)
         return EXIT_OK
 
     run(body, as_json)
 
 
-def _print_status(report: object) -> None:
-    from tenken.store.status import STATE_LABELS, StatusReport
+def _print_status(report: object, problems_only: bool = False) -> None:
+    from tenken.store import api
+    from tenken.store.status import StatusReport
 
     assert isinstance(report, StatusReport)
-    console.print(f"[bold]回答状況[/]（期限 {report.deadline.isoformat()}）")
+    deadline = api.local(report.deadline).strftime("%Y-%m-%d %H:%M")
+    console.print(f"[bold]回答状況[/] 調査回 {report.round_code}（期限 {deadline}）")
     summary = Table(*report.summary().keys())
     summary.add_row(*(str(v) for v in report.summary().values()))
     console.print(summary)
-    if report.flagged:
-        table = Table("組織名", "状況", "情報未入力あり", "未回答あり", "不備", title="フラグあり")
-        for o in report.flagged:
+    if report.with_problems:
+        table = Table(
+            "組織名",
+            "情報未入力あり",
+            "未回答あり",
+            "不備",
+            "添付なし",
+            title=api.SUBMITTED_WITH_PROBLEMS,
+        )
+        for o in report.with_problems:
             table.add_row(
                 shown(o.org_name),
-                STATE_LABELS[o.state],
-                "●" if o.missing_info else "",
-                "●" if o.unanswered else "",
+                "あり" if o.missing_info else "なし",
+                "あり" if o.unanswered else "なし",
                 str(o.problems),
+                str(o.missing_attachments),
             )
         console.print(table)
-    missing = [o.org_name for o in report.organisations if o.state == "not_answered"]
+    if problems_only:
+        return
+    missing = [o.org_name for o in report.organisations if not o.submitted]
     if missing:
         listed = "、".join(shown(name) for name in missing[:30]) + (
             f" …ほか {len(missing) - 30} 件" if len(missing) > 30 else ""
         )
-        console.print(f"[bold]未回答[/] {len(missing)} 件: {listed}")
+        console.print(f"[bold]未提出[/] {len(missing)} 件: {listed}")
         console.print("全件は --json で出力できます。")
     for o in report.not_in_roster:
         console.print(f"[yellow]名簿にない回答[/]: {shown(o.org_name)}（{shown(o.source_name)}）")
@@ -258,17 +248,42 @@ def _demo_sheets(ctx: DemoContext) -> None:
     console.print(table)
     url = f"sqlite:///{(ctx.workspace / 'demo.sqlite3').resolve()}"
     alias = setup(url)
+    from tenken.store import api
     from tenken.store.ingest import ingest as run_ingest
     from tenken.store.status import status as compute
 
-    report = run_ingest(filled, q, alias, workers=1)
-    again = run_ingest(filled, q, alias, workers=1)
+    members = [api.Member(e.org_name, e.org_kind) for e in roster]
+    deadline = api.end_of_day(dt.date(2099, 12, 31))
+    survey_round = demo_round(
+        alias, "demo-sheets", "回答シートの試し（4団体）", q, deadline, members
+    )
+    report = run_ingest(filled, survey_round, q, alias, workers=1)
+    again = run_ingest(filled, survey_round, q, alias, workers=1)
     console.print(
         f"記入済みの {len(filled)} 件を取り込み（tenken survey ingest）: "
         f"保存 {report.count('current')} 件。もう一度取り込むと取り込み済み "
         f"{again.count('duplicate')} 件（同じファイルは二重に入らない）"
     )
-    summary = compute(q.id, roster, dt.date(2099, 12, 31), alias).summary()
+    summary = compute(survey_round, alias).summary()
     console.print(
-        "回答状況（tenken survey status）: " + "、".join(f"{k} {v}" for k, v in summary.items())
+        f"回答状況（tenken survey status --round {survey_round.code}）: "
+        + "、".join(f"{k} {v}" for k, v in summary.items())
     )
+
+
+def demo_round(
+    alias: str,
+    code: str,
+    title: str,
+    q: Questionnaire,
+    deadline: dt.datetime,
+    members: list[Any],
+) -> Any:
+    """The demo's round ``code`` (made on the first run, reused afterwards)."""
+    from tenken.store import api
+    from tenken.store.models import Round
+
+    found = Round.objects.using(alias).filter(code=code).first()
+    if found is not None:
+        return found
+    return api.create_round(code, title, q, deadline, members, alias=alias)

@@ -20,10 +20,10 @@ import pyarrow.compute as pc
 
 from tenken.errors import InputError, NormalizeError, echo
 from tenken.linkage.readers import Loaded, first_blank
-from tenken.normalize.address import address_key
+from tenken.normalize.address import address_key, split_key
 from tenken.normalize.date import parse_date
 from tenken.normalize.mynumber import mask
-from tenken.normalize.name import compare_names, kana_key, name_key, normalize_name
+from tenken.normalize.name import compare_names, name_key, normalize_name, reading_key
 from tenken.normalize.sex import normalize_sex
 from tenken.workers import die_with_parent
 
@@ -189,13 +189,19 @@ def name_keys(arrays: Iterable[pa.Array | pa.ChunkedArray]) -> pa.Table:
 
 
 def address_keys(values: Sequence[str]) -> pa.Table:
-    """Address keys for the given distinct addresses."""
-    return map_keys(values, address_key)
+    """Address keys for the given distinct addresses, with the key's two parts ``main``
+    (AREA/TOWN/BLOCKS) and ``tail`` (枝番 and 方書) that :func:`tenken.linkage.sql.address_agree`
+    compares."""
+    table = map_keys(values, address_key)
+    parts = [split_key(k) for k in table.column("key").to_pylist()]
+    main = pa.array([m for m, _ in parts], pa.string())
+    tail = pa.array([t for _, t in parts], pa.string())
+    return table.append_column("main", main).append_column("tail", tail)
 
 
 def kana_keys(values: Sequence[str]) -> pa.Table:
-    """Kana keys for the given distinct kana names."""
-    return map_keys(values, kana_key)
+    """Reading keys (:func:`tenken.normalize.name.reading_key`) for distinct kana names."""
+    return map_keys(values, reading_key)
 
 
 def name_comparisons(pairs: pa.Table) -> pa.Table:

@@ -79,3 +79,128 @@ def slash(day: int) -> str:
     """A date as YYYY/M/D."""
     date = day_to_date(day)
     return f"{date.year}/{date.month}/{date.day}"
+
+
+# --- Notation habits of real data (issue 15). Written apart from tenken.normalize on purpose:
+# the synthetic data must not be produced by the code it tests.
+
+_KANJI_ONES = "〇一二三四五六七八九"
+
+
+def kanji_number(n: int) -> str:
+    """``n`` in kanji with 十/百/千: 810 → 八百十, 2318 → 二千三百十八, 20 → 二十."""
+    if n == 0:
+        return "〇"
+    out = []
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十")):
+        digit, n = divmod(n, value)
+        if digit:
+            out.append(("" if digit == 1 else _KANJI_ONES[digit]) + unit)
+    if n:
+        out.append(_KANJI_ONES[n])
+    return "".join(out)
+
+
+def kanji_digits(n: int) -> str:
+    """``n`` in positional kanji digits: 1234 → 一二三四."""
+    return "".join(_KANJI_ONES[int(d)] for d in str(n))
+
+
+_KANJI_VALUE = {ch: i for i, ch in enumerate(_KANJI_ONES)}
+
+
+def _kanji_run_value(run: str) -> int | None:
+    total, digit = 0, None
+    for ch in run:
+        if ch in "十百千":
+            total += (digit or 1) * {"十": 10, "百": 100, "千": 1000}[ch]
+            digit = None
+        elif digit is None:
+            digit = _KANJI_VALUE[ch]
+        else:
+            return None
+    return total + (digit or 0)
+
+
+def arabic_in_name(name: str) -> str:
+    """A town name with its kanji numbers before 条/線/丁/番/号 in arabic digits, as systems
+    write them (北二十四条西 → 北24条西, 十二番丁 → 12番丁); other names unchanged."""
+    out: list[str] = []
+    i = 0
+    while i < len(name):
+        j = i
+        while j < len(name) and (name[j] in _KANJI_VALUE or name[j] in "十百千"):
+            j += 1
+        if j > i and j < len(name) and name[j] in "条線丁番号":
+            value = _kanji_run_value(name[i:j])
+            out.append(str(value) if value is not None else name[i:j])
+            i = j
+        elif j > i:
+            out.append(name[i:j])
+            i = j
+        else:
+            out.append(name[i])
+            i += 1
+    return "".join(out)
+
+
+#: Standard → old form (旧字体) as people still write them in place and personal names.
+OLD_FORMS = {
+    "関": "關", "栄": "榮", "沢": "澤", "斎": "齋", "桜": "櫻", "広": "廣", "国": "國",
+    "浜": "濱", "島": "嶋", "崎": "﨑", "高": "髙", "辺": "邊", "竜": "龍", "恵": "惠",
+    "黒": "黑", "蔵": "藏", "条": "條", "会": "會", "渋": "澁", "滝": "瀧", "浅": "淺",
+    "寿": "壽", "徳": "德", "真": "眞", "荘": "莊", "駅": "驛", "鉄": "鐵", "県": "縣",
+    "斉": "齊",
+}  # fmt: skip
+
+
+def old_form(name: str) -> str:
+    """``name`` with every character that has an old form in :data:`OLD_FORMS` replaced."""
+    return "".join(OLD_FORMS.get(ch, ch) for ch in name)
+
+
+_O_ROW = "オコソトノホモヨロゴゾドボポョ"
+_SMALL_TO_LARGE = str.maketrans("ャュョァィゥェォ", "ヤユヨアイウエオ")
+
+
+def kana_variant(kana: str) -> str:
+    """Another spelling of one reading, as forms and systems write it: the long vowel ウ after
+    the オ row as ー (サトウ → サトー) and small kana at full size (エイジュ → エイジユ)."""
+    out: list[str] = []
+    for ch in kana:
+        out.append("ー" if ch == "ウ" and out and out[-1] in _O_ROW else ch)
+    return "".join(out).translate(_SMALL_TO_LARGE)
+
+
+FOREIGN_SURNAMES = (
+    "NGUYEN", "TRAN", "LE", "PHAM", "HOANG", "KIM", "LEE", "PARK", "CHOI", "WANG", "LI",
+    "ZHANG", "LIU", "CHEN", "SILVA", "SANTOS", "OLIVEIRA", "GARCIA", "REYES", "CRUZ",
+    "JONES", "SMITH", "BROWN", "MILLER", "GURUNG", "SHRESTHA", "SINGH", "KHAN",
+)  # fmt: skip
+FOREIGN_GIVEN = (
+    "VAN LONG", "THI HOA", "MINH", "DUC ANH", "MIN JUN", "SEO YEON", "JI HOON", "WEI",
+    "XIAO MEI", "JUN", "MARIA", "JOSE", "ANA PAULA", "KRISTINE", "ROBERT", "MICHAEL",
+    "JENNIFER", "DAVID", "SARAH", "RAM", "SITA", "AHMED", "FATIMA", "JOHN PAUL",
+    "MARIA CLARA", "THANH TUNG", "NGOC LAN", "HYUN WOO", "YU NA", "LUCAS",
+)  # fmt: skip
+
+
+def foreign_name_variant(name: str, style: int) -> str:
+    """How systems write a registry's upper-case alphabet name: title case, lower case,
+    full width, a comma after the surname, or full-width title case with an ideographic space."""
+    surname, _, given = name.partition(" ")
+    if style == 1:
+        return name.title()
+    if style == 2:
+        return name.lower()
+    if style == 3:
+        return _full_width_ascii(name).replace(" ", "\u3000")
+    if style == 4:
+        return f"{surname}, {given}"
+    if style == 5:
+        return _full_width_ascii(name.title()).replace(" ", "\u3000")
+    return name
+
+
+def _full_width_ascii(text: str) -> str:
+    return "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in text)

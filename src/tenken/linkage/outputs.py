@@ -2,15 +2,18 @@
 
 Everything is written into a staging folder beside ``out`` that replaces ``out`` as a whole at
 the end (:func:`tenken.fileio.atomic_folder`), so an interrupted run leaves either the old or the
-new results, never a mix, and the next run removes what a killed one left. Full My Numbers never
-leave the engine: candidate lists are masked in SQL from a table built with
-:func:`tenken.normalize.mynumber.mask`, and the review sheet masks the linked number the same way.
+new results, never a mix, and the next run removes what a killed one left. Full My Numbers stay
+out of the files people read: candidate lists are masked in SQL from a table built with
+:func:`tenken.normalize.mynumber.mask`, and the review sheet masks the linked number the same
+way. Only case_evidence.parquet (:mod:`tenken.linkage.evidence`), the input of
+``tenken review import``, holds full numbers, as the inspection's input files do.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +22,9 @@ from tenken.linkage.columns import VERDICTS, reason_labels
 from tenken.linkage.engine import Engine
 from tenken.normalize.mynumber import mask
 
-OUTPUT_NAMES = frozenset({"verdicts.csv", "verdicts.parquet", "summary.json", "review.xlsx"})
+OUTPUT_NAMES = frozenset(
+    {"verdicts.csv", "verdicts.parquet", "summary.json", "review.xlsx", "case_evidence.parquet"}
+)
 
 
 def escape_sql(expr: str) -> str:
@@ -50,13 +55,50 @@ def counts(engine: Engine) -> dict[str, int]:
     return {code: found.get(code, 0) for code in VERDICTS}
 
 
-REVIEW_HEADERS = (
-    "制度固有番号", "判定", "理由", "候補の個人番号", "重複グループ",
-    "記録: 氏名", "住基: 氏名", "記録: 氏名カナ", "住基: 氏名カナ",
-    "記録: 生年月日", "住基: 生年月日", "記録: 性別", "住基: 性別",
-    "記録: 住所", "住基: 住所", "記録: 個人番号", "住基の状態: 開始", "住基の状態: 終了",
-    "記録: 紐付け日",
-)  # fmt: skip
+@dataclass(frozen=True)
+class ReviewColumn:
+    """One column of review.xlsx: header, the field of the review query, width in characters,
+    and the fact it shows (its cell is highlighted when a reason says that fact differs)."""
+
+    header: str
+    field: str
+    width: int
+    fact: str = ""
+
+
+REVIEW_COLUMNS = (
+    ReviewColumn("制度固有番号", "rid", 14),
+    ReviewColumn("判定", "verdict", 16),
+    ReviewColumn("理由", "reasons", 40),
+    ReviewColumn("候補の個人番号", "candidates", 20),
+    ReviewColumn("重複グループ", "duplicate_group", 10),
+    ReviewColumn("記録: 氏名", "r_name", 16, "name"),
+    ReviewColumn("住基: 氏名", "s_name", 16, "name"),
+    ReviewColumn("記録: 氏名カナ", "r_kana", 16, "kana"),
+    ReviewColumn("住基: 氏名カナ", "s_kana", 16, "kana"),
+    ReviewColumn("記録: 生年月日", "r_birth", 12, "birth"),
+    ReviewColumn("住基: 生年月日", "s_birth", 12, "birth"),
+    ReviewColumn("記録: 性別", "r_sex", 6, "sex"),
+    ReviewColumn("住基: 性別", "s_sex", 6, "sex"),
+    ReviewColumn("記録: 住所", "r_address", 36, "address"),
+    ReviewColumn("住基: 住所", "s_address", 36, "address"),
+    ReviewColumn("記録: 個人番号", "mn", 16),
+    ReviewColumn("住基の状態: 開始", "vfrom", 12),
+    ReviewColumn("住基の状態: 終了", "vto", 12),
+    ReviewColumn("記録: 紐付け日", "linked_on", 12),
+)
+
+REVIEW_HEADERS = tuple(c.header for c in REVIEW_COLUMNS)
+
+DIFFERING_FACT = {
+    "name_differs": "name",
+    "name_unverifiable": "name",
+    "kana_differs": "kana",
+    "birth_differs": "birth",
+    "sex_differs": "sex",
+    "address_differs": "address",
+}
+"""Reason code -> the fact whose two cells review.xlsx highlights."""
 
 _REVIEW_SQL = """SELECT v.rid, v.verdict, v.reasons, v.candidates, v.duplicate_group,
   r.name AS r_name, s.name AS s_name, r.kana AS r_kana, s.kana AS s_kana,
@@ -65,52 +107,88 @@ _REVIEW_SQL = """SELECT v.rid, v.verdict, v.reasons, v.candidates, v.duplicate_g
 FROM verdicts v JOIN rec_in r ON v.row = r.row LEFT JOIN reg_in s ON s.row = v.evidence_srow
 WHERE v.verdict <> 'confirmed' ORDER BY v.row"""
 
+_EXCEL_MAX_CHARS = 32767
+# XML 1.0 cannot hold U+FFFE/U+FFFF (xlsxwriter escapes the C0 controls itself as _xHHHH_).
+_NOT_XML = str.maketrans({"\ufffe": "\ufffd", "\uffff": "\ufffd"})
 
-def _review_row(row: Mapping[str, Any]) -> list[Any]:
-    values = [
-        row["rid"], VERDICTS[row["verdict"]], reason_labels(row["reasons"] or ""),
-        row["candidates"], row["duplicate_group"], row["r_name"], row["s_name"], row["r_kana"],
-        row["s_kana"], row["r_birth"], row["s_birth"], row["r_sex"], row["s_sex"],
-        row["r_address"], row["s_address"], mask(row["mn"]), row["vfrom"], row["vto"],
-        row["linked_on"],
-    ]  # fmt: skip
-    return [escape_formula(v) if isinstance(v, str) else v for v in values]
+
+def cell_text(value: str) -> str:
+    """Text as review.xlsx stores it: formula-escaped, XML-safe, within Excel's cell limit."""
+    text = escape_formula(value) or ""
+    return text.translate(_NOT_XML)[:_EXCEL_MAX_CHARS]
+
+
+def review_values(row: Mapping[str, Any]) -> list[str]:
+    """The cells of one review row (labels instead of codes, the linked number masked)."""
+    shown = dict(row)
+    shown["verdict"] = VERDICTS[row["verdict"]]
+    shown["reasons"] = reason_labels(row["reasons"] or "")
+    shown["mn"] = mask(row["mn"])
+    return [
+        cell_text(str(shown[c.field])) if shown[c.field] is not None else "" for c in REVIEW_COLUMNS
+    ]
+
+
+def differing_facts(reasons: str | None) -> set[str]:
+    """The facts a row's reason codes say differ (their cells are highlighted)."""
+    return {DIFFERING_FACT[c] for c in (reasons or "").split(";") if c in DIFFERING_FACT}
 
 
 def write_review(engine: Engine, path: Path) -> int:
-    """review.xlsx: every record that is not confirmed, record and registry side by side."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    """review.xlsx: every record that is not confirmed, record and registry side by side.
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("要確認一覧")
-    sheet.freeze_panes = "B2"
-    widths = (14, 16, 40, 20, 10) + (18,) * 14
-    for k, width in enumerate(widths):
-        sheet.column_dimensions[chr(ord("A") + k)].width = width
-    from openpyxl.cell import WriteOnlyCell
+    Written with xlsxwriter in constant-memory mode (one row in memory at a time): frozen
+    header, autofilter, column widths, the differing facts highlighted, A4 landscape with the
+    header repeated on every printed page.
+    """
+    import xlsxwriter
 
-    header = []
-    for text in REVIEW_HEADERS:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
-    written = 0
-    for batch in engine.arrow(_REVIEW_SQL).to_batches(10000):
-        for row in batch.to_pylist():
-            sheet.append(_review_row(row))
-            written += 1
-    book.save(path)
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    try:
+        sheet = book.add_worksheet("要確認一覧")
+        header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1,
+                                  "text_wrap": True, "valign": "top"})  # fmt: skip
+        plain = book.add_format({"num_format": "@"})
+        differs = book.add_format({"num_format": "@", "bg_color": "#FCE4D6", "bold": True})
+        for k, column in enumerate(REVIEW_COLUMNS):
+            sheet.set_column(k, k, column.width)
+            sheet.write_string(0, k, column.header, header)
+        sheet.freeze_panes(1, 1)
+        sheet.set_landscape()
+        sheet.set_paper(9)  # A4
+        sheet.repeat_rows(0)
+        sheet.fit_to_pages(1, 0)  # all columns on the page width, as many pages as needed
+        written = 0
+        for batch in engine.arrow(_REVIEW_SQL).to_batches(10000):
+            for row in batch.to_pylist():
+                written += 1
+                facts = differing_facts(row["reasons"])
+                for k, (column, text) in enumerate(
+                    zip(REVIEW_COLUMNS, review_values(row), strict=True)
+                ):
+                    sheet.write_string(written, k, text, differs if column.fact in facts else plain)
+        sheet.autofilter(0, 0, max(written, 1), len(REVIEW_COLUMNS) - 1)
+    finally:
+        book.close()
     return written
 
 
 def write_all(engine: Engine, out: Path, summary: Mapping[str, Any]) -> dict[str, Path]:
-    """Write every output file into ``out`` (atomically) and return their paths."""
+    """Write every output file into ``out`` (atomically) and return their paths.
+
+    summary.json lists every other file's size and SHA-256 (``files``), so that
+    ``tenken review import`` can prove the folder complete and unedited.
+    """
+    from tenken.linkage.evidence import evidence_select
+    from tenken.linkage.manifest import checksums
+
+    data = tuple(sorted(OUTPUT_NAMES - {"summary.json"}))
     with atomic_folder(out, OUTPUT_NAMES) as temp:
         engine.copy(verdicts_select(), temp / "verdicts.csv", "csv")
         engine.copy(verdicts_select(), temp / "verdicts.parquet", "parquet")
         write_review(engine, temp / "review.xlsx")
+        engine.copy(evidence_select(), temp / "case_evidence.parquet", "parquet")
+        summary = {**summary, "files": checksums(temp, data)}
         text = json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
         (temp / "summary.json").write_text(text, encoding="utf-8")
     return {name: out / name for name in sorted(OUTPUT_NAMES)}

@@ -144,12 +144,24 @@ SCORE = (
 )
 
 
+def address_agree(left: str, right: str) -> str:
+    """SQL: the addr_keys rows ``left`` and ``right`` name one address — the rule of
+    :func:`tenken.normalize.address.keys_agree`: equal AREA/TOWN/BLOCKS (``main``), and TAILs
+    equal, one empty, or one the leading part of the other."""
+    l_tail, r_tail = f"{left}.tail", f"{right}.tail"
+    return (
+        f"({left}.main = {right}.main AND ({l_tail} = {r_tail} OR {l_tail} = '' OR {r_tail} = ''"
+        f" OR left({r_tail}, length({l_tail}) + 1) = {l_tail} || '-'"
+        f" OR left({l_tail}, length({r_tail}) + 1) = {r_tail} || '-'))"
+    )
+
+
 def best_state_sql() -> Step:
     """Per linked record, the registry state that agrees best (eligible states first), with
     per-fact flags, and whether some *ineligible* state agreed on all four facts."""
-    scored = """SELECT lp.rid, lp.srow, lp.vfrom, lp.vto, lp.eligible, lp.birth_eq, lp.sex_eq,
+    scored = f"""SELECT lp.rid, lp.srow, lp.vfrom, lp.vto, lp.eligible, lp.birth_eq, lp.sex_eq,
     CASE WHEN lp.nk_eq THEN 'match' ELSE coalesce(c.status, 'mismatch') END AS name_st,
-    coalesce(lp.raddr = lp.saddr OR ar.key = sa.key, false) AS addr_eq,
+    coalesce(lp.raddr = lp.saddr OR {address_agree("ar", "sa")}, false) AS addr_eq,
     coalesce(lp.rkana = '' OR lp.skana = '' OR lp.rkana = lp.skana OR kr.key = ks.key, false)
       AS kana_eq
   FROM lp
@@ -171,7 +183,7 @@ WHERE rn = 1""",
 def other_persons_sql(d: Dialect) -> Step:
     """Per record, the other persons agreeing on all four facts (``n_full``) and those agreeing
     on name, birth and sex only (``n_partial``), with masked candidate lists."""
-    addr_eq = "coalesce(op.raddr = op.saddr OR ar.key = sa.key, false)"
+    addr_eq = f"coalesce(op.raddr = op.saddr OR {address_agree('ar', 'sa')}, false)"
     padded = [f"rpad(left(coalesce({c}, ''), 12), 12, 'x')" for c in ("op.rmn", "op.omn")]
     one_off = f"(length(op.rmn) = 12 AND {d.hamming(*padded)} = 1)"
     return Step(
@@ -200,12 +212,15 @@ FROM rec WHERE mn IS NOT NULL GROUP BY mn HAVING count(*) > 1""",
     )
 
 
+# Kana is evidence, never a verdict: a reading that differs after reading_key folding is listed
+# (kana_differs) on a record whose four facts agree, which stays confirmed. Kana is not one of
+# the four facts and the registry had none before 2025 (docs/address-key.md, "Names").
 _VERDICT = """CASE
   WHEN r.mn_status = 'none' THEN CASE WHEN coalesce(o.n_full, 0) = 1 THEN 'unlinked_match'
     WHEN o.n_full > 1 THEN 'unlinked_ambiguous' ELSE 'unlinked_none' END
   WHEN r.mn_status <> 'ok' THEN 'invalid_number'
   WHEN b.rid IS NULL THEN 'not_in_registry'
-  WHEN b.eligible AND b.full4 AND b.kana_eq AND coalesce(o.n_full, 0) = 0 THEN 'confirmed'
+  WHEN b.eligible AND b.full4 AND coalesce(o.n_full, 0) = 0 THEN 'confirmed'
   WHEN coalesce(o.n_full, 0) > 0 AND NOT (b.eligible AND b.full4) THEN 'suspected_mislink'
   WHEN NOT b.birth_eq OR NOT b.sex_eq OR b.name_st = 'mismatch' THEN 'suspected_mislink'
   ELSE 'review' END"""

@@ -8,12 +8,20 @@ The population is built with numpy (no per-person Python loops), so a million pe
   address), some registry names use 異体字 (髙橋) and a few a 外字 (private-use character);
 - the benefit system writes the same facts in other notations (hyphens, full-width digits,
   kanji 丁目, spacing, half-width kana, era dates) and sometimes still holds the pre-move state;
+- both carry the notation habits of real data (:class:`Habits`, issue 15): kanji numerals with
+  十/百/千 (八百十番地二十), 方書 glued to a bare number or left out, 枝番, prefecture without
+  都/府/県 or omitted, 郡 omitted, 大字, 旧字体 and arabic numerals in town names, alphabet names
+  of foreign residents in mixed case and width, kana spellings of one reading (サトウ/サトー);
+- namesakes also live next door: some same-name-same-birthday persons share the victim's
+  building (another room) or lot (another 枝番), so a key that drops a room or 枝番 shows;
 - mislinks are injected for each cause seen in 2023 (see :data:`CAUSES`), plus unlinked records.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import jaconv
@@ -35,7 +43,14 @@ UNLINKED_RATE = 0.02
 GAIJI_RATE = 0.0002
 KANA_TYPO_RATE = 0.0001
 HOUSEHOLD_SIZES = (np.array([1, 2, 3, 4, 5, 6]), np.array([0.38, 0.28, 0.16, 0.13, 0.04, 0.01]))
-BUILDINGS = np.array(["コーポ", "ハイツ", "メゾン", "レジデンス", "グリーンヒル", "サンライズ"])
+BUILDINGS = np.array(
+    ["コーポ", "ハイツ", "メゾン", "レジデンス", "グリーンヒル", "サンライズ", "第二コーポ",
+     "さくら荘", "根本荘", "メゾンA", "ハイツB"]
+)  # fmt: skip
+_COUNTY = re.compile(r"^.+?郡(?=.+[町村]$)")  # 石川郡石川町 -> 石川町; 小郡市 and 蒲郡市 stay
+FOREIGN_RATE = 0.03  # of households of one or two persons
+JUNIOR_RATE = 0.02  # sons named like their father
+NEIGHBOUR_HOMONYM_RATE = 0.2  # namesakes who live in the victim's building or lot
 MYNUMBER_START = nt.days("2015-10-05")
 
 
@@ -47,6 +62,7 @@ class Addresses:
     chome: np.ndarray
     ban: np.ndarray
     go: np.ndarray
+    eda: np.ndarray  # 枝番, 0 when none
     building: np.ndarray
     room: np.ndarray
 
@@ -60,8 +76,9 @@ class Addresses:
         return cls(
             town=town,
             chome=np.where(has_chome, rng.integers(1, 8, n), 0),
-            ban=rng.integers(1, 40, n),
+            ban=np.where(has_chome, rng.integers(1, 40, n), rng.integers(1, 3000, n)),
             go=rng.integers(1, 30, n),
+            eda=np.where(rng.random(n) < 0.08, rng.integers(1, 6, n), 0),
             building=building,
             room=rng.integers(1, 6, n) * 100 + rng.integers(1, 12, n),
         )
@@ -79,37 +96,153 @@ class Addresses:
             )
         )
 
-    def text(self, style: np.ndarray) -> pa.Array:
-        """Address strings; style 0 is the registry's notation, 1-4 the benefit systems'."""
+    def text(self, style: np.ndarray, habits: Habits | None = None) -> pa.Array:
+        """Address strings; style 0 is the registry's notation, 1-4 the benefit systems'.
+        ``habits`` (records only) adds the notation habits of real data row by row."""
         towns = pools.towns()
-        base = nt.cat(*(pa.array(a).take(pa.array(self.town)) for a in (towns.pref, towns.city)))
-        base = nt.cat(base, pa.array(towns.town).take(pa.array(self.town)))
+        at = pa.array(self.town)
+        parts = town_parts()
+        pref, city, town = (pa.array(a).take(at) for a in (towns.pref, towns.city, towns.town))
+        if habits is not None:
+            pref = nt.choose(
+                habits.pref_form(self.town), [pref, pa.scalar(""), parts.short_pref.take(at)]
+            )
+            city = pc.if_else(pa.array(habits.no_gun), parts.city_without_gun.take(at), city)
+            town = nt.choose(
+                habits.town_form(self.town, towns.chome[self.town]),
+                [town, parts.old_form.take(at), parts.arabic.take(at), nt.cat("大字", town)],
+            )
+        base = nt.cat(pref, city, town)
+        if habits is not None:
+            base = nt.cat(base, pc.if_else(pa.array(habits.space_before_numbers), " ", ""))
         c, b, g = nt.num(self.chome), nt.num(self.ban), nt.num(self.go)
+        has_eda = self.eda > 0
+        eda = pc.if_else(pa.array(has_eda), nt.cat("-", nt.num(self.eda)), "")
+        kc, kb, kg = (nt.by_unique(v, nt.kanji_number) for v in (self.chome, self.ban, self.go))
+        ke = pc.if_else(
+            pa.array(has_eda), nt.cat("の", nt.by_unique(self.eda, nt.kanji_number)), ""
+        )
         with_chome = self.chome > 0
         registry = np.where(with_chome, 0, 5)
         kanji_c = pa.array(nt.KANJI_DIGITS[np.minimum(self.chome, 9)])
         forms = [
-            nt.full_width(nt.cat(c, "丁目", b, "番", g, "号")),
-            nt.cat(c, "-", b, "-", g),
-            nt.full_width(nt.cat(c, "-", b, "-", g)),
-            nt.cat(kanji_c, "丁目", b, "番", g, "号"),
-            nt.cat(c, "丁目", b, "-", g),
-            nt.full_width(nt.cat(b, "番地", g)),
-            nt.cat(b, "-", g),
-            nt.full_width(nt.cat(b, "-", g)),
-            nt.cat(b, "番地", g),
-            nt.cat(b, "番", g),
+            nt.full_width(nt.cat(c, "丁目", b, "番", g, eda, "号")),
+            nt.cat(c, "-", b, "-", g, eda),
+            nt.full_width(nt.cat(c, "-", b, "-", g, eda)),
+            nt.cat(kanji_c, "丁目", b, "番", g, eda, "号"),
+            nt.cat(c, "丁目", b, "-", g, eda),
+            nt.full_width(nt.cat(b, "番地", g, eda)),
+            nt.cat(b, "-", g, eda),
+            nt.full_width(nt.cat(b, "-", g, eda)),
+            nt.cat(b, "番地", g, eda),
+            nt.cat(b, "番", g, eda),
+            nt.cat(kc, "丁目", kb, "番", kg, "号", ke),  # 10: 三丁目十二番二十三号
+            nt.cat(kb, "番地", kg, ke),  # 11: 八百十番地二十
+            nt.cat(nt.by_unique(self.ban, nt.kanji_digits), "番地", kg, ke),  # 12: 一二三四番地
         ]
         chosen = np.where(style == 0, registry, style + np.where(with_chome, 0, 5))
+        if habits is not None:
+            chosen = np.where(habits.kanji & with_chome, 10, chosen)
+            chosen = np.where(
+                habits.kanji & ~with_chome, np.where(habits.positional, 12, 11), chosen
+            )
         block = nt.choose(chosen, forms)
+        has_building = self.building >= 0
+        if habits is not None:
+            has_building &= ~habits.no_room
         bname = pa.array(BUILDINGS[np.maximum(self.building, 0)])
         room = nt.num(self.room)
         room = nt.choose(np.where(style == 0, 1, 0), [room, nt.full_width(room)])
-        sep = nt.choose(np.where(style == 0, 1, style % 3), [pa.scalar(""), "　", " "])
-        building = nt.choose((self.building >= 0).astype(int), [pa.scalar(""), sep])
-        building = nt.cat(building, pc.if_else(pa.array(self.building >= 0), bname, ""))
-        building = nt.cat(building, pc.if_else(pa.array(self.building >= 0), room, ""))
+        sep_kind = np.where(style == 0, 1, style % 3)
+        if habits is not None:
+            sep_kind = np.where(habits.glued, 0, sep_kind)
+            room = nt.cat(room, pc.if_else(pa.array(habits.goshitsu), "号室", ""))
+        sep = nt.choose(sep_kind, [pa.scalar(""), "　", " "])
+        building = nt.choose(has_building.astype(int), [pa.scalar(""), sep])
+        building = nt.cat(building, pc.if_else(pa.array(has_building), bname, ""))
+        building = nt.cat(building, pc.if_else(pa.array(has_building), room, ""))
         return nt.cat(base, block, building)
+
+
+@dataclass(frozen=True)
+class TownParts:
+    """Per town of :func:`pools.towns`: the notations systems use for its parts."""
+
+    short_pref: pa.Array  # 岩手 for 岩手県 (北海道 unchanged)
+    city_without_gun: pa.Array  # 石川町 for 石川郡石川町
+    old_form: pa.Array  # 關方 for 関方
+    arabic: pa.Array  # 北24条西 for 北二十四条西
+    pref_optional: np.ndarray  # city and town name the place without the prefecture
+    has_old_form: np.ndarray
+    has_arabic: np.ndarray
+
+
+@cache
+def town_parts() -> TownParts:
+    """Computed once per process over the ~120k towns."""
+    towns = pools.towns()
+    short = np.array([p if p == "北海道" else p[:-1] for p in towns.pref], dtype=object)
+    no_gun = np.array([_COUNTY.sub("", c) for c in towns.city], dtype=object)
+    old = np.array([nt.old_form(t) for t in towns.town], dtype=object)
+    arabic = np.array([nt.arabic_in_name(t) for t in towns.town], dtype=object)
+    seen: dict[tuple[str, str], set[str]] = {}
+    for pref, city, town in zip(towns.pref, no_gun, towns.town, strict=True):
+        seen.setdefault((city, town), set()).add(pref)
+    optional = np.array(
+        [len(seen[(c, t)]) == 1 for c, t in zip(no_gun, towns.town, strict=True)], dtype=bool
+    )
+    return TownParts(
+        pa.array(short, pa.string()),
+        pa.array(no_gun, pa.string()),
+        pa.array(old, pa.string()),
+        pa.array(arabic, pa.string()),
+        optional,
+        old != towns.town,
+        arabic != towns.town,
+    )
+
+
+@dataclass
+class Habits:
+    """Which notation habits each benefit-system row shows (drawn once per row)."""
+
+    rng: np.random.Generator
+    no_pref: np.ndarray
+    short_pref: np.ndarray
+    no_gun: np.ndarray
+    old_town: np.ndarray
+    arabic_town: np.ndarray
+    oaza: np.ndarray
+    kanji: np.ndarray
+    positional: np.ndarray
+    no_room: np.ndarray
+    glued: np.ndarray
+    goshitsu: np.ndarray
+    space_before_numbers: np.ndarray
+
+    @classmethod
+    def draw(cls, rng: np.random.Generator, n: int) -> Habits:
+        """Shares are rough guesses of how often municipal systems show each habit."""
+
+        def share(p: float) -> np.ndarray:
+            return rng.random(n) < p
+
+        return cls(
+            rng, share(0.15), share(0.05), share(0.3), share(0.4), share(0.5), share(0.1),
+            share(0.1), share(0.2), share(0.2), share(0.3), share(0.3), share(0.05),
+        )  # fmt: skip
+
+    def pref_form(self, town: np.ndarray) -> np.ndarray:
+        """0 as written, 1 omitted (only where the place is unique without it), 2 no suffix."""
+        optional = town_parts().pref_optional[town]
+        return np.where(self.no_pref & optional, 1, np.where(self.short_pref, 2, 0))
+
+    def town_form(self, town: np.ndarray, has_chome: np.ndarray) -> np.ndarray:
+        """0 as written, 1 旧字体, 2 arabic numerals, 3 with 大字 (towns without 丁目)."""
+        parts = town_parts()
+        form = np.where(self.old_town & parts.has_old_form[town], 1, 0)
+        form = np.where(self.arabic_town & parts.has_arabic[town], 2, form)
+        return np.where(self.oaza & ~has_chome & (form == 0), 3, form)
 
 
 @dataclass
@@ -123,6 +256,7 @@ class People:
     surname: np.ndarray  # index into pools.surnames()
     given: np.ndarray  # index into the combined given-name pool
     number: np.ndarray  # 12-digit My Number as int64
+    foreign: np.ndarray  # registered under an alphabet name (foreign resident)
 
 
 def _given_pool() -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
@@ -190,7 +324,27 @@ def make_people(rng: np.random.Generator, count: int) -> People:
     hh_surname = rng.choice(len(sur.kanji), n_hh, p=sur.p)
     given = _draw_given(rng, sex)
     given = distinct_in_household(rng, household, sex, birth, given)
-    return People(household, role, sex, birth, hh_surname[household], given, numbers(rng, count))
+    given = _juniors(rng, household, role, sex, given)
+    size = np.bincount(household)
+    foreign = ((size <= 2) & (rng.random(n_hh) < FOREIGN_RATE))[household]
+    surname = hh_surname[household]
+    return People(household, role, sex, birth, surname, given, numbers(rng, count), foreign)
+
+
+def _juniors(
+    rng: np.random.Generator,
+    household: np.ndarray,
+    role: np.ndarray,
+    sex: np.ndarray,
+    given: np.ndarray,
+) -> np.ndarray:
+    """Some sons get their father's given name (same name, another birth date: 父子同名)."""
+    start = np.cumsum(np.bincount(household)) - np.bincount(household)
+    head = start[household]
+    junior = (role == 2) & (sex == 1) & (sex[head] == 1) & (rng.random(len(sex)) < JUNIOR_RATE)
+    given = given.copy()
+    given[junior] = given[head[junior]]
+    return given
 
 
 def _draw_given(rng: np.random.Generator, sex: np.ndarray) -> np.ndarray:
@@ -288,13 +442,36 @@ def inject_homonyms(rng: np.random.Generator, people: People, victims: np.ndarra
     )
     people.sex[twins] = people.sex[victims]
     people.birth[twins] = people.birth[victims]
+    people.foreign[twins] = people.foreign[victims]
     return twins
 
 
+def move_next_door(
+    rng: np.random.Generator, home: Addresses, victims: np.ndarray, twins: np.ndarray
+) -> None:
+    """Put some namesakes in the victim's building (another room) or, without a building, on
+    the victim's lot under another 枝番: only the room or the 枝番 tells the two apart."""
+    near = rng.random(len(victims)) < NEIGHBOUR_HOMONYM_RATE
+    victims, twins = victims[near], twins[near]
+    for name in ("town", "chome", "ban", "go", "eda", "building", "room"):
+        getattr(home, name)[twins] = getattr(home, name)[victims]
+    in_building = home.building[victims] >= 0
+    home.room[twins[in_building]] += 1
+    lot = twins[~in_building]
+    home.eda[lot] = home.eda[lot] % 5 + 1
+
+
 def _names(
-    surname: np.ndarray, given: np.ndarray, registry_form: np.ndarray, sep: pa.Array
+    surname: np.ndarray,
+    given: np.ndarray,
+    registry_form: np.ndarray,
+    sep: pa.Array,
+    foreign: np.ndarray,
+    foreign_style: np.ndarray | None = None,
 ) -> tuple[pa.Array, pa.Array]:
-    """Kanji names (registry 異体字 form where asked) and katakana names."""
+    """Kanji names (registry 異体字 form where asked) and katakana names; foreign residents
+    get an upper-case alphabet name (records: ``foreign_style`` of
+    :func:`~tenken.linkage.notation.foreign_name_variant`) and no kana."""
     sur = pools.surnames()
     g_kanji, g_kana, _, _ = _given_pool()
     variant = np.array([pools.itaiji_form(s) or s for s in sur.kanji], dtype=object)
@@ -303,6 +480,19 @@ def _names(
     kana = nt.cat(
         pa.array(sur.kana[surname], pa.string()), sep, pa.array(g_kana[given], pa.string())
     )
+    if foreign.any():
+        rows = np.flatnonzero(foreign)
+        styles = np.zeros(len(rows), int) if foreign_style is None else foreign_style[rows]
+        names = kanji.to_pylist()
+        kanas = kana.to_pylist()
+        for row, style in zip(rows, styles, strict=True):
+            alphabet = (
+                f"{nt.FOREIGN_SURNAMES[surname[row] % len(nt.FOREIGN_SURNAMES)]} "
+                f"{nt.FOREIGN_GIVEN[given[row] % len(nt.FOREIGN_GIVEN)]}"
+            )
+            names[row] = nt.foreign_name_variant(alphabet, int(style))
+            kanas[row] = ""
+        kanji, kana = pa.array(names, pa.string()), pa.array(kanas, pa.string())
     return kanji, kana
 
 
@@ -324,6 +514,7 @@ class Injected:
     unlinked: np.ndarray
     gaiji: np.ndarray
     kana_typo: np.ndarray
+    twins: np.ndarray  # the homonym victims' namesakes, in the order of victims["homonym"]
 
 
 def _pick(rng: np.random.Generator, pool: np.ndarray, taken: np.ndarray, k: int) -> np.ndarray:
@@ -361,7 +552,7 @@ def inject(rng: np.random.Generator, people: People) -> Injected:
         "typo": typo_number,
         "shared": people.number[owner],
     }
-    return Injected(victims, wrong, unlinked, gaiji, kana_typo)
+    return Injected(victims, wrong, unlinked, gaiji, kana_typo, twins)
 
 
 @dataclass
@@ -401,7 +592,7 @@ def registry_table(
     address = home.take(who).where(is_old, history.old_address.take(who))
     hh_itaiji = rng.random(int(people.household.max()) + 1) < 0.3
     itaiji = hh_itaiji[people.household[who]] & ~is_old
-    kanji, kana = _names(surname, people.given[who], itaiji, pa.scalar("　"))
+    kanji, kana = _names(surname, people.given[who], itaiji, pa.scalar("　"), people.foreign[who])
     kanji = _with_gaiji(kanji, np.flatnonzero(np.isin(who, inj.gaiji)), record_form=False)
     has_kana = (rng.random(count) < 0.3)[who]
     vfrom = np.where(is_old | ~has_old[who], start[who], history.day[who])
@@ -427,6 +618,10 @@ def _record_kana(rng: np.random.Generator, kana: pa.Array, typo: np.ndarray) -> 
     dictionary = pc.dictionary_encode(kana)
     halves = pa.array([jaconv.z2h(v, kana=True) for v in dictionary.dictionary.to_pylist()])
     kana = pc.if_else(pa.array(half), halves.take(dictionary.indices), kana)
+    variant = rng.random(len(kana)) < 0.1
+    dictionary = pc.dictionary_encode(kana)
+    variants = pa.array([nt.kana_variant(v) for v in dictionary.dictionary.to_pylist()])
+    kana = pc.if_else(pa.array(variant), variants.take(dictionary.indices), kana)
     values = kana.to_pylist()
     for row in typo:
         values[row] = values[row][:-1] + ("ア" if values[row][-1] != "ア" else "イ")
@@ -444,11 +639,14 @@ def records_table(
     use_old = history.has_old & (linked_on < history.day) & (rng.random(count) < 0.5)
     surname = np.where(use_old, history.old_surname, people.surname)
     sep = nt.choose(rng.choice(3, count, p=[0.6, 0.3, 0.1]), [pa.scalar("　"), " ", ""])
-    kanji, kana = _names(surname, people.given, np.zeros(count, bool), sep)
+    foreign_style = rng.integers(0, 6, count)
+    kanji, kana = _names(
+        surname, people.given, np.zeros(count, bool), sep, people.foreign, foreign_style
+    )
     gaiji = inj.gaiji[rng.random(len(inj.gaiji)) < 0.5]
     kanji = _with_gaiji(kanji, gaiji, record_form=True)
     style = rng.choice(5, count, p=[0.4, 0.25, 0.15, 0.1, 0.1])
-    address = home.where(use_old, history.old_address).text(style)
+    address = home.where(use_old, history.old_address).text(style, Habits.draw(rng, count))
     birth_style = rng.choice(3, count, p=[0.5, 0.4, 0.1])
     birth = nt.choose(
         birth_style,
@@ -510,6 +708,7 @@ def generate(people: int, seed: int) -> Synthetic:
     home = Addresses.draw(rng, int(population.household.max()) + 1).take(population.household)
     history = make_history(rng, population, home)
     inj = inject(rng, population)
+    move_next_door(rng, home, inj.victims["homonym"], inj.twins)
     registry = registry_table(rng, population, history, home, inj)
     records, truth = records_table(rng, population, history, home, inj)
     return Synthetic(registry, records, truth)

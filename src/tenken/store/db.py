@@ -21,6 +21,16 @@ _READY: set[str] = set()
 _SQLITE_INIT = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"
 
 
+STORE_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",  # casework names the users who decide and approve
+    "tenken.store",
+    "tenken.store.casework",
+    "tenken.store.audit",
+]
+"""The apps the command line configures (the site installs these and its own)."""
+
+
 def default_url() -> str:
     from tenken.web import env
 
@@ -62,7 +72,7 @@ def setup(url: str | None = None, *, options: dict[str, Any] | None = None) -> s
         config["OPTIONS"] = {**config.get("OPTIONS", {}), **options}
     if not settings.configured:
         settings.configure(
-            INSTALLED_APPS=["tenken.store"],
+            INSTALLED_APPS=STORE_APPS,
             DATABASES={"default": config},
             USE_TZ=True,
             TIME_ZONE="Asia/Tokyo",
@@ -76,6 +86,11 @@ def setup(url: str | None = None, *, options: dict[str, Any] | None = None) -> s
         _migrate(alias)
         _READY.add(alias)
     return alias
+
+
+def unmigrated_alias(url: str) -> str:
+    """An alias for ``url`` without migrating it (for tests of the migrations themselves)."""
+    return _register(url, parse_url(url))
 
 
 def _register(url: str, config: dict[str, Any]) -> str:
@@ -95,7 +110,8 @@ def _migrate(alias: str) -> None:
     from django.db import DatabaseError
 
     try:
-        call_command("migrate", "store", database=alias, verbosity=0, interactive=False)
+        for label in ("store", "casework", "audit"):  # with their dependencies (auth, ...)
+            call_command("migrate", label, database=alias, verbosity=0, interactive=False)
     except DatabaseError as error:
         raise InputError(
             f"データベースに接続できないか、表を作れません: {error}".strip(),

@@ -1,6 +1,7 @@
 """``tenken survey ingest``: store answer files, one transaction per file.
 
-* idempotent: a file whose SHA-256 is already stored (for this questionnaire) changes nothing;
+* every response belongs to one round; a file whose SHA-256 is already stored in that round
+  changes nothing (idempotent);
 * history: every file is kept; the one received last (file time) from an organisation is
   current, so a newer file takes over and an older one stays in history;
 * atomic per file: a response and its attachments are written in one transaction, so a run
@@ -17,11 +18,13 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from django.db import IntegrityError, connections, transaction
 
-from tenken.store.models import Response, ResponseAttachment
+from tenken.errors import InputError
+from tenken.store.auditing import audit
+from tenken.store.models import SUBMITTED_ORIGINS, Origin, Response, ResponseAttachment, Round
 from tenken.survey.model import Questionnaire
 from tenken.survey.prepare import Prepared, Rejected, collect, prepare, with_attachments
 from tenken.workers import die_with_parent
@@ -39,6 +42,20 @@ class IngestReport:
         return sum(1 for _path, o, _note in self.outcomes if o == outcome)
 
 
+def check_open(survey_round: Round) -> None:
+    if not survey_round.is_open:
+        raise InputError(
+            f"調査回 {survey_round.code} は締切済みのため、回答を受け付けません",
+            hint="受付を再開するには tenken survey round open で開き直してください",
+        )
+
+
+def check_questionnaire(survey_round: Round, q: Questionnaire) -> None:
+    from tenken.store.api import check_questionnaire as check
+
+    check(survey_round, q)
+
+
 def _prepared(
     paths: list[Path], q: Questionnaire, workers: int, alias: str
 ) -> Iterator[Prepared | Rejected]:
@@ -53,27 +70,44 @@ def _prepared(
         yield from pool.map(work, items, chunksize=16)
 
 
-def store(prepared: Prepared, q: Questionnaire, alias: str) -> Outcome:
-    """Write one response and its attachments in one transaction."""
-    responses = Response.objects.using(alias)
+def store(
+    prepared: Prepared,
+    q: Questionnaire,
+    alias: str,
+    survey_round: Round,
+    *,
+    origin: Origin = Origin.FILE,
+    keep_attachments: bool = False,
+    actor: Any = "cli:ingest",
+    action: str = "survey.upload",
+) -> Outcome:
+    """Write one response of ``survey_round`` and its attachments in one transaction.
+
+    The one writer of ``is_current`` (latest version) and ``is_counted`` (latest submitted
+    version): the rule of what counts is kept here and read by ``api.counted``.
+    """
+    responses = Response.objects.using(alias).filter(round=survey_round)
+    submitted = origin in SUBMITTED_ORIGINS
     try:
         with transaction.atomic(using=alias):
-            if responses.filter(questionnaire_id=q.id, sha256=prepared.sha256).exists():
+            if responses.filter(sha256=prepared.sha256).exists():
                 return "duplicate"
-            current = (
-                responses.select_for_update()
-                .filter(questionnaire_id=q.id, org_name=prepared.org_name, is_current=True)
-                .first()
-            )
+            mine = responses.select_for_update().filter(org_name=prepared.org_name)
+            current = mine.filter(is_current=True).first()
+            counted = mine.filter(is_counted=True).first()
             newest = current is None or prepared.received_at >= current.received_at
+            counts = submitted and (counted is None or prepared.received_at >= counted.received_at)
             if newest and current is not None:
-                current.is_current = False
-                current.save(using=alias, update_fields=["is_current"])
-            response = responses.create(
+                mine.filter(pk=current.pk).update(is_current=False)
+            if counts and counted is not None:
+                mine.filter(pk=counted.pk).update(is_counted=False)
+            response = Response.objects.using(alias).create(
+                round=survey_round,
                 questionnaire_id=q.id,
                 questionnaire_version=q.version,
                 org_name=prepared.org_name,
                 org_kind=prepared.org_kind,
+                origin=origin,
                 respondent=prepared.respondent,
                 answers=prepared.answers,
                 problems=prepared.problems,
@@ -84,12 +118,27 @@ def store(prepared: Prepared, q: Questionnaire, alias: str) -> Outcome:
                 source_name=Path(prepared.path).name,
                 received_at=prepared.received_at,
                 is_current=newest,
+                is_counted=counts,
             )
             _save_attachments(response, prepared, alias)
+            if keep_attachments and current is not None:
+                _carry_attachments(response, current, alias)
+            audit(actor, action, response, _details(response), alias)
     except IntegrityError:
         # Another ingest stored the same file at the same moment.
         return "duplicate"
     return "current" if newest else "history"
+
+
+def _details(response: Response) -> dict[str, Any]:
+    return {
+        "round": response.round.code,
+        "org": response.org_name,
+        "origin": response.origin,
+        "file": response.source_name,
+        "counted": response.is_counted,
+        "problems": len(response.problems),
+    }
 
 
 def _save_attachments(response: Response, prepared: Prepared, alias: str) -> None:
@@ -99,21 +148,38 @@ def _save_attachments(response: Response, prepared: Prepared, alias: str) -> Non
     )
 
 
+def _carry_attachments(response: Response, previous: Response, alias: str) -> None:
+    """Give the new version the attachments of the one it replaces (none are lost)."""
+    attachments = ResponseAttachment.objects.using(alias)
+    given = set(attachments.filter(response=response).values_list("name", flat=True))
+    attachments.bulk_create(
+        ResponseAttachment(response=response, name=a.name, size=a.size, sha256=a.sha256)
+        for a in attachments.filter(response=previous)
+        if a.name not in given
+    )
+
+
 def ingest(
     paths: Iterable[Path],
+    survey_round: Round,
     q: Questionnaire,
     alias: str,
     *,
     workers: int = 2,
     progress: Callable[[str, Outcome, str], None] | None = None,
 ) -> IngestReport:
-    """Ingest every answer file under ``paths`` into the database ``alias``."""
+    """Ingest every answer file under ``paths`` into ``survey_round`` of the database ``alias``.
+
+    A closed round or another questionnaire than the round's is refused before any file is read.
+    """
+    check_open(survey_round)
+    check_questionnaire(survey_round, q)
     report = IngestReport()
     for item in _prepared(collect(paths), q, workers, alias):
         if isinstance(item, Rejected):
             entry: tuple[str, Outcome, str] = (item.path, "rejected", item.message)
         else:
-            entry = (item.path, store(item, q, alias), item.org_name)
+            entry = (item.path, store(item, q, alias, survey_round), item.org_name)
         report.outcomes.append(entry)
         if progress is not None:
             progress(*entry)

@@ -1,18 +1,111 @@
-"""Responses and the attachments found beside them. Keep these small: rules live in the engine."""
+"""Rounds, their rosters, responses and attachments. Keep these small: rules live in the engine
+and in :mod:`tenken.store.api` (which response counts, what a status is)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+
+
+class RoundState(models.TextChoices):
+    OPEN = "open", "受付中"
+    CLOSED = "closed", "締切済み"
+
+
+class Round(models.Model):
+    """One run of a questionnaire: its own roster, deadline and answers.
+
+    The questionnaire is kept by id, version and fingerprint (and its file as text when it is
+    not a bundled one), so a round always knows exactly which edition it asked.
+    """
+
+    code = models.CharField("調査回ID", max_length=60, unique=True)
+    title = models.CharField("調査名", max_length=200)
+    questionnaire_id = models.CharField("調査票ID", max_length=100)
+    questionnaire_version = models.CharField("調査票の版", max_length=40)
+    questionnaire_fingerprint = models.CharField("調査票の指紋", max_length=64, blank=True)
+    questionnaire_yaml = models.TextField("調査票ファイル", blank=True)
+    deadline = models.DateTimeField("回答期限")
+    state = models.CharField(
+        "状態", max_length=10, choices=RoundState.choices, default=RoundState.OPEN
+    )
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == RoundState.OPEN
+
+    def is_past_deadline(self, now: dt.datetime | None = None) -> bool:
+        return (now or timezone.now()) > self.deadline
+
+
+class RosterEntry(models.Model):
+    """An organisation asked in a round (by its 組織名: the store knows no account tables).
+
+    ``extended_until`` is a deadline of its own; ``reopened`` lets it edit after the deadline.
+    """
+
+    round = models.ForeignKey(Round, models.CASCADE, related_name="roster")
+    org_name = models.CharField("組織名", max_length=200)
+    org_kind = models.CharField("組織区分", max_length=40)
+    prefecture = models.CharField("都道府県", max_length=10, blank=True)
+    seido = models.CharField("制度等", max_length=200, blank=True)
+    zokusei = models.CharField("属性", max_length=200, blank=True)
+    email = models.CharField("連絡先メールアドレス", max_length=254, blank=True)
+    extended_until = models.DateTimeField("延長後の期限", null=True, blank=True)
+    reopened = models.BooleanField("期限後の修正を許可", default=False)
+
+    class Meta:
+        ordering = ["org_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "org_name"], name="roster_org_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.org_name
+
+    @property
+    def deadline(self) -> dt.datetime:
+        return self.extended_until or self.round.deadline
+
+    def can_edit(self, now: dt.datetime | None = None) -> bool:
+        """Open round, and before this organisation's deadline unless reopened."""
+        if not self.round.is_open:
+            return False
+        return self.reopened or (now or timezone.now()) <= self.deadline
+
+
+class Origin(models.TextChoices):
+    FILE = "file", "ファイル"
+    WEB_DRAFT = "web_draft", "Web一時保存"
+    WEB_SUBMISSION = "web_submission", "Web提出"
+
+
+SUBMITTED_ORIGINS = (Origin.FILE, Origin.WEB_SUBMISSION)
 
 
 class Response(models.Model):
-    """One answer file of one organisation; ``is_current`` marks the one that counts."""
+    """One answer of one organisation in one round: a file, a web draft or a web submission.
 
+    ``is_current`` marks the latest version (what the form shows); ``is_counted`` the latest
+    submitted one (what status, dashboard, reports and risk count): see ``store.api``.
+    """
+
+    round = models.ForeignKey(Round, models.PROTECT, related_name="responses")
     questionnaire_id = models.CharField("調査票ID", max_length=100)
     questionnaire_version = models.CharField("調査票の版", max_length=40)
     org_name = models.CharField("組織名", max_length=200)
     org_kind = models.CharField("組織区分", max_length=40, blank=True)
+    origin = models.CharField("受付経路", max_length=20, choices=Origin.choices)
     respondent = models.JSONField("回答者情報")
     answers = models.JSONField("回答")
     problems = models.JSONField("不備")
@@ -24,18 +117,22 @@ class Response(models.Model):
     received_at = models.DateTimeField("受信日時")
     ingested_at = models.DateTimeField("取り込み日時", auto_now_add=True)
     is_current = models.BooleanField("最新", default=False)
+    is_counted = models.BooleanField("集計対象", default=False)
 
     class Meta:
         ordering = ["org_name", "-received_at"]
-        indexes = [models.Index(fields=["questionnaire_id", "org_name"], name="response_org")]
+        indexes = [models.Index(fields=["round", "org_name"], name="response_round_org")]
         constraints = [
+            models.UniqueConstraint(fields=["round", "sha256"], name="response_file_once"),
             models.UniqueConstraint(
-                fields=["questionnaire_id", "sha256"], name="response_file_once"
-            ),
-            models.UniqueConstraint(
-                fields=["questionnaire_id", "org_name"],
+                fields=["round", "org_name"],
                 condition=Q(is_current=True),
                 name="response_one_current",
+            ),
+            models.UniqueConstraint(
+                fields=["round", "org_name"],
+                condition=Q(is_counted=True),
+                name="response_one_counted",
             ),
         ]
 
@@ -45,6 +142,10 @@ class Response(models.Model):
     @property
     def flagged(self) -> bool:
         return self.missing_info or self.unanswered
+
+    @property
+    def submitted(self) -> bool:
+        return self.origin in SUBMITTED_ORIGINS
 
 
 class ResponseAttachment(models.Model):

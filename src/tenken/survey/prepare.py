@@ -85,6 +85,7 @@ class Prepared:
 class Rejected:
     path: str
     message: str
+    error: InputError | None = None
 
 
 def _skip(path: Path) -> bool:
@@ -175,7 +176,7 @@ def prepare(item: Path | tuple[Path, list[Path]], q: Questionnaire) -> Prepared 
         evaluation = evaluate(q, document)
         attachments = [_file_info(p) for p in beside]
     except InputError as error:
-        return Rejected(str(path), str(error))
+        return Rejected(str(path), str(error), error)
     except OSError as error:
         return Rejected(str(path), f"{path}: {error.strerror or error}")
     except Exception as error:  # one file's unexpected failure must not stop the batch

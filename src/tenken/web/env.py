@@ -53,6 +53,11 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("TENKEN_SESSION_MINUTES", "30", "操作がないままログインを保つ分数"),
     Variable("TENKEN_LOGIN_FAILURE_LIMIT", "5", "ログイン失敗がこの回数に達すると一時停止"),
     Variable("TENKEN_LOGIN_COOLOFF_MINUTES", "15", "ログイン一時停止の分数"),
+    Variable(
+        "TENKEN_LOGIN_IP_FAILURE_LIMIT",
+        "30",
+        "一つの接続元からのログイン失敗（ユーザー名を問わず）がこの回数に達すると一時停止",
+    ),
     Variable("TENKEN_INVITATION_DAYS", "14", "招待リンクの有効日数"),
 )
 _DEFAULTS = {v.name: v.default for v in VARIABLES}

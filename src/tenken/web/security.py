@@ -1,4 +1,5 @@
-"""Security headers Django 5.2 does not set by itself (CSP), and the session idle timeout."""
+"""Security headers Django 5.2 does not set by itself (CSP, no-store), the session idle timeout,
+and login throttling by address on top of django-axes' per-account lockout."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
 
 class ContentSecurityPolicyMiddleware:
@@ -49,3 +51,50 @@ class SessionIdleRefreshMiddleware:
             if now - int(session.get(self.KEY, 0)) >= self.every:
                 session[self.KEY] = now
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every page the site renders.
+
+    Every dynamic page shows answers or personal data (forms, dashboard, rosters, reports), so
+    none may be kept by a browser or proxy cache. Static files are served by whitenoise before
+    this middleware and keep their own caching headers.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+class AddressThrottleMiddleware:
+    """Refuse login attempts from an address with too many recent failures, whatever username.
+
+    django-axes locks one username at one address; this adds the address alone, counted over
+    axes' own records of the cool-off window (TENKEN_LOGIN_IP_FAILURE_LIMIT).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and request.path == reverse("login") and self._blocked(request):
+            from django.shortcuts import render
+
+            return render(request, "tenken/locked_out.html", status=429)
+        return self.get_response(request)
+
+    def _blocked(self, request: HttpRequest) -> bool:
+        from axes.helpers import get_client_ip_address
+        from axes.models import AccessAttempt
+        from django.db.models import Sum
+        from django.utils import timezone
+
+        address = get_client_ip_address(request)
+        since = timezone.now() - settings.AXES_COOLOFF_TIME
+        recent = AccessAttempt.objects.filter(ip_address=address, attempt_time__gte=since)
+        total = recent.aggregate(n=Sum("failures_since_start"))["n"] or 0
+        return int(total) >= int(settings.TENKEN_LOGIN_IP_FAILURE_LIMIT)

@@ -30,13 +30,17 @@ INSTALLED_APPS = [
     "axes",
     "tenken.web.accounts",
     "tenken.web.site",
+    "tenken.web.casework",
     "tenken.store",
+    "tenken.store.casework",
+    "tenken.store.audit",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "tenken.web.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "tenken.web.security.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tenken.web.security.SessionIdleRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -46,6 +50,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "tenken.web.security.AddressThrottleMiddleware",
 ]
 
 ROOT_URLCONF = "tenken.web.urls"
@@ -62,6 +67,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tenken.web.accounts.roles.role_context",
+                "tenken.web.casework.access.nav_context",
             ],
         },
     },
@@ -107,6 +113,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.integer("TENKEN_LOGIN_COOLOFF_MINUTES"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "tenken/locked_out.html"
+# Many usernames tried from one address (password spraying) lock that address too; the limit
+# is higher than one account's, as a closed network may put a whole office behind one address.
+TENKEN_LOGIN_IP_FAILURE_LIMIT = env.integer("TENKEN_LOGIN_IP_FAILURE_LIMIT")
 AXES_VERBOSE = False
 TENKEN_INVITATION_DAYS = env.integer("TENKEN_INVITATION_DAYS")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from tenken.web.accounts import views as account_views
 from tenken.web.site import answer_views, sheet_views
@@ -57,7 +57,11 @@ urlpatterns = [
         name="attachment",
     ),
     path("dashboard/", site_views.dashboard, name="dashboard"),
+    path("review/", include("tenken.web.casework.urls")),
     path("rounds/<int:round_id>/report.<str:fmt>", site_views.report, name="report"),
 ]
 
+handler400 = "tenken.web.site.views.bad_request"
 handler403 = "tenken.web.site.views.forbidden"
+handler404 = "tenken.web.site.views.not_found"
+handler500 = "tenken.web.site.views.server_error"

@@ -11,9 +11,9 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
-from tenken.fileio import escape_formula
 from tenken.survey.report.figures import share
 from tenken.survey.report.model import ReportData
+from tenken.survey.textcells import csv_text, without_control_characters
 
 Cell = str | int | float | bool
 
@@ -24,7 +24,7 @@ def safe_cell(value: Cell) -> str | int | float:
         return "はい" if value else "いいえ"
     if isinstance(value, int | float):
         return value
-    return escape_formula(value) or value
+    return csv_text(without_control_characters(value))
 
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:

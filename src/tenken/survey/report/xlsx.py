@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from tenken.survey.aggregate import OVERALL, CrossTab, ItemTally
 from tenken.survey.report.model import NOT_SUBMITTED, OrgRow, ReportData
 from tenken.survey.risk import LEVELS
+from tenken.survey.textcells import set_text
 
 Value = str | int | float | bool | None
 _HEAD_FILL = PatternFill("solid", fgColor="DCE6F1")
@@ -37,8 +38,7 @@ def put(ws: Worksheet, row: int, col: int, value: Value) -> None:
     """Write one cell; text always stays text."""
     cell = ws.cell(row=row, column=col)
     if isinstance(value, str):
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell.data_type = "s"
+        set_text(cell, ILLEGAL_CHARACTERS_RE.sub("", value))
     elif isinstance(value, bool):
         cell.value = "はい" if value else "いいえ"
     else:

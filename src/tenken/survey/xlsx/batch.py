@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -20,6 +19,7 @@ from xml.sax.saxutils import escape
 from tenken.fileio import write_atomically
 from tenken.survey.model import Questionnaire
 from tenken.survey.roster import RosterEntry
+from tenken.survey.textcells import csv_text, without_control_characters
 from tenken.survey.xlsx.writer import default_prefill, form_bytes
 
 MAILING_LIST = "送付一覧.csv"
@@ -30,7 +30,6 @@ def sheet_name(entry: RosterEntry) -> str:
 
 
 _PARTS = "xl/worksheets/"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class SheetTemplate:
@@ -56,7 +55,7 @@ class SheetTemplate:
         """The sheet bytes with ``prefill`` (plus the questionnaire's defaults) in place."""
         values = {**default_prefill(self.q), **prefill}
         texts = {
-            token: escape(_CONTROL.sub("", values.get(name, "").strip()))
+            token: escape(without_control_characters(values.get(name, "").strip()))
             for name, token in self.tokens.items()
         }
         out = io.BytesIO()
@@ -95,6 +94,6 @@ def write_roster_forms(q: Questionnaire, entries: list[RosterEntry], out_dir: Pa
     writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(["組織名", "組織区分", "メールアドレス", "ファイル"])
     for entry, name in zip(entries, names, strict=True):
-        writer.writerow([entry.org_name, entry.org_kind, entry.email, name])
+        writer.writerow([csv_text(v) for v in (entry.org_name, entry.org_kind, entry.email, name)])
     write_atomically(out_dir / MAILING_LIST, text.getvalue().encode("utf-8-sig"))
     return [out_dir / name for name in names]

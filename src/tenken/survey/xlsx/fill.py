@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from tenken.survey.document import AnswerDocument
 from tenken.survey.model import Questionnaire
+from tenken.survey.textcells import set_text
 from tenken.survey.xlsx.formulas import MARK
 from tenken.survey.xlsx.layout import MAIN, build_layout
 
@@ -33,10 +34,10 @@ def fill_sheet(data: bytes, q: Questionnaire, document: AnswerDocument) -> bytes
             for code, coordinate in cells.options.items():
                 ws[coordinate] = MARK if code in values else None
             for other in (v for v in values if v not in cells.options):
-                ws[free.pop(0)] = other
+                set_text(ws[free.pop(0)], other)
         elif cells.input is not None:
             text = " ".join(value) if isinstance(value, list) else value
-            ws[cells.input] = text or None
+            set_text(ws[cells.input], text)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tenken.fileio import write_atomically
 from tenken.survey.model import Questionnaire
+from tenken.survey.textcells import set_text
 from tenken.survey.xlsx.formulas import MARK, quote
 from tenken.survey.xlsx.layout import (
     FORMAT_VERSION,
@@ -186,7 +187,7 @@ def _title_cell(ws: Worksheet, coordinate: str, text: str) -> None:
 
 def _input(ws: Worksheet, coordinate: str, value: str, locked: bool = False) -> None:
     cell = ws[coordinate]
-    cell.value = value or None
+    set_text(cell, value)
     cell.number_format = "@"
     cell.border = _BOX
     cell.alignment = _WRAP

@@ -16,9 +16,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from tenken.store.models import Round
 from tenken.survey.loader import DEFAULT_QUESTIONNAIRE, bundled_path, load_bundled
 from tenken.web.accounts import services
-from tenken.web.accounts.models import Membership, Role, SurveyRound
+from tenken.web.accounts.models import Membership, Role
 from tenken.web.accounts.roster import parse_roster
 
 DEMO_ROUND = "【デモ】職業転換給付金制度 マイナンバー情報連携関係実態調査"
@@ -40,7 +41,7 @@ def seed(workspace: Path) -> dict[str, dict[str, str]]:
     with transaction.atomic():
         admin = _staff(accounts, "admin", "demo-admin", Role.ADMIN)
         _staff(accounts, "viewer", "demo-viewer", Role.VIEWER)
-        survey_round = SurveyRound.objects.filter(title=DEMO_ROUND).first()
+        survey_round = Round.objects.filter(title=DEMO_ROUND).first()
         if survey_round is None:
             text = bundled_path(DEFAULT_QUESTIONNAIRE).read_text(encoding="utf-8")
             q = load_bundled(DEFAULT_QUESTIONNAIRE)
@@ -89,5 +90,6 @@ def ingest_sample_answers(answers: Path, skip: tuple[str, ...] = ("14神奈川�
         document = load_answers(path, q)
         if document.respondent.get("組織名") in wanted:
             paths.append(path)
-    report = ingest(paths, q, "default", workers=1)
+    survey_round = Round.objects.get(title=DEMO_ROUND)
+    report = ingest(paths, survey_round, q, "default", workers=1)
     return report.count("current")

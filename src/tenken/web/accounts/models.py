@@ -1,7 +1,7 @@
-"""Who may do what: organisations, survey rounds and their roster, roles, invitations.
+"""Who may do what: organisations, roles, invitations.
 
-Responses themselves live in the survey store (issue 3); this app only knows who belongs to
-which organisation and which organisations a round asks.
+Rounds, their rosters and responses live in the survey store (``tenken.store``), shared with
+the command line; this app only knows who belongs to which organisation.
 """
 
 from __future__ import annotations
@@ -33,47 +33,6 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class SurveyRound(models.Model):
-    """One run of a questionnaire: its file (kept as text), a deadline and the roster."""
-
-    title = models.CharField("調査名", max_length=200)
-    questionnaire_id = models.CharField("調査票ID", max_length=100)
-    questionnaire_yaml = models.TextField("調査票ファイル")
-    deadline = models.DateTimeField("回答期限")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    organisations = models.ManyToManyField(Organisation, through="RosterEntry")
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.title
-
-    def is_past_deadline(self) -> bool:
-        return timezone.now() > self.deadline
-
-
-class RosterEntry(models.Model):
-    """An organisation asked in a round; ``reopened`` lets it edit after the deadline."""
-
-    survey_round = models.ForeignKey(SurveyRound, models.CASCADE, related_name="roster")
-    organisation = models.ForeignKey(Organisation, models.PROTECT, related_name="roster_entries")
-    contact_email = models.EmailField("連絡先メールアドレス", blank=True)
-    reopened = models.BooleanField("期限後の修正を許可", default=False)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["survey_round", "organisation"], name="roster_entry_unique"
-            )
-        ]
-        ordering = ["organisation__name"]
-
-    def can_edit(self) -> bool:
-        return self.reopened or not self.survey_round.is_past_deadline()
 
 
 class Membership(models.Model):

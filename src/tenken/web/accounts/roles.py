@@ -68,6 +68,12 @@ def require(request: HttpRequest, allowed: bool) -> None:
 
 
 def role_context(request: HttpRequest) -> dict[str, Any]:
-    """Template context: ``role`` is the signed-in user's :class:`Access`."""
+    """Template context: ``role`` is the signed-in user's :class:`Access`; the login lockout's
+    length (shown by the lockout page, whichever throttle refused the login)."""
+    from django.conf import settings
+
     user = getattr(request, "user", None)
-    return {"role": access_of(user) if user is not None else Access(None)}
+    return {
+        "role": access_of(user) if user is not None else Access(None),
+        "tenken_cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }

@@ -15,16 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from tenken.errors import SpecError
+from tenken.store import api
+from tenken.store.models import Round
 from tenken.survey.loader import build
 from tenken.survey.model import Questionnaire
-from tenken.web.accounts.models import (
-    Invitation,
-    Membership,
-    Organisation,
-    Role,
-    RosterEntry,
-    SurveyRound,
-)
+from tenken.web.accounts.models import Invitation, Membership, Organisation, Role
 from tenken.web.accounts.roster import RosterRow
 
 INVITATION_COLUMNS = (
@@ -46,29 +41,33 @@ def parse_questionnaire(text: str, source: str) -> Questionnaire:
     return build(data, source)
 
 
-def questionnaire_of(survey_round: SurveyRound) -> Questionnaire:
-    return parse_questionnaire(survey_round.questionnaire_yaml, f"調査回 {survey_round.pk}")
+def questionnaire_of(survey_round: Round) -> Questionnaire:
+    """The round's questionnaire (the store's rule: kept file, else the bundled edition)."""
+    return api.questionnaire_of(survey_round)
 
 
 @transaction.atomic
 def create_round(
     title: str, questionnaire_text: str, roster: Iterable[RosterRow], deadline: datetime, by: Any
-) -> SurveyRound:
-    """A round with its roster; each organisation gets one respondent account (no password yet)."""
+) -> Round:
+    """A round in the store with its roster; each organisation gets one respondent account
+    (no password yet). ``by`` is the administrator (recorded by the audit trail when it lands).
+    """
     questionnaire = parse_questionnaire(questionnaire_text, title)
-    survey_round = SurveyRound.objects.create(
-        title=title,
-        questionnaire_id=questionnaire.id,
+    rows = list(roster)
+    members = [api.Member(r.org_name, r.kind, r.prefecture, r.email) for r in rows]
+    survey_round = api.create_round(
+        None,
+        title,
+        questionnaire,
+        deadline,
+        members,
         questionnaire_yaml=questionnaire_text,
-        deadline=deadline,
-        created_by=by,
+        actor=by,
     )
-    for row in roster:
+    for row in rows:
         organisation, _ = Organisation.objects.get_or_create(
             name=row.org_name, defaults={"kind": row.kind, "prefecture": row.prefecture}
-        )
-        RosterEntry.objects.create(
-            survey_round=survey_round, organisation=organisation, contact_email=row.email
         )
         ensure_respondent(organisation, row.username, row.email)
     return survey_round
@@ -95,7 +94,8 @@ def create_staff(username: str, role: Role, password: str | None, email: str = "
 
 @dataclass(frozen=True)
 class IssuedInvitation:
-    entry: RosterEntry
+    organisation: Organisation
+    email: str
     username: str
     url: str
     expires_at: datetime
@@ -103,24 +103,30 @@ class IssuedInvitation:
 
 @transaction.atomic
 def issue_invitations(
-    survey_round: SurveyRound, link_for: Callable[[str], str]
+    survey_round: Round, link_for: Callable[[str], str]
 ) -> list[IssuedInvitation]:
     """New links for every respondent of the round who has not set a password yet.
 
     Older unused links of those users are revoked: only the latest export works.
     """
     issued: list[IssuedInvitation] = []
-    entries = survey_round.roster.select_related("organisation").order_by("organisation__name")
-    for entry in entries:
-        members = Membership.objects.filter(organisation=entry.organisation, role=Role.RESPONDENT)
-        for membership in members.select_related("user"):
-            user = membership.user
-            if user.has_usable_password():
-                continue
-            invitation, token = Invitation.issue(user)
-            issued.append(
-                IssuedInvitation(entry, user.username, link_for(token), invitation.expires_at)
+    emails = dict(survey_round.roster.values_list("org_name", "email"))
+    members = (
+        Membership.objects.filter(organisation__name__in=list(emails), role=Role.RESPONDENT)
+        .select_related("user", "organisation")
+        .order_by("organisation__name")
+    )
+    for membership in members:
+        user = membership.user
+        if user.has_usable_password():
+            continue
+        invitation, token = Invitation.issue(user)
+        org = membership.organisation
+        issued.append(
+            IssuedInvitation(
+                org, emails[org.name], user.username, link_for(token), invitation.expires_at
             )
+        )
     return issued
 
 
@@ -131,10 +137,17 @@ def invitations_csv(issued: Iterable[IssuedInvitation]) -> bytes:
     writer.writerow(INVITATION_COLUMNS)
     for item in issued:
         expires = timezone.localtime(item.expires_at).strftime("%Y-%m-%d %H:%M")
-        org = item.entry.organisation
-        email = item.entry.contact_email
-        writer.writerow([org.name, org.kind, email, item.username, item.url, expires])
+        org = item.organisation
+        row = [org.name, org.kind, item.email, item.username, item.url, expires]
+        writer.writerow([as_text_cell(v) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def as_text_cell(value: str) -> str:
+    """A CSV value Excel shows as text, never runs as a formula (see survey.xlsx.safety)."""
+    from tenken.survey.textcells import csv_text
+
+    return csv_text(value)
 
 
 def redeem(token_hash: str) -> Invitation | None:

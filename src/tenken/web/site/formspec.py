@@ -11,6 +11,7 @@ as another organisation by editing the form).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,7 @@ from tenken.survey.document import AnswerDocument, AnswerValue
 from tenken.survey.engine import Evaluation, Problem
 from tenken.survey.expr import BinOp, Call, Current, Literal_, Node, Ref
 from tenken.survey.model import Choice, Field, Questionnaire
+from tenken.survey.textcells import control_characters
 
 PREFIX = "q:"
 FIXED_BY_SITE = ("組織区分", "組織名")
@@ -54,11 +56,42 @@ class FieldView:
 
     @property
     def title(self) -> str:
-        return self.field.name if self.field.section == "respondent" else f"項番{self.field.name}"
+        return title_of(self.field)
+
+    @property
+    def label(self) -> str:
+        """The question as the web form words it (the sheet's 「○」 instruction replaced)."""
+        return web_wording(self.field.label)
 
     @property
     def selected(self) -> list[str]:
         return self.value if isinstance(self.value, list) else [self.value]
+
+
+def title_of(f: Field) -> str:
+    return f.name if f.section == "respondent" else f"項番{f.name}"
+
+
+_SHEET_ONLY = re.compile(r"\s*[（(]\s*該当箇所全てに「○」を入れてください\s*[）)]")
+
+
+def web_wording(text: str) -> str:
+    """Wording that belongs to the Excel sheet, said the way a web form says it."""
+    return _SHEET_ONLY.sub("（該当するものをすべて選んでください）", text)
+
+
+def control_character_problems(q: Questionnaire, document: AnswerDocument) -> list[str]:
+    """A message per field holding a control character (refused at input: no writer takes it)."""
+    found = []
+    for f in q.fields:
+        value = document.value(f.name)
+        chars = control_characters("".join(value) if isinstance(value, list) else value)
+        if chars:
+            found.append(
+                f"{title_of(f)} に使えない文字（制御文字 {'、'.join(chars)}）が含まれています。"
+                "削除してから保存してください。"
+            )
+    return found
 
 
 def fixed_values(questionnaire: Questionnaire, kind: str, org_name: str) -> dict[str, str]:
@@ -113,10 +146,14 @@ def field_views(
     evaluation: Evaluation,
     fixed: Mapping[str, str],
     editable: bool,
+    show_problems: bool = True,
 ) -> list[FieldView]:
-    """Every field with its value, whether it applies, its problems and its skip rule for JS."""
+    """Every field with its value, whether it applies, its problems and its skip rule for JS.
+
+    ``show_problems`` is False for a form nobody has touched yet: it is not drawn all in red.
+    """
     problems: dict[str, list[Problem]] = {}
-    for problem in evaluation.problems:
+    for problem in evaluation.problems if show_problems else ():
         problems.setdefault(problem.item, []).append(problem)
     views = []
     for f in questionnaire.fields:

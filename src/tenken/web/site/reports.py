@@ -1,6 +1,7 @@
 """The round's report (issue 4's tallies, risk levels and charts) built from the store's answers.
 
-Only submitted answers count (a draft is not an answer yet). The same ReportData feeds the
+Only counted answers (``store.api.counted``: each organisation's latest submitted one) count;
+a draft is not an answer yet. The same ReportData feeds the
 HTML page, the Excel workbook and the JSON, exactly as ``tenken survey report`` writes them.
 """
 
@@ -12,6 +13,9 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from tenken.store import api
+from tenken.store.models import Round
+from tenken.survey.document import AnswerDocument
 from tenken.survey.local_governments import lookup_org_name
 from tenken.survey.report import ReportData, build_report
 from tenken.survey.report.figures import report_json
@@ -19,24 +23,19 @@ from tenken.survey.report.html import render_html
 from tenken.survey.report.model import ListedOrg
 from tenken.survey.report.xlsx import write_workbook
 from tenken.survey.risk import bundled_rules_path, load_rules
-from tenken.web.accounts.models import RosterEntry, SurveyRound
-from tenken.web.accounts.services import questionnaire_of
-from tenken.web.site import store
 
 
-def round_report(survey_round: SurveyRound) -> ReportData:
-    """Tallies and risk levels of a round's submitted answers against its roster."""
-    q = questionnaire_of(survey_round)
+def round_report(survey_round: Round) -> ReportData:
+    """Tallies and risk levels of a round's counted answers (``api.counted``) against its roster."""
+    q = api.questionnaire_of(survey_round)
     rules = load_rules(bundled_rules_path(q.id), q)
-    entries: list[RosterEntry] = list(survey_round.roster.select_related("organisation"))
     roster = []
-    for entry in entries:
-        org = entry.organisation
-        government = lookup_org_name(org.name)
+    for entry in survey_round.roster.all():
+        government = lookup_org_name(entry.org_name)
         code = government.code if government else ""
-        roster.append(ListedOrg(org.name, org.kind, org.prefecture, code))
-    stored = store.load_round(entries)
-    documents = [s.document for s in stored.values() if s.submitted]
+        roster.append(ListedOrg(entry.org_name, entry.org_kind, entry.prefecture, code))
+    rows = api.counted(survey_round).only("respondent", "answers", "source_name")
+    documents = [AnswerDocument(dict(r.respondent), dict(r.answers), r.source_name) for r in rows]
     generated = timezone.localtime().strftime("%Y-%m-%d %H:%M")
     return build_report(q, rules, roster, documents, generated)
 

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from tenken.survey.document import AnswerDocument
@@ -21,20 +21,16 @@ from tenken.survey.engine import evaluate
 from tenken.survey.model import Attachment
 from tenken.survey.xlsx.fill import fill_sheet
 from tenken.survey.xlsx.writer import form_bytes
-from tenken.web.accounts.models import RosterEntry
 from tenken.web.accounts.roles import access_of, require
 from tenken.web.site import attachments, formspec, store
 from tenken.web.site.answer_views import questionnaire_for
+from tenken.web.site.entries import Entry, get_entry
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _entry(round_id: int, org_id: int) -> RosterEntry:
-    return get_object_or_404(
-        RosterEntry.objects.select_related("survey_round", "organisation"),
-        survey_round_id=round_id,
-        organisation_id=org_id,
-    )
+def _entry(round_id: int, org_id: int) -> Entry:
+    return get_entry(round_id, org_id)
 
 
 @login_required
@@ -82,7 +78,7 @@ def upload_sheet(request: HttpRequest, round_id: int, org_id: int) -> HttpRespon
     folder = settings.WORKSPACE / "uploads"
     try:
         outcome = store.ingest_upload(
-            entry, questionnaire_for(entry), folder, upload.name, upload.read()
+            entry, questionnaire_for(entry), folder, upload.name, upload.read(), request.user
         )
     except ValueError as error:
         messages.error(request, f"回答シートを受け付けられませんでした: {error}")
@@ -119,14 +115,14 @@ def upload_attachment(request: HttpRequest, round_id: int, org_id: int) -> HttpR
         return back
     attachments.keep(settings.WORKSPACE / "uploads", checked)
     name = f"{labels[requested]}: {checked.name}"
-    if store.add_attachment(entry, name, len(checked.data), checked.sha256):
+    if store.add_attachment(entry, name, len(checked.data), checked.sha256, request.user):
         messages.success(request, f"「{labels[requested]}」を添付しました。")
     else:
         messages.error(request, "先に回答を一時保存してから添付してください。")
     return back
 
 
-def _requested(entry: RosterEntry) -> list[Attachment]:
+def _requested(entry: Entry) -> list[Attachment]:
     """Attachments the questionnaire asks of this organisation's current answer."""
     q = questionnaire_for(entry)
     stored = store.load(entry)

@@ -1,41 +1,34 @@
-"""The web app's seam to the survey store (``tenken.store``: the same models as ingest).
+"""The web app's seam to the survey store (``tenken.store.api``: the same API as the CLI).
 
-Every save from the form is written through the store's own ``store()`` function, the one
-``tenken survey ingest`` uses, as a new response: the store keeps every version (history) and
-marks the newest current. A web save is a JSON record of the document plus who saved it and
-when, so its SHA-256 is unique per save. Its ``source_name`` tells drafts from submissions:
-a current response saved as a draft is 一時保存; anything else (a submission from the form,
-an uploaded sheet, a file ingested by the CLI) counts as 提出済み.
-
-Responses are keyed by questionnaire id and 組織名 in the store; a round reads the responses
-of its questionnaire for the organisations of its roster.
+Every save from the form goes through ``api.save_web`` and every uploaded sheet through the
+store's ``store()``, as a new version: the store keeps every version (history), marks the newest
+current (what the form shows) and the newest *submitted* one counted (what the dashboard and
+reports count). A draft saved after a submission never withdraws it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from django.apps import apps
 from django.utils import timezone
 
+from tenken.store import api
+from tenken.store.models import Origin, Response
 from tenken.survey.document import AnswerDocument
 from tenken.survey.engine import Evaluation
 from tenken.survey.model import Questionnaire
-from tenken.web.accounts.models import RosterEntry
+from tenken.web.site.entries import Entry
 
-DRAFT_PREFIX = "Web一時保存"
-SUBMIT_PREFIX = "Web提出"
 STORE_APP = "tenken.store"
 
 
 @dataclass(frozen=True)
 class Stored:
-    """An organisation's current answer in a round."""
+    """An organisation's current version in a round (a draft or a submission)."""
 
     document: AnswerDocument
     submitted: bool
@@ -60,6 +53,7 @@ class HistoryRow:
     missing_info: bool
     unanswered: bool
     current: bool
+    counted: bool
 
 
 def available() -> bool:
@@ -67,18 +61,15 @@ def available() -> bool:
     return apps.is_installed(STORE_APP)
 
 
-def _responses(entry: RosterEntry) -> Any:
-    from tenken.store.models import Response
-
-    return Response.objects.filter(
-        questionnaire_id=entry.survey_round.questionnaire_id, org_name=entry.organisation.name
-    )
+def member_of(entry: Entry) -> api.Member:
+    org = entry.organisation
+    return api.Member(org.name, org.kind, org.prefecture)
 
 
-def _stored(response: Any) -> Stored:
+def _stored(response: Response) -> Stored:
     return Stored(
         document=AnswerDocument(dict(response.respondent), dict(response.answers)),
-        submitted=not response.source_name.startswith(DRAFT_PREFIX),
+        submitted=response.submitted,
         updated_at=response.received_at,
         missing_info=response.missing_info,
         unanswered=response.unanswered,
@@ -86,111 +77,110 @@ def _stored(response: Any) -> Stored:
     )
 
 
-def load(entry: RosterEntry) -> Stored | None:
-    if not available():
-        return None
-    current = _responses(entry).filter(is_current=True).first()
+def load(entry: Entry) -> Stored | None:
+    """The current version (what the form shows)."""
+    current = api.current(entry.survey_round, entry.organisation.name)
     return _stored(current) if current is not None else None
 
 
-def load_round(entries: list[RosterEntry]) -> dict[int, Stored]:
-    """Current answers of the roster's organisations, keyed by organisation id."""
-    if not available() or not entries:
-        return {}
-    from tenken.store.models import Response
-
-    by_name = {e.organisation.name: e.organisation_id for e in entries}
-    found = Response.objects.filter(
-        questionnaire_id=entries[0].survey_round.questionnaire_id,
-        org_name__in=list(by_name),
-        is_current=True,
-    )
-    return {by_name[r.org_name]: _stored(r) for r in found}
+def state_label(entry: Entry) -> str:
+    """提出済み / 提出済み（不備あり） / 一時保存 / 未着手, by the store's one rule."""
+    counted = api.counted_one(entry.survey_round, entry.organisation.name)
+    current = api.current(entry.survey_round, entry.organisation.name)
+    has_draft = current is not None and current.origin == Origin.WEB_DRAFT
+    return api.submission_state(counted, has_draft)
 
 
-def history(entry: RosterEntry) -> list[HistoryRow]:
-    if not available():
-        return []
-    rows = _responses(entry).order_by("-received_at", "-pk")
+def has_submission(entry: Entry) -> bool:
+    return api.counted_one(entry.survey_round, entry.organisation.name) is not None
+
+
+def history(entry: Entry) -> list[HistoryRow]:
     return [
-        HistoryRow(r.received_at, r.source_name, r.missing_info, r.unanswered, r.is_current)
-        for r in rows
+        HistoryRow(
+            r.received_at,
+            r.source_name,
+            r.missing_info,
+            r.unanswered,
+            r.is_current,
+            r.is_counted,
+        )
+        for r in api.history(entry.survey_round, entry.organisation.name)
     ]
 
 
 def save(
-    entry: RosterEntry,
+    entry: Entry,
     q: Questionnaire,
     document: AnswerDocument,
     evaluation: Evaluation,
     submit: bool,
     username: str,
+    actor: Any = None,
 ) -> str:
-    """Store the form's document as a new current response; returns the store's outcome."""
-    from tenken.store.ingest import store
-    from tenken.survey.prepare import Prepared
-
-    now = timezone.now()
-    action = SUBMIT_PREFIX if submit else DRAFT_PREFIX
-    record = {**document.to_json(), "saved_at": now.isoformat(), "by": username, "action": action}
-    data = json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    org = entry.organisation
-    prepared = Prepared.of(
+    """Store the form's document as a new version; returns the store's outcome."""
+    outcome, _response = api.save_web(
+        entry.survey_round,
+        member_of(entry),
+        q,
         document,
         evaluation,
-        path=f"{action}（{username}）",
-        sha256=hashlib.sha256(data).hexdigest(),
-        org_name=org.name,
-        org_kind=org.kind,
-        received_at=now,
+        submit=submit,
+        username=username,
+        actor=actor,
     )
-    outcome = str(store(prepared, q, "default"))
-    _carry_attachments(entry, prepared.sha256)
     return outcome
 
 
-def _carry_attachments(entry: RosterEntry, sha256: str) -> None:
-    """Give the new version the attachments of the version it replaces (none are lost)."""
-    from tenken.store.models import ResponseAttachment
-
-    versions = list(_responses(entry).order_by("-received_at", "-pk")[:2])
-    if len(versions) < 2 or versions[0].sha256 != sha256:
-        return
-    new, previous = versions
-    ResponseAttachment.objects.bulk_create(
-        ResponseAttachment(response=new, name=a.name, size=a.size, sha256=a.sha256)
-        for a in previous.attachments.all()
-    )
-
-
-def attachments(entry: RosterEntry) -> list[StoredAttachment]:
-    """Attachments of the organisation's current response."""
-    if not available():
-        return []
-    current = _responses(entry).filter(is_current=True).first()
+def attachments(entry: Entry) -> list[StoredAttachment]:
+    """Attachments of the organisation's current version."""
+    current = api.current(entry.survey_round, entry.organisation.name)
     if current is None:
         return []
     return [StoredAttachment(a.pk, a.name, a.size, a.sha256) for a in current.attachments.all()]
 
 
-def add_attachment(entry: RosterEntry, name: str, size: int, sha256: str) -> bool:
-    """Attach a kept file to the current response; False when there is no answer yet."""
-    from tenken.store.models import ResponseAttachment
-
-    current = _responses(entry).filter(is_current=True).first()
+def add_attachment(entry: Entry, name: str, size: int, sha256: str, actor: Any) -> bool:
+    """Attach a kept file to the current version; False when there is no answer yet."""
+    current = api.current(entry.survey_round, entry.organisation.name)
     if current is None:
         return False
-    ResponseAttachment.objects.create(response=current, name=name, size=size, sha256=sha256)
+    api.add_attachment(current, name, size, sha256, actor)
     return True
 
 
+# Hints written for the command line, said the way the site says them.
+_SITE_HINT = "この画面からダウンロードした回答シートに記入して、送信してください"
+
+
+def site_message(rejected: Any, upload_name: str) -> str:
+    """Why an upload was refused, naming the file as the user knows it: never a server path,
+    never a command-line hint (``tenken …``, ``--option``)."""
+    error = rejected.error
+    if error is None:
+        return f"{upload_name}: ファイルを読めませんでした"
+    where = ""
+    if error.location is not None:
+        parts = [upload_name]
+        if error.location.row is not None:
+            parts.append(f"{error.location.row}行目")
+        if error.location.column:
+            parts.append(f"セル {error.location.column}")
+        where = " ".join(parts) + ": "
+    hint = error.hint or ""
+    if "tenken " in hint or "--" in hint:
+        hint = _SITE_HINT
+    return f"{where}{error.message}" + (f"（{hint}）" if hint else "")
+
+
 def ingest_upload(
-    entry: RosterEntry, q: Questionnaire, folder: Path, name: str, data: bytes
+    entry: Entry, q: Questionnaire, folder: Path, name: str, data: bytes, actor: Any = None
 ) -> str:
     """Ingest an uploaded sheet exactly as the CLI does; returns the outcome or raises ValueError.
 
     The file is kept under ``folder`` (the workspace) so that the store's SHA-256 and history
-    refer to a real file; a sheet of another organisation is refused.
+    refer to a real file; a sheet of another organisation is refused. The attachments already
+    given stay with the new version.
     """
     from tenken.store.ingest import store
     from tenken.survey.prepare import Rejected, prepare
@@ -202,10 +192,14 @@ def ingest_upload(
     path.write_bytes(data)
     prepared = prepare(path, q)
     if isinstance(prepared, Rejected):
-        raise ValueError(prepared.message)
+        raise ValueError(site_message(prepared, Path(name).name))
     if prepared.org_name != entry.organisation.name:
         raise ValueError(
             f"この回答シートは {prepared.org_name} のものです（{entry.organisation.name} の"
             "シートをダウンロードして回答してください）"
         )
-    return str(store(prepared, q, "default"))
+    # The upload's time is when it was received (the file's own time is the server's write).
+    prepared = replace(prepared, received_at=timezone.now())
+    return str(
+        store(prepared, q, "default", entry.survey_round, keep_attachments=True, actor=actor)
+    )

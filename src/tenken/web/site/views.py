@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from tenken.store.models import Round
 from tenken.survey.report.html import CSP as REPORT_CSP
-from tenken.web.accounts.models import RosterEntry, SurveyRound
 from tenken.web.accounts.roles import access_of, require
-from tenken.web.site import answer_views, progress, reports, store
+from tenken.web.site import entries, progress, reports, store
+
+PAGE_SIZE = 100
 
 
 @login_required
@@ -21,40 +25,58 @@ def home(request: HttpRequest) -> HttpResponse:
     access = access_of(request.user)
     if access.can_see_dashboard:
         return redirect("dashboard")
-    entries = []
-    if access.is_respondent:
-        found = RosterEntry.objects.filter(organisation_id=access.organisation_id)
-        for entry in found.select_related("survey_round", "organisation"):
+    found = []
+    if access.is_respondent and access.organisation_id is not None:
+        for entry in entries.entries_of_organisation(access.organisation_id):
             url = reverse("answer", args=[entry.survey_round_id, entry.organisation_id])
-            status = answer_views.status_label(store.load(entry))
-            entries.append({"entry": entry, "status": status, "url": url})
-    return render(request, "tenken/home.html", {"access": access, "entries": entries})
+            found.append({"entry": entry, "status": store.state_label(entry), "url": url})
+    return render(request, "tenken/home.html", {"access": access, "entries": found})
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """Progress against the roster of one round, filtered by prefecture, 組織区分 and state."""
+    """Progress against the roster of one round: filters (prefecture, 組織区分, state, flags)
+    over the whole roster, counts over the filtered rows, and the rows a page at a time."""
     access = access_of(request.user)
     require(request, access.can_see_dashboard)
-    rounds = list(SurveyRound.objects.all())
+    rounds = list(Round.objects.all())
     context: dict[str, Any] = {"rounds": rounds}
     if not rounds:
         return render(request, "tenken/dashboard.html", context)
     chosen = _chosen_round(rounds, request.GET.get("round", ""))
-    entries = list(chosen.roster.select_related("organisation"))
-    filters = {key: request.GET.get(key, "") for key in ("prefecture", "kind", "state")}
+    keys = ("prefecture", "kind", "state", "flag")
+    filters = {key: request.GET.get(key, "") for key in keys}
+    shown = progress.dashboard_page(
+        chosen,
+        entries.organisation_ids_cached(),
+        filters,
+        request.GET.get("page", ""),
+        PAGE_SIZE,
+        _pref_order,
+    )
     context.update(
         round=chosen,
         filters=filters,
-        prefectures=sorted({e.organisation.prefecture for e in entries}, key=_pref_order),
-        kinds=sorted({e.organisation.kind for e in entries}),
+        prefectures=shown.prefectures,
+        kinds=shown.kinds,
         states=progress.STATES,
-        progress=progress.progress(entries, store.load_round(entries), **filters),
+        progress=shown.progress,
+        rows_html=shown.rows_html,
+        page=shown.page,
+        pages=shown.pages,
+        query=urlencode({k: v for k, v in {"round": chosen.pk, **filters}.items() if v}),
     )
-    return render(request, "tenken/dashboard.html", context)
+    response = render(request, "tenken/dashboard.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
-def _chosen_round(rounds: list[SurveyRound], wanted: str) -> SurveyRound:
+def page_of(text: str, total: int) -> int:
+    pages = max(1, -(-total // PAGE_SIZE))
+    return min(max(int(text), 1), pages) if text.isdigit() else 1
+
+
+def _chosen_round(rounds: list[Round], wanted: str) -> Round:
     for survey_round in rounds:
         if str(survey_round.pk) == wanted:
             return survey_round
@@ -63,14 +85,36 @@ def _chosen_round(rounds: list[SurveyRound], wanted: str) -> SurveyRound:
 
 def _pref_order(name: str) -> str:
     """Prefectures in JIS code order (北海道 first), unknown names last."""
+    return _prefecture_codes().get(name, "99" + name)
+
+
+@lru_cache(maxsize=1)
+def _prefecture_codes() -> dict[str, str]:
     from tenken.survey.local_governments import all_local_governments
 
-    codes = {lg.prefecture: lg.code for lg in all_local_governments() if lg.kind == "都道府県"}
-    return codes.get(name, "99" + name)
+    return {lg.prefecture: lg.code for lg in all_local_governments() if lg.kind == "都道府県"}
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "tenken/403.html", status=403)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "tenken/400.html", status=400)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Japanese 404 page; the exception's own text (English, or internal) is never shown."""
+    return render(request, "tenken/404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Japanese 500 page, rendered without context processors or the database (they may be
+    what failed)."""
+    from django.template import loader
+
+    body = loader.get_template("tenken/500.html").render()
+    return HttpResponse(body, status=500, headers={"Cache-Control": "no-store"})
 
 
 REPORT_FORMATS = {
@@ -84,7 +128,7 @@ REPORT_FORMATS = {
 def report(request: HttpRequest, round_id: int, fmt: str) -> HttpResponse:
     """The round's report: HTML shown in the browser (or downloaded), Excel and JSON downloads."""
     require(request, access_of(request.user).can_see_dashboard)
-    survey_round = get_object_or_404(SurveyRound, pk=round_id)
+    survey_round = get_object_or_404(Round, pk=round_id)
     if fmt not in REPORT_FORMATS:
         raise Http404("unknown report format")
     content_type, render_as = REPORT_FORMATS[fmt]

@@ -1,0 +1,434 @@
+"""The store's one API, used by the CLI, the site and the reports alike.
+
+* rounds: :func:`create_round`, :func:`rounds`, :func:`resolve_round`, :func:`questionnaire_of`;
+* writing: :func:`tenken.store.ingest.ingest` (files) and :func:`save_web` (the form), both
+  through :func:`tenken.store.ingest.store`, which keeps ``is_current``/``is_counted`` right;
+* reading: :func:`counted` (THE rule for what counts), :func:`current`, :func:`history`,
+  :func:`submission_state`, and :mod:`tenken.store.status` (the status against the roster).
+
+What counts, in one place: an organisation's latest *submitted* response in the round (an
+ingested file or a web submission). A later web draft is kept as the current version (the form
+shows it) but never withdraws the submission: that stays counted until a new one is submitted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from tenken.errors import InputError
+from tenken.store.auditing import audit
+from tenken.store.models import Origin, Response, RosterEntry, Round
+from tenken.survey.document import AnswerDocument
+from tenken.survey.engine import Evaluation
+from tenken.survey.model import Questionnaire
+from tenken.survey.prepare import Prepared
+
+JST = ZoneInfo("Asia/Tokyo")
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$")
+
+SUBMITTED = "提出済み"
+SUBMITTED_WITH_PROBLEMS = "提出済み（不備あり）"
+DRAFT = "一時保存"
+NOT_STARTED = "未着手"
+STATES = (SUBMITTED, SUBMITTED_WITH_PROBLEMS, DRAFT, NOT_STARTED)
+
+
+@dataclass(frozen=True)
+class Member:
+    """One organisation of a roster to store (the CLI's and the site's rosters both map here)."""
+
+    org_name: str
+    org_kind: str
+    prefecture: str = ""
+    email: str = ""
+    seido: str = ""
+    zokusei: str = ""
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    """A deadline given as a day lasts until 23:59:59 Japan time on that day."""
+    return dt.datetime.combine(day, dt.time(23, 59, 59, 999999), tzinfo=JST)
+
+
+def fingerprint_of(q: Questionnaire) -> str:
+    from tenken.survey.xlsx.layout import fingerprint
+
+    return fingerprint(q)
+
+
+def _create(
+    code: str,
+    title: str,
+    q: Questionnaire,
+    deadline: dt.datetime,
+    roster: Iterable[Member],
+    questionnaire_yaml: str,
+    alias: str,
+    actor: Any,
+) -> Round:
+    with transaction.atomic(using=alias):
+        return _create_in_transaction(
+            code, title, q, deadline, roster, questionnaire_yaml, alias, actor
+        )
+
+
+def _create_in_transaction(
+    code: str,
+    title: str,
+    q: Questionnaire,
+    deadline: dt.datetime,
+    roster: Iterable[Member],
+    questionnaire_yaml: str,
+    alias: str,
+    actor: Any,
+) -> Round:
+    survey_round = Round.objects.using(alias).create(
+        code=code,
+        title=title,
+        questionnaire_id=q.id,
+        questionnaire_version=q.version,
+        questionnaire_fingerprint=fingerprint_of(q),
+        questionnaire_yaml=questionnaire_yaml,
+        deadline=deadline,
+    )
+    audit(actor, "round.create", survey_round, {"code": code, "title": title}, alias)
+    RosterEntry.objects.using(alias).bulk_create(
+        RosterEntry(
+            round=survey_round,
+            org_name=m.org_name,
+            org_kind=m.org_kind,
+            prefecture=m.prefecture,
+            email=m.email,
+            seido=m.seido,
+            zokusei=m.zokusei,
+        )
+        for m in _unique(roster)
+    )
+    return survey_round
+
+
+def _unique(roster: Iterable[Member]) -> list[Member]:
+    return list({m.org_name: m for m in roster}.values())
+
+
+def create_round(
+    code: str | None,
+    title: str,
+    q: Questionnaire,
+    deadline: dt.datetime,
+    roster: Iterable[Member],
+    *,
+    questionnaire_yaml: str = "",
+    alias: str = "default",
+    actor: Any = "cli",
+) -> Round:
+    """A new open round with its roster; ``code`` None gives ``r<id>`` (the site's rounds)."""
+    if code is not None:
+        if not CODE_PATTERN.match(code):
+            raise InputError(
+                f"調査回ID {code!r} は使えません",
+                hint="英数字で始まり、英数字・ . _ - だけの 60 文字以内にしてください（例: 2023）",
+            )
+        if Round.objects.using(alias).filter(code=code).exists():
+            raise InputError(f"調査回ID {code!r} はすでにあります", hint=_known(alias))
+        return _create(code, title, q, deadline, roster, questionnaire_yaml, alias, actor)
+    with transaction.atomic(using=alias):
+        temporary = "tmp-" + hashlib.sha256(repr(timezone.now()).encode()).hexdigest()[:20]
+        survey_round = _create(
+            temporary, title, q, deadline, roster, questionnaire_yaml, alias, actor
+        )
+        survey_round.code = f"r{survey_round.pk}"
+        while Round.objects.using(alias).filter(code=survey_round.code).exists():
+            survey_round.code += "x"
+        survey_round.save(using=alias, update_fields=["code"])
+    return survey_round
+
+
+def rounds(alias: str = "default") -> list[Round]:
+    return list(Round.objects.using(alias).order_by("created_at", "pk"))
+
+
+def _known(alias: str) -> str:
+    codes = [f"{r.code}（{r.title}）" for r in rounds(alias)]
+    return "調査回: " + ("、".join(codes) if codes else "なし（tenken survey round create で作成）")
+
+
+def resolve_round(code: str | None, alias: str = "default") -> Round:
+    """The round ``code``; without a code, the only round (several: an InputError listing them)."""
+    if code is not None:
+        found = Round.objects.using(alias).filter(code=code).first()
+        if found is None:
+            raise InputError(f"調査回 {code!r} はありません", hint=_known(alias))
+        return found
+    every = rounds(alias)
+    if len(every) == 1:
+        return every[0]
+    if not every:
+        raise InputError(
+            "調査回がありません",
+            hint="tenken survey round create ID --title 調査名 --deadline YYYY-MM-DD で作成",
+        )
+    raise InputError("調査回が複数あります。--round で指定してください", hint=_known(alias))
+
+
+def questionnaire_of(survey_round: Round) -> Questionnaire:
+    """The questionnaire the round asked (its kept file, else the bundled one of that id).
+
+    A bundled questionnaire whose edition changed since the round was made is refused: the
+    round's answers were checked against the edition it kept.
+    """
+    from tenken.survey.loader import load_bundled
+
+    if survey_round.questionnaire_yaml:
+        q = _parse_kept(survey_round.questionnaire_yaml, survey_round.title)
+    else:
+        q = load_bundled(survey_round.questionnaire_id)
+    check_questionnaire(survey_round, q)
+    return q
+
+
+def _parse_kept(text: str, source: str) -> Questionnaire:
+    import yaml
+
+    from tenken.survey.loader import build
+
+    return build(yaml.safe_load(text), source)
+
+
+def check_questionnaire(survey_round: Round, q: Questionnaire) -> None:
+    """``q`` must be the round's questionnaire (id, version and, when kept, fingerprint)."""
+    same = q.id == survey_round.questionnaire_id and q.version == (
+        survey_round.questionnaire_version or q.version
+    )
+    kept = survey_round.questionnaire_fingerprint
+    if not same or (kept and kept != fingerprint_of(q)):
+        raise InputError(
+            f"調査回 {survey_round.code} の調査票（{survey_round.questionnaire_id} "
+            f"版 {survey_round.questionnaire_version}）と違う調査票です（{q.id} 版 {q.version}）",
+            hint="-q を省くと、調査回の調査票が使われます",
+        )
+
+
+# ---------------------------------------------------------------- reading
+
+
+def counted(survey_round: Round, alias: str = "default") -> QuerySet[Response]:
+    """The responses that count in a round: each organisation's latest submitted one.
+
+    Status, dashboard, reports, risk and reminders all read this (``is_counted`` is kept by
+    :func:`tenken.store.ingest.store`, the one writer).
+    """
+    return Response.objects.using(alias).filter(round=survey_round, is_counted=True)
+
+
+def current(survey_round: Round, org_name: str, alias: str = "default") -> Response | None:
+    """The organisation's latest version (a draft or a submission): what the form shows."""
+    return (
+        Response.objects.using(alias)
+        .filter(round=survey_round, org_name=org_name, is_current=True)
+        .first()
+    )
+
+
+def counted_one(survey_round: Round, org_name: str, alias: str = "default") -> Response | None:
+    return counted(survey_round, alias).filter(org_name=org_name).first()
+
+
+def history(survey_round: Round, org_name: str, alias: str = "default") -> list[Response]:
+    """Every version the organisation sent in this round, newest first."""
+    return list(
+        Response.objects.using(alias)
+        .filter(round=survey_round, org_name=org_name)
+        .defer("answers", "respondent")
+        .order_by("-received_at", "-pk")
+    )
+
+
+def has_problems(response: Response) -> bool:
+    """不備あり: the engine found any problem (flags, invalid values, missing attachments)."""
+    return bool(response.problems)
+
+
+def submission_state(counted_response: Response | None, has_draft: bool = False) -> str:
+    """The one label of an organisation's state, shown alike by the site, CLI and reports."""
+    if counted_response is not None:
+        return SUBMITTED_WITH_PROBLEMS if has_problems(counted_response) else SUBMITTED
+    return DRAFT if has_draft else NOT_STARTED
+
+
+def drafts_after_submission(survey_round: Round, alias: str = "default") -> set[str]:
+    """Organisations whose current version is a draft (saved after or without a submission)."""
+    rows = Response.objects.using(alias).filter(
+        round=survey_round, is_current=True, origin=Origin.WEB_DRAFT
+    )
+    return set(rows.values_list("org_name", flat=True))
+
+
+@dataclass(frozen=True)
+class OrgLine:
+    """One roster organisation and its state, read without model instances (1,788 per page)."""
+
+    org_name: str
+    org_kind: str
+    prefecture: str
+    state: str
+    received_at: dt.datetime | None = None
+    missing_info: bool = False
+    unanswered: bool = False
+    problem_count: int = 0
+
+    @property
+    def flagged(self) -> bool:
+        return self.missing_info or self.unanswered
+
+
+def overview_version(survey_round: Round, alias: str = "default") -> tuple[Any, ...]:
+    """Changes whenever :func:`overview` would: a new response or a roster change."""
+    from django.db.models import Count, Max
+
+    responses = Response.objects.using(alias).filter(round=survey_round)
+    roster = RosterEntry.objects.using(alias).filter(round=survey_round)
+    r = responses.aggregate(n=Count("pk"), last=Max("pk"))
+    e = roster.aggregate(n=Count("pk"), last=Max("pk"))
+    return (survey_round.pk, r["n"], r["last"], e["n"], e["last"])
+
+
+def overview(survey_round: Round, alias: str = "default") -> list[OrgLine]:
+    """Every roster organisation with its state (:func:`counted` + drafts), in roster order."""
+    fields = ("org_name", "received_at", "missing_info", "unanswered", "problems")
+    counted_rows = {row[0]: row for row in counted(survey_round, alias).values_list(*fields)}
+    drafts = drafts_after_submission(survey_round, alias)
+    lines = []
+    roster = RosterEntry.objects.using(alias).filter(round=survey_round).order_by("org_name")
+    for name, kind, prefecture in roster.values_list("org_name", "org_kind", "prefecture"):
+        row = counted_rows.get(name)
+        if row is None:
+            lines.append(OrgLine(name, kind, prefecture, DRAFT if name in drafts else NOT_STARTED))
+            continue
+        _name, received, missing, unanswered, problems = row
+        state = SUBMITTED_WITH_PROBLEMS if problems else SUBMITTED
+        lines.append(
+            OrgLine(name, kind, prefecture, state, received, missing, unanswered, len(problems))
+        )
+    return lines
+
+
+# ---------------------------------------------------------------- writing from the site
+
+
+def save_web(
+    survey_round: Round,
+    member: Member,
+    q: Questionnaire,
+    document: AnswerDocument,
+    evaluation: Evaluation,
+    *,
+    submit: bool,
+    username: str,
+    actor: Any = None,
+    alias: str = "default",
+) -> tuple[str, Response]:
+    """Store the form's document as a new version (draft or submission); (outcome, response).
+
+    The attachments of the version it replaces are carried over (none are lost).
+    """
+    from tenken.store.ingest import store
+
+    now = timezone.now()
+    origin = Origin.WEB_SUBMISSION if submit else Origin.WEB_DRAFT
+    record: dict[str, Any] = {
+        **document.to_json(),
+        "saved_at": now.isoformat(),
+        "by": username,
+        "origin": str(origin),
+    }
+    data = json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    prepared = Prepared.of(
+        document,
+        evaluation,
+        path=f"{origin.label}（{username}）",
+        sha256=hashlib.sha256(data).hexdigest(),
+        org_name=member.org_name,
+        org_kind=member.org_kind,
+        received_at=now,
+    )
+    outcome = store(
+        prepared,
+        q,
+        alias,
+        survey_round,
+        origin=origin,
+        keep_attachments=True,
+        actor=actor if actor is not None else f"web:{username}",
+        action="survey.answer_save",
+    )
+    response = Response.objects.using(alias).get(round=survey_round, sha256=prepared.sha256)
+    return outcome, response
+
+
+# ---------------------------------------------------------------- changing a round
+
+
+def local(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(JST)
+
+
+def set_deadline(
+    survey_round: Round,
+    deadline: dt.datetime,
+    org_name: str | None,
+    alias: str = "default",
+    actor: Any = "cli",
+) -> None:
+    """The round's deadline, or (``org_name``) one organisation's extension."""
+    details = {"deadline": deadline.isoformat(), "org": org_name}
+    with transaction.atomic(using=alias):
+        if org_name is None:
+            survey_round.deadline = deadline
+            survey_round.save(using=alias, update_fields=["deadline"])
+        else:
+            roster = survey_round.roster.using(alias).filter(org_name=org_name)
+            if not roster.update(extended_until=deadline):
+                raise InputError(f"{org_name} は調査回 {survey_round.code} の名簿にありません")
+        audit(actor, "round.update", survey_round, details, alias)
+
+
+def set_state(survey_round: Round, state: str, alias: str = "default", actor: Any = "cli") -> None:
+    with transaction.atomic(using=alias):
+        survey_round.state = state
+        survey_round.save(using=alias, update_fields=["state"])
+        audit(actor, "round.update", survey_round, {"state": state}, alias)
+
+
+def set_reopened(entry: RosterEntry, reopened: bool, actor: Any, alias: str = "default") -> None:
+    """Let one organisation edit after the deadline (or withdraw that)."""
+    with transaction.atomic(using=alias):
+        entry.reopened = reopened
+        entry.save(using=alias, update_fields=["reopened"])
+        details = {"org": entry.org_name, "reopened": reopened}
+        audit(actor, "round.reopen", entry.round, details, alias)
+
+
+def add_attachment(
+    response: Response, name: str, size: int, sha256: str, actor: Any, alias: str = "default"
+) -> None:
+    """Attach a kept file to a response (the site's upload of a requested document)."""
+    from tenken.store.models import ResponseAttachment
+
+    with transaction.atomic(using=alias):
+        ResponseAttachment.objects.using(alias).create(
+            response=response, name=name, size=size, sha256=sha256
+        )
+        details = {"org": response.org_name, "name": name, "sha256": sha256}
+        audit(actor, "survey.attachment_upload", response, details, alias)

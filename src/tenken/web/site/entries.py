@@ -1,0 +1,99 @@
+"""An organisation in a round, as the site sees it: the store's roster entry + the account-side
+organisation (whose id is in the URLs and decides who may read or answer).
+
+The store knows organisations by 組織名 only (it has no account tables), so the two are joined
+here by name, once per page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.http import Http404
+
+from tenken.store.models import RosterEntry, Round
+from tenken.web.accounts.models import Organisation
+
+
+@dataclass(frozen=True)
+class Entry:
+    roster: RosterEntry
+    organisation: Organisation
+
+    @property
+    def survey_round(self) -> Round:
+        return self.roster.round
+
+    @property
+    def survey_round_id(self) -> int:
+        return self.roster.round_id
+
+    @property
+    def organisation_id(self) -> int:
+        return int(self.organisation.pk)
+
+    @property
+    def contact_email(self) -> str:
+        return self.roster.email
+
+    @property
+    def reopened(self) -> bool:
+        return self.roster.reopened
+
+    @property
+    def deadline(self) -> dt.datetime:
+        return self.roster.deadline
+
+    def can_edit(self) -> bool:
+        return self.roster.can_edit()
+
+
+def get_entry(round_id: int, org_id: int) -> Entry:
+    """The entry of the URL's round and organisation (404 when either is not in the roster)."""
+    organisation = Organisation.objects.filter(pk=org_id).first()
+    if organisation is None:
+        raise Http404("団体がありません")
+    roster = (
+        RosterEntry.objects.select_related("round")
+        .filter(round_id=round_id, org_name=organisation.name)
+        .first()
+    )
+    if roster is None:
+        raise Http404("この調査の名簿にない団体です")
+    return Entry(roster, organisation)
+
+
+def organisation_ids(names: list[str]) -> dict[str, int]:
+    """Account-side ids of the organisations named (those without an account are left out)."""
+    found = Organisation.objects.filter(name__in=names).values_list("name", "pk")
+    return {name: int(pk) for name, pk in found}
+
+
+_IDS: tuple[tuple[int, int], dict[str, int]] | None = None
+
+
+def organisation_ids_cached() -> tuple[tuple[int, int], dict[str, int]]:
+    """(version, every organisation's id by name), reread only when organisations were added."""
+    from django.db.models import Count, Max
+
+    global _IDS
+    version = Organisation.objects.aggregate(n=Count("pk"), last=Max("pk"))
+    key = (int(version["n"] or 0), int(version["last"] or 0))
+    if _IDS is None or _IDS[0] != key:
+        _IDS = (key, {name: int(pk) for name, pk in Organisation.objects.values_list("name", "pk")})
+    return _IDS
+
+
+def entries_of_organisation(organisation_id: int) -> list[Entry]:
+    organisation = Organisation.objects.get(pk=organisation_id)
+    rosters = RosterEntry.objects.select_related("round").filter(org_name=organisation.name)
+    return [Entry(r, organisation) for r in rosters.order_by("-round__created_at")]
+
+
+def entries_of_round(survey_round: Round) -> list[Entry]:
+    """The round's roster with the account-side organisations (one query each)."""
+    rosters = list(survey_round.roster.all())
+    names = [r.org_name for r in rosters]
+    by_name = {o.name: o for o in Organisation.objects.filter(name__in=names)}
+    return [Entry(r, by_name[r.org_name]) for r in rosters if r.org_name in by_name]

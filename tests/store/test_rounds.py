@@ -1,0 +1,149 @@
+"""Two rounds of one questionnaire in one database are independent; what counts is one rule."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from tenken.cli import app
+from tenken.store import api
+from tenken.store.ingest import ingest
+from tenken.store.status import status
+from tenken.survey.document import parse_document
+from tenken.survey.engine import evaluate
+from tenken.survey.model import Questionnaire
+from tests.sheets.conftest import example_data
+from tests.store.conftest import Db, survey_round, write_answer
+
+ROSTER = [("14神奈川県相模原市", "市区町村"), ("13東京都", "都道府県")]
+runner = CliRunner()
+
+
+def _cli(db: Db, *args: str) -> Any:
+    result = runner.invoke(app, [*args, *db.cli_args()])
+    return result
+
+
+def _sqlite_only(db: Db) -> None:
+    if db.options:
+        pytest.skip("the CLI's --db cannot select the per-test PostgreSQL schema")
+
+
+def test_two_rounds_through_the_cli_are_independent(
+    store_db: Db, questionnaire: Questionnaire, blank: bytes, tmp_path: Path, django_db_blocker: Any
+) -> None:
+    """Answers, status and report of round 2023 and round 2024 do not see each other."""
+    _sqlite_only(store_db)
+    roster = tmp_path / "roster.csv"
+    roster.write_text("組織名,組織区分\n14神奈川県相模原市,市区町村\n13東京都,都道府県\n", "utf-8")
+    first = write_answer(tmp_path / "r1", "a.xlsx", questionnaire, blank)
+    second = write_answer(
+        tmp_path / "r2", "b.xlsx", questionnaire, blank, example="problem-unanswered.json",
+        組織名="13東京都", 組織区分="都道府県",
+    )  # fmt: skip
+    with django_db_blocker.unblock():
+        for code, day in (("2023", "2023-07-21"), ("2024", "2024-07-19")):
+            made = _cli(store_db, "survey", "round", "create", code, "--title", f"調査{code}",
+                        "--deadline", day, "--roster", str(roster))  # fmt: skip
+            assert made.exit_code == 0, made.output
+        assert _cli(store_db, "survey", "ingest", str(first), "--round", "2023").exit_code == 0
+        assert _cli(store_db, "survey", "ingest", str(second), "--round", "2024").exit_code == 0
+        # The same file again in the other round is a new answer there, not a duplicate.
+        again = _cli(store_db, "survey", "ingest", str(first), "--round", "2024")
+        assert "最新 1 件" in again.output
+        one = json.loads(_cli(store_db, "survey", "status", "--round", "2023", "--json").stdout)
+        two = json.loads(_cli(store_db, "survey", "status", "--round", "2024", "--json").stdout)
+        for code in ("2023", "2024"):
+            out = tmp_path / f"report{code}"
+            made = _cli(store_db, "survey", "report", "--round", code, "--out", str(out), "--json")
+            assert made.exit_code == 0, made.output
+    states = {o["組織名"]: o["状況"] for o in one["organisations"]}
+    assert states == {"13東京都": "未着手", "14神奈川県相模原市": "提出済み"}
+    states = {o["組織名"]: o["状況"] for o in two["organisations"]}
+    assert states == {"13東京都": "提出済み（不備あり）", "14神奈川県相模原市": "提出済み"}
+    r1 = json.loads((tmp_path / "report2023" / "report.json").read_text("utf-8"))
+    r2 = json.loads((tmp_path / "report2024" / "report.json").read_text("utf-8"))
+    assert (r1["summary"]["organisations"], r1["summary"]["submitted"]) == (2, 1)
+    assert (r2["summary"]["organisations"], r2["summary"]["submitted"]) == (2, 2)
+    assert r1["summary"]["levels"] != r2["summary"]["levels"]
+
+
+def test_a_closed_round_refuses_ingest_and_another_questionnaire_is_refused(
+    store_db: Db, questionnaire: Questionnaire, blank: bytes, tmp_path: Path, django_db_blocker: Any
+) -> None:
+    """Closing a round stops ingest with a clear message (exit 2); reopening allows it again."""
+    _sqlite_only(store_db)
+    sheet = write_answer(tmp_path, "a.xlsx", questionnaire, blank)
+    with django_db_blocker.unblock():
+        survey_round(store_db, roster=ROSTER)
+        assert _cli(store_db, "survey", "round", "close", "2023").exit_code == 0
+        refused = _cli(store_db, "survey", "ingest", str(sheet))
+        assert refused.exit_code == 2 and "締切済み" in refused.output
+        assert _cli(store_db, "survey", "round", "open", "2023").exit_code == 0
+        assert _cli(store_db, "survey", "ingest", str(sheet)).exit_code == 0
+
+
+def _document(q: Questionnaire, example: str = "municipality-complete.json") -> Any:
+    return parse_document(example_data(example), q, "<web>")
+
+
+def _save(db: Db, q: Questionnaire, code: str, submit: bool, example: str = "") -> None:
+    document = _document(q, example or "municipality-complete.json")
+    r = survey_round(db, code, roster=ROSTER)
+    member = api.Member("14神奈川県相模原市", "市区町村")
+    api.save_web(r, member, q, document, evaluate(q, document), submit=submit, username="t",
+                 alias=db.alias)  # fmt: skip
+
+
+def test_a_web_draft_is_not_counted_by_status(
+    store_db: Db, questionnaire: Questionnaire, django_db_blocker: Any
+) -> None:
+    """`survey status` (store.status over api.counted): a draft is 一時保存, not submitted."""
+    with django_db_blocker.unblock():
+        _save(store_db, questionnaire, "2023", submit=False)
+        report = status(survey_round(store_db), store_db.alias)
+        assert report.summary()["提出済み"] == 0 and report.summary()["一時保存"] == 1
+        assert api.counted(survey_round(store_db), store_db.alias).count() == 0
+        _save(store_db, questionnaire, "2023", submit=True)
+        _save(store_db, questionnaire, "2023", submit=False, example="problem-unanswered.json")
+        report = status(survey_round(store_db), store_db.alias)
+    found = {o.org_name: o for o in report.organisations}["14神奈川県相模原市"]
+    # The later draft with problems does not withdraw the clean submission.
+    assert found.state == "提出済み" and not found.unanswered
+
+
+def test_a_web_draft_is_not_counted_by_the_report(
+    store_db: Db, questionnaire: Questionnaire, tmp_path: Path, django_db_blocker: Any
+) -> None:
+    """`survey report --round` counts submissions only (api.counted)."""
+    _sqlite_only(store_db)
+    with django_db_blocker.unblock():
+        _save(store_db, questionnaire, "2023", submit=False)
+        result = _cli(store_db, "survey", "report", "--out", str(tmp_path / "o"), "--json")
+        assert result.exit_code == 0, result.output
+        data = json.loads((tmp_path / "o" / "report.json").read_text("utf-8"))
+        assert data["summary"]["submitted"] == 0
+        _save(store_db, questionnaire, "2023", submit=True)
+        result = _cli(store_db, "survey", "report", "--out", str(tmp_path / "p"), "--json")
+    data = json.loads((tmp_path / "p" / "report.json").read_text("utf-8"))
+    assert data["summary"]["submitted"] == 1
+
+
+def test_an_older_file_never_replaces_the_counted_one_and_rounds_do_not_share(
+    store_db: Db, questionnaire: Questionnaire, blank: bytes, tmp_path: Path, django_db_blocker: Any
+) -> None:
+    """Ingest into round 2024 leaves round 2023's counted response as it was."""
+    sheet = write_answer(tmp_path, "a.xlsx", questionnaire, blank)
+    with django_db_blocker.unblock():
+        one = survey_round(store_db, "2023", roster=ROSTER)
+        two = survey_round(store_db, "2024", roster=ROSTER)
+        ingest([sheet], one, questionnaire, store_db.alias, workers=1)
+        before = list(api.counted(one, store_db.alias).values_list("pk", "sha256"))
+        _save(store_db, questionnaire, "2024", submit=True, example="problem-unanswered.json")
+        ingest([sheet], two, questionnaire, store_db.alias, workers=1)
+        assert list(api.counted(one, store_db.alias).values_list("pk", "sha256")) == before
+        assert api.counted(two, store_db.alias).count() == 1
