@@ -70,6 +70,11 @@ def test_two_rounds_through_the_cli_are_independent(
     assert (r1["summary"]["organisations"], r1["summary"]["submitted"]) == (2, 1)
     assert (r2["summary"]["organisations"], r2["summary"]["submitted"]) == (2, 2)
     assert r1["summary"]["levels"] != r2["summary"]["levels"]
+    states = {o["org_name"]: o["state"] for o in r2["organisations"]}
+    assert states == {"13東京都": "提出済み（不備あり）", "14神奈川県相模原市": "提出済み"}
+    assert "提出済み（不備あり）" in (tmp_path / "report2024" / "organisations.csv").read_text(
+        "utf-8-sig"
+    )
 
 
 def test_a_closed_round_refuses_ingest_and_another_questionnaire_is_refused(
@@ -147,3 +152,93 @@ def test_an_older_file_never_replaces_the_counted_one_and_rounds_do_not_share(
         ingest([sheet], two, questionnaire, store_db.alias, workers=1)
         assert list(api.counted(one, store_db.alias).values_list("pk", "sha256")) == before
         assert api.counted(two, store_db.alias).count() == 1
+
+
+def test_a_required_attachment_missing_from_the_folder_is_a_problem(
+    store_db: Db, questionnaire: Questionnaire, blank: bytes, tmp_path: Path, django_db_blocker: Any
+) -> None:
+    """Q10 ② asks for the 概要: missing beside the sheet → missing_attachment, 不備あり."""
+    data = example_data("municipality-complete.json")
+    data["answers"]["10"] = "②"
+    from tenken.survey.xlsx.fill import fill_sheet
+
+    sheet = fill_sheet(blank, questionnaire, parse_document(data, questionnaire, "<json>"))
+    alone = tmp_path / "a" / "相模原市.xlsx"
+    given = tmp_path / "b" / "東京都.xlsx"
+    for path in (alone, given):
+        path.parent.mkdir()
+    alone.write_bytes(sheet)
+    data["respondent"].update(組織名="13東京都", 組織区分="都道府県")
+    given.write_bytes(fill_sheet(blank, questionnaire, parse_document(data, questionnaire, "x")))
+    (tmp_path / "b" / "紐付け誤り事例の概要.pdf").write_bytes(b"%PDF-1.7")
+    with django_db_blocker.unblock():
+        r = survey_round(store_db, roster=ROSTER)
+        ingest([alone, given], r, questionnaire, store_db.alias, workers=1)
+        found = {o.org_name: o for o in status(r, store_db.alias).organisations}
+    tokyo, sagamihara = found["13東京都"], found["14神奈川県相模原市"]
+    assert (sagamihara.state, sagamihara.missing_attachments) == ("提出済み（不備あり）", 1)
+    assert not sagamihara.flagged  # not a flag of the sheet: a problem of its own kind
+    assert tokyo.missing_attachments == 0  # the 概要 beside its sheet counts
+
+
+def test_the_raw_export_has_every_answer_one_row_per_organisation(
+    store_db: Db, questionnaire: Questionnaire, blank: bytes, tmp_path: Path, django_db_blocker: Any
+) -> None:
+    """`survey export`: xlsx and CSV (UTF-8 / CP932) with free text and contact fields."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    _sqlite_only(store_db)
+    data = example_data("municipality-complete.json")
+    data["respondent"]["担当部署名"] = "=福祉部"  # formula-like text stays text
+    from tenken.survey.xlsx.fill import fill_sheet
+
+    sheet = tmp_path / "in" / "a.xlsx"
+    sheet.parent.mkdir()
+    sheet.write_bytes(fill_sheet(blank, questionnaire, parse_document(data, questionnaire, "x")))
+    with django_db_blocker.unblock():
+        survey_round(store_db, roster=ROSTER)
+        assert _cli(store_db, "survey", "ingest", str(sheet)).exit_code == 0
+        for name, extra in (("a.xlsx", ()), ("a.csv", ()), ("b.csv", ("--encoding", "cp932"))):
+            made = _cli(store_db, "survey", "export", "--out", str(tmp_path / name), *extra)
+            assert made.exit_code == 0, made.output
+    ws = load_workbook(tmp_path / "a.xlsx").active
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    head = rows[0]
+    assert len(rows) == 3  # header + the two roster organisations
+    sagamihara = dict(zip(head, rows[2], strict=True))
+    assert sagamihara["組織名"] == "14神奈川県相模原市" and sagamihara["状況"] == "提出済み"
+    assert (
+        sagamihara["担当部署名"] == "=福祉部"
+        and ws.cell(3, head.index("担当部署名") + 1).data_type == "s"
+    )
+    assert sagamihara["項番8-1-概要"] == data["answers"].get("8-1-概要")
+    assert sagamihara["メールアドレス"] == data["respondent"]["メールアドレス"]
+    text = (tmp_path / "a.csv").read_bytes().decode("utf-8-sig")
+    assert "'=福祉部" in text
+    cp932 = list(csv.reader(io.StringIO((tmp_path / "b.csv").read_bytes().decode("cp932"))))
+    assert cp932[0] == head and cp932[1][0] == "13東京都"
+
+
+def test_a_sheet_generated_for_round_a_is_refused_in_round_b(
+    store_db: Db, questionnaire: Questionnaire, tmp_path: Path, django_db_blocker: Any
+) -> None:
+    """`survey form --round 2023` marks the sheets; ingesting one into 2024 is refused (exit 2)."""
+    _sqlite_only(store_db)
+    from tenken.survey.xlsx.fill import fill_sheet
+
+    with django_db_blocker.unblock():
+        survey_round(store_db, "2023", roster=ROSTER)
+        survey_round(store_db, "2024", roster=ROSTER)
+        made = _cli(store_db, "survey", "form", "--round", "2023", "--out-dir", str(tmp_path / "s"))
+        assert made.exit_code == 0, made.output
+        sheet = tmp_path / "s" / "14神奈川県相模原市.xlsx"
+        document = _document(questionnaire)
+        sheet.write_bytes(fill_sheet(sheet.read_bytes(), questionnaire, document))
+        refused = _cli(store_db, "survey", "ingest", str(sheet), "--round", "2024")
+        accepted = _cli(store_db, "survey", "ingest", str(sheet), "--round", "2023")
+    assert refused.exit_code == 2
+    assert "調査回2023用です（取り込み先は調査回2024）" in "".join(refused.output.split())
+    assert accepted.exit_code == 0 and "最新 1 件" in accepted.output

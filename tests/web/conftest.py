@@ -27,8 +27,9 @@ ROSTER = (
 @pytest.fixture(autouse=True)
 def _fresh_caches() -> None:
     """Each test's database starts again from the same ids: forget per-process caches."""
-    from tenken.web.site import entries, progress
+    from tenken.web.site import entries, progress, views
 
+    views._BODIES.clear()
     progress._CACHE.clear()
     progress._PAGES.clear()
     entries._IDS = None

@@ -87,3 +87,46 @@ def test_other_organisations_cannot_attach_or_download(site: Site) -> None:
     assert response.status_code == 403
     mine = site.client_for(site.other).get(_url(site, "13東京都") + f"attachments/{attached[0].id}")
     assert mine.status_code == 404  # that id is not an attachment of 13東京都
+
+
+def _with_case(document: dict[str, Any]) -> dict[str, Any]:
+    """Q10 ②: a mislinking case that was fixed; its 概要 must be attached."""
+    document["answers"]["10"] = "②"
+    return document
+
+
+def test_a_missing_required_attachment_is_a_problem_until_it_is_attached(site: Site) -> None:
+    """missing_attachment: 提出済み（不備あり） on the dashboard until the 概要 is attached."""
+    _save(site, _with_case(_complete()), "submit", confirm="submit")
+    counted = Response.objects.get(is_counted=True)
+    assert [p["kind"] for p in counted.problems] == ["missing_attachment"]
+    board = site.client_for(site.viewer).get("/dashboard/").context["progress"]
+    assert board.counts["提出済み（不備あり）"] == 1
+    _attach(site, "概要.pdf", PDF, requested="10-概要")
+    counted.refresh_from_db()
+    assert counted.problems == []
+    board = site.client_for(site.viewer).get("/dashboard/").context["progress"]
+    assert board.counts["提出済み"] == 1 and board.counts["提出済み（不備あり）"] == 0
+
+
+def test_uploading_a_sheet_keeps_the_attachments_already_given(site: Site) -> None:
+    """A sheet sent after the 概要 was attached keeps it, and the check counts it."""
+    from tenken.survey.document import AnswerDocument
+    from tenken.survey.xlsx.fill import fill_sheet
+    from tenken.web.accounts.models import Organisation
+    from tenken.web.site.answer_views import questionnaire_for
+    from tenken.web.site.entries import get_entry
+
+    _save(site, _with_case(_complete()), "draft")
+    _attach(site, "概要.pdf", PDF, requested="10-概要")
+    client = site.client_for(site.respondent)
+    blank = client.get(_own(site) + "sheet.xlsx").content
+    entry = get_entry(site.round.pk, Organisation.objects.get(name="14神奈川県相模原市").pk)
+    document = _with_case(_complete())
+    filled = fill_sheet(
+        blank, questionnaire_for(entry), AnswerDocument(document["respondent"], document["answers"])
+    )
+    client.post(_own(site) + "sheet/", {"sheet": SimpleUploadedFile("回答.xlsx", filled)})
+    counted = Response.objects.get(is_counted=True)
+    assert counted.source_name == "回答.xlsx" and counted.problems == []
+    assert [a.name for a in counted.attachments.all()] == ["紐付け誤り事例の概要: 概要.pdf"]

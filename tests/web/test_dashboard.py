@@ -85,3 +85,19 @@ def test_dashboard_shows_the_report_charts_in_a_frame_only_this_site_may_use(sit
     assert "frame-ancestors 'self'" in report["Content-Security-Policy"]
     # Every other page still refuses to be framed at all.
     assert client.get("/dashboard/")["X-Frame-Options"] == "DENY"
+
+
+def test_the_raw_export_downloads_for_staff_only(site: Site) -> None:
+    """Every answer, one row per organisation, as Excel and CP932 CSV; 403 for respondents."""
+    from tests.web.test_answer_form import _complete
+    from tests.web.test_answer_store import _save
+
+    _save(site, _complete(), "submit")
+    viewer = site.client_for(site.viewer)
+    csv = viewer.get(f"/rounds/{site.round.pk}/answers.csv", {"encoding": "cp932"})
+    assert csv.status_code == 200 and csv["Cache-Control"] == "no-store"
+    lines = csv.content.decode("cp932").splitlines()
+    assert len(lines) == 3 and lines[2].startswith("14神奈川県相模原市,市区町村,神奈川県,提出済み")
+    assert viewer.get(f"/rounds/{site.round.pk}/answers.xlsx").status_code == 200
+    respondent = site.client_for(site.respondent)
+    assert respondent.get(f"/rounds/{site.round.pk}/answers.csv").status_code == 403

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tenken.store.models import Round
@@ -135,3 +137,35 @@ def test_reopening_in_round_two_cannot_change_round_one(site: Site) -> None:
     counted_one = Response.objects.get(round=site.round, is_counted=True)
     assert counted_one.answers["3"] == "①"
     assert Response.objects.get(round=second, is_counted=True).answers["3"] == "②"
+
+
+def test_a_sheet_of_round_one_is_refused_in_round_two(site: Site) -> None:
+    """The downloaded sheet carries its round: uploading it to another round is refused."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tenken.store.models import Response
+
+    client = site.client_for(site.respondent)
+    org = site.respondent.membership.organisation_id
+    sheet = client.get(f"/rounds/{site.round.pk}/answers/{org}/sheet.xlsx").content
+    second = _second_round(site)
+    upload = SimpleUploadedFile("回答.xlsx", sheet)
+    two = f"/rounds/{second.pk}/answers/{org}/"
+    body = client.post(two + "sheet/", {"sheet": upload}, follow=True).content.decode()
+    assert f"調査回 {site.round.code} 用です" in body
+    assert not Response.objects.filter(round=second).exists()
+
+
+def test_the_round_page_reminds_by_mail_merge_csv_without_smtp(
+    site: Site, monkeypatch: Any
+) -> None:
+    """No SMTP configured: the button downloads the CSV and records each reminder."""
+    from tenken.store.models import Reminder
+
+    monkeypatch.delenv("TENKEN_SMTP_HOST", raising=False)
+    response = site.client_for(site.admin).post(f"/rounds/{site.round.pk}/remind/")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    text = response.content.decode("utf-8-sig")
+    assert "14神奈川県相模原市" in text and "13東京都" in text
+    assert Reminder.objects.filter(round=site.round, channel="csv").count() == 2
+    assert site.client_for(site.viewer).post(f"/rounds/{site.round.pk}/remind/").status_code == 403

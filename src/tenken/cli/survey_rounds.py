@@ -204,3 +204,93 @@ def close(code: Annotated[str, typer.Argument(help="調査回ID")], db: DbOption
 def reopen(code: Annotated[str, typer.Argument(help="調査回ID")], db: DbOption = None) -> None:
     """締め切った調査回の受付を再開する。"""
     _set_state(code, db, "open")
+
+
+@survey_app.command("export")
+def export(
+    out: Annotated[Path, typer.Option("--out", help="出力先（.xlsx または .csv）")],
+    round_code: RoundOption = None,
+    encoding: Annotated[
+        str, typer.Option("--encoding", help="CSV の文字コード: utf-8（BOM 付き）か cp932")
+    ] = "utf-8",
+    db: DbOption = None,
+) -> None:
+    """調査回のすべての回答（自由記載・連絡先を含む）を、1団体1行で書き出す。"""
+
+    def body() -> int:
+        from tenken.survey import export as raw
+        from tenken.survey.xlsx.writer import write_atomically
+
+        if out.suffix.lower() not in (".xlsx", ".csv"):
+            raise InputError(f"--out は .xlsx か .csv のファイル名にしてください（{out.name}）")
+        if encoding not in ("utf-8", "cp932"):
+            raise InputError(f"--encoding {encoding!r} は使えません", hint="utf-8 か cp932")
+        alias, survey_round = open_round(db, round_code)
+        from tenken.store import api
+
+        data = raw.table(api.questionnaire_of(survey_round), api.export_rows(survey_round, alias))
+        lost = 0
+        if out.suffix.lower() == ".xlsx":
+            payload = raw.to_xlsx(data)
+        else:
+            payload, lost = raw.to_csv(data, "cp932" if encoding == "cp932" else "utf-8")
+        write_atomically(out, payload)
+        console.print(
+            f"調査回 {survey_round.code} の {len(data) - 1:,} 団体を書き出しました: {out}"
+        )
+        if lost:
+            console.print(f"[yellow]CP932 で表せない文字 {lost} 字を 〓 にしました[/]")
+        return EXIT_OK
+
+    run(body)
+
+
+@survey_app.command("remind")
+def remind(
+    round_code: RoundOption = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="送らずに、宛先と件数だけ表示する")
+    ] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="SMTP がないときの差し込み印刷用 CSV（既定: 督促_<調査回>.csv）"
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """未提出・不備ありの組織に督促メールを送る（TENKEN_SMTP_* がなければ差し込み印刷用 CSV）。"""
+
+    def body() -> int:
+        import getpass
+
+        from tenken.survey.xlsx.writer import write_atomically
+
+        alias, survey_round = open_round(db, round_code)
+        from tenken.store import reminders
+
+        found = reminders.targets(survey_round, alias)
+        smtp = reminders.smtp_from_env()
+        table = Table("組織名", "メールアドレス", "文面")
+        for t in found:
+            table.add_row(t.org_name, t.email or "（なし）", t.template)
+        console.print(table)
+        if dry_run:
+            way = f"SMTP {smtp.host}:{smtp.port}" if smtp else "差し込み印刷用 CSV"
+            console.print(
+                f"督促の対象 {len(found)} 件（送り方: {way}）。--dry-run のため送っていません"
+            )
+            return EXIT_OK
+        if smtp is None:
+            path = out or Path(f"督促_{survey_round.code}.csv")
+            write_atomically(path, reminders.mail_merge_csv(found))
+        sent, skipped = reminders.send(survey_round, found, smtp, f"cli:{getpass.getuser()}", alias)
+        done = "送信しました" if smtp else f"差し込み印刷用 CSV に書き出しました（{path}）"
+        console.print(f"督促 {sent} 件を{done}")
+        if skipped:
+            console.print(
+                f"[yellow]メールアドレスがないため送れなかった組織[/]: {'、'.join(skipped)}"
+            )
+        return EXIT_OK
+
+    run(body)

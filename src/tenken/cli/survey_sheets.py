@@ -63,11 +63,21 @@ def form(
         Path | None, typer.Option("--out-dir", help="名簿の組織ごとの回答シートの出力先")
     ] = None,
     questionnaire: QuestionnaireOption = DEFAULT_QUESTIONNAIRE,
+    round_code: Annotated[
+        str | None,
+        typer.Option(
+            "--round",
+            help="調査回ID: その回の調査票・名簿で作り、回を記録する（別の回への取り込みは拒否）",
+        ),
+    ] = None,
+    db: DbOption = None,
 ) -> None:
-    """回答シート（別添2の様式の Excel）を作る。--roster なら組織ごとに1ファイル。"""
+    """回答シート（別添2の様式の Excel）を作る。--roster・--round なら組織ごとに1ファイル。"""
 
     def body() -> int:
         q = resolve_questionnaire(questionnaire)
+        if round_code is not None:
+            return _round_forms(db, round_code, roster, out_dir)
         if roster is not None:
             if out_dir is None or out is not None or org is not None:
                 raise InputError(
@@ -126,6 +136,28 @@ def ingest(
         return EXIT_UNREADABLE if report.count("rejected") else EXIT_OK
 
     run(body)
+
+
+def _round_forms(db: str | None, code: str, roster: Path | None, out_dir: Path | None) -> int:
+    """One sheet per organisation of the round (or of ``roster``), each marked with the round."""
+    if out_dir is None:
+        raise InputError("--round には --out-dir を指定してください")
+    alias, survey_round = open_round(db, code)
+    from tenken.store import api
+    from tenken.survey.xlsx.batch import write_roster_forms
+
+    q = api.questionnaire_of(survey_round)
+    if roster is not None:
+        entries = read_roster(roster, q)
+    else:
+        rows = survey_round.roster.using(alias).all()
+        entries = [RosterEntry(e.org_name, e.org_kind, e.seido, e.zokusei, e.email) for e in rows]
+    paths = write_roster_forms(q, entries, out_dir, survey_round.code)
+    console.print(
+        f"調査回 {survey_round.code} の回答シート {len(paths)} 件と送付一覧.csv を {out_dir} に"
+        "作成しました。"
+    )
+    return EXIT_OK
 
 
 _OUTCOME_LABELS = {

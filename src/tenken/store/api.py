@@ -33,15 +33,19 @@ from tenken.survey.document import AnswerDocument
 from tenken.survey.engine import Evaluation
 from tenken.survey.model import Questionnaire
 from tenken.survey.prepare import Prepared
+from tenken.survey.states import (
+    DRAFT,
+    NOT_STARTED,
+    STATES,
+    SUBMITTED,
+    SUBMITTED_WITH_PROBLEMS,
+    state_label,
+)
 
 JST = ZoneInfo("Asia/Tokyo")
+# The state labels are the survey's (one rule with the reports); re-exported for the store.
+__all__ = ["DRAFT", "NOT_STARTED", "STATES", "SUBMITTED", "SUBMITTED_WITH_PROBLEMS"]
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$")
-
-SUBMITTED = "提出済み"
-SUBMITTED_WITH_PROBLEMS = "提出済み（不備あり）"
-DRAFT = "一時保存"
-NOT_STARTED = "未着手"
-STATES = (SUBMITTED, SUBMITTED_WITH_PROBLEMS, DRAFT, NOT_STARTED)
 
 
 @dataclass(frozen=True)
@@ -262,9 +266,9 @@ def has_problems(response: Response) -> bool:
 
 def submission_state(counted_response: Response | None, has_draft: bool = False) -> str:
     """The one label of an organisation's state, shown alike by the site, CLI and reports."""
-    if counted_response is not None:
-        return SUBMITTED_WITH_PROBLEMS if has_problems(counted_response) else SUBMITTED
-    return DRAFT if has_draft else NOT_STARTED
+    if counted_response is None:
+        return state_label(False, False, has_draft)
+    return state_label(True, has_problems(counted_response))
 
 
 def drafts_after_submission(survey_round: Round, alias: str = "default") -> set[str]:
@@ -294,14 +298,21 @@ class OrgLine:
 
 
 def overview_version(survey_round: Round, alias: str = "default") -> tuple[Any, ...]:
-    """Changes whenever :func:`overview` would: a new response or a roster change."""
-    from django.db.models import Count, Max
+    """Changes whenever :func:`overview` would (two index look-ups).
 
-    responses = Response.objects.using(alias).filter(round=survey_round)
-    roster = RosterEntry.objects.using(alias).filter(round=survey_round)
-    r = responses.aggregate(n=Count("pk"), last=Max("pk"))
-    e = roster.aggregate(n=Count("pk"), last=Max("pk"))
-    return (survey_round.pk, r["n"], r["last"], e["n"], e["last"])
+    Responses and roster entries are only ever added (never deleted: PROTECT), and which
+    response counts changes only when one is added, so the newest ids say it all.
+    """
+
+    def newest(model: Any) -> int:
+        found = model.objects.using(alias).filter(round=survey_round).order_by("-pk")
+        return int(found.values_list("pk", flat=True).first() or 0)
+
+    from tenken.store.models import ResponseAttachment
+
+    attached = ResponseAttachment.objects.using(alias).filter(response__round=survey_round)
+    newest_attachment = attached.order_by("-pk").values_list("pk", flat=True).first() or 0
+    return (survey_round.pk, newest(Response), newest(RosterEntry), int(newest_attachment))
 
 
 def overview(survey_round: Round, alias: str = "default") -> list[OrgLine]:
@@ -317,7 +328,7 @@ def overview(survey_round: Round, alias: str = "default") -> list[OrgLine]:
             lines.append(OrgLine(name, kind, prefecture, DRAFT if name in drafts else NOT_STARTED))
             continue
         _name, received, missing, unanswered, problems = row
-        state = SUBMITTED_WITH_PROBLEMS if problems else SUBMITTED
+        state = state_label(True, bool(problems))
         lines.append(
             OrgLine(name, kind, prefecture, state, received, missing, unanswered, len(problems))
         )
@@ -423,12 +434,49 @@ def set_reopened(entry: RosterEntry, reopened: bool, actor: Any, alias: str = "d
 def add_attachment(
     response: Response, name: str, size: int, sha256: str, actor: Any, alias: str = "default"
 ) -> None:
-    """Attach a kept file to a response (the site's upload of a requested document)."""
+    """Attach a kept file to a response (the site's upload of a requested document); its
+    problems are checked again, so a ``missing_attachment`` it gives goes away."""
     from tenken.store.models import ResponseAttachment
+    from tenken.survey.engine import evaluate
 
     with transaction.atomic(using=alias):
         ResponseAttachment.objects.using(alias).create(
             response=response, name=name, size=size, sha256=sha256
         )
+        q = questionnaire_of(response.round)
+        given = ResponseAttachment.objects.using(alias).filter(response=response)
+        document = AnswerDocument(dict(response.respondent), dict(response.answers))
+        evaluation = evaluate(q, document, list(given.values_list("name", flat=True)))
+        response.problems = [p.to_json() for p in evaluation.problems]
+        response.save(using=alias, update_fields=["problems"])
         details = {"org": response.org_name, "name": name, "sha256": sha256}
         audit(actor, "survey.attachment_upload", response, details, alias)
+
+
+def export_rows(survey_round: Round, alias: str = "default") -> list[Any]:
+    """One :class:`tenken.survey.export.ExportRow` per roster organisation, from the counted
+    answers (what the ministry aggregates)."""
+    from tenken.survey.export import ExportRow
+
+    fields = ("org_name", "received_at", "source_name", "problems", "respondent", "answers")
+    found = {r[0]: r for r in counted(survey_round, alias).values_list(*fields)}
+    rows = []
+    for line in overview(survey_round, alias):
+        row = found.get(line.org_name)
+        if row is None:
+            rows.append(ExportRow(line.org_name, line.org_kind, line.prefecture, line.state))
+            continue
+        _name, received, source, problems, respondent, answers = row
+        rows.append(
+            ExportRow(
+                line.org_name,
+                line.org_kind,
+                line.prefecture,
+                line.state,
+                local(received).strftime("%Y-%m-%d %H:%M"),
+                source,
+                len(problems),
+                AnswerDocument(dict(respondent), dict(answers)),
+            )
+        )
+    return rows

@@ -56,6 +56,17 @@ def check_questionnaire(survey_round: Round, q: Questionnaire) -> None:
     check(survey_round, q)
 
 
+def other_round(prepared: Prepared, survey_round: Round) -> str:
+    """Why a sheet generated for another round is refused ("" when it may go in)."""
+    issued = prepared.issued_round
+    if not issued or issued == survey_round.code:
+        return ""
+    return (
+        f"この回答シートは調査回 {issued} 用です（取り込み先は調査回 {survey_round.code}）。"
+        f"調査回 {survey_round.code} の回答シートに回答を写して送ってください"
+    )
+
+
 def _prepared(
     paths: list[Path], q: Questionnaire, workers: int, alias: str
 ) -> Iterator[Prepared | Rejected]:
@@ -176,8 +187,11 @@ def ingest(
     check_questionnaire(survey_round, q)
     report = IngestReport()
     for item in _prepared(collect(paths), q, workers, alias):
+        wrong = "" if isinstance(item, Rejected) else other_round(item, survey_round)
         if isinstance(item, Rejected):
             entry: tuple[str, Outcome, str] = (item.path, "rejected", item.message)
+        elif wrong:
+            entry = (item.path, "rejected", f"{item.path}: {wrong}")
         else:
             entry = (item.path, store(item, q, alias, survey_round), item.org_name)
         report.outcomes.append(entry)

@@ -161,3 +161,21 @@ class ResponseAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Reminder(models.Model):
+    """A reminder sent (or written to the mail-merge file) to one organisation of a round."""
+
+    round = models.ForeignKey(Round, models.CASCADE, related_name="reminders")
+    org_name = models.CharField("組織名", max_length=200)
+    email = models.CharField("宛先", max_length=254, blank=True)
+    template = models.CharField("文面", max_length=60)
+    channel = models.CharField("送り方", max_length=20)  # smtp / csv
+    sent_by = models.CharField("送信者", max_length=150)
+    sent_at = models.DateTimeField("送信日時", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at", "org_name"]
+
+    def __str__(self) -> str:
+        return f"{self.org_name} {self.sent_at:%Y-%m-%d %H:%M}"

@@ -38,6 +38,7 @@ class AnswerDocument:
     respondent: dict[str, str] = field(default_factory=dict)
     answers: dict[str, AnswerValue] = field(default_factory=dict)
     source: str = "<document>"
+    issued_round: str = ""  # the round an Excel sheet was generated for ("" = any)
 
     def value(self, name: str) -> AnswerValue:
         if name in self.respondent:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -23,7 +24,12 @@ from tenken.survey.expr import Lookup, Value, to_bool
 from tenken.survey.model import Attachment, ChoiceList, Field, Questionnaire
 
 ProblemKind = Literal[
-    "unanswered", "not_applicable", "invalid_choice", "missing_followup", "invalid_format"
+    "unanswered",
+    "not_applicable",
+    "invalid_choice",
+    "missing_followup",
+    "invalid_format",
+    "missing_attachment",
 ]
 FieldState = Literal["answered", "empty", "skipped", "invalid"]
 FLAG_MISSING_INFO = "情報未入力あり"
@@ -35,6 +41,7 @@ KIND_LABELS: dict[str, str] = {
     "invalid_choice": "選択肢にない値",
     "missing_followup": "補足の記載漏れ",
     "invalid_format": "形式の誤り",
+    "missing_attachment": "添付なし",
 }
 
 
@@ -214,8 +221,18 @@ def _invalid_choice(f: Field, value: str, choices: ChoiceList) -> Problem:
     return Problem(f.name, "invalid_choice", message, suggestion)
 
 
-def evaluate(questionnaire: Questionnaire, document: AnswerDocument) -> Evaluation:
-    """Check ``document`` against ``questionnaire``: statuses, problems and the two flags."""
+def evaluate(
+    questionnaire: Questionnaire,
+    document: AnswerDocument,
+    attached: Iterable[str] | None = None,
+) -> Evaluation:
+    """Check ``document`` against ``questionnaire``: statuses, problems and the two flags.
+
+    ``attached`` names the files (or the site's attachment labels) that came with the answer;
+    when given, each required attachment the answer calls for and that is not among them is a
+    ``missing_attachment`` problem (not a flag of the sheet: 提出済み（不備あり）). ``None``
+    means the caller does not know the attachments (a sheet checked on its own).
+    """
     run = _Run(questionnaire, document)
     statuses: dict[str, FieldStatus] = {}
     problems: list[Problem] = []
@@ -243,9 +260,37 @@ def evaluate(questionnaire: Questionnaire, document: AnswerDocument) -> Evaluati
         )
         if a.relevant is None or a.relevant.truthy(run.effective)
     )
+    if attached is not None:
+        problems.extend(missing_attachments(questionnaire, attachments, list(attached)))
     return Evaluation(
         questionnaire.id, statuses, tuple(problems), missing_info, unanswered, attachments
     )
+
+
+def attachment_given(attachment: Attachment, attached: list[str]) -> bool:
+    """A file (or site label) gives ``attachment`` when it names it: ``10-概要.pdf``,
+    ``14神奈川県相模原市_紐付け誤り事例の概要.docx``, ``紐付け誤り事例の概要: 事例.pdf``."""
+    return any(attachment.name in a or attachment.label in a for a in attached)
+
+
+def missing_attachments(
+    questionnaire: Questionnaire, requested: Iterable[Attachment], attached: list[str]
+) -> list[Problem]:
+    owners = {a.name: f for f in questionnaire.fields for a in f.attachments}
+    problems = []
+    for a in requested:
+        if a.required and not attachment_given(a, attached):
+            owner = owners.get(a.name)
+            item = owner.name if owner is not None else a.name
+            where = f"{_title(owner)}の回答により" if owner is not None else ""
+            problems.append(
+                Problem(
+                    item,
+                    "missing_attachment",
+                    f"{where}「{a.label}」の添付が必要ですが、ありません",
+                )
+            )
+    return problems
 
 
 def effective_lookup(questionnaire: Questionnaire, document: AnswerDocument) -> Lookup:

@@ -50,6 +50,7 @@ class Prepared:
     attachments_requested: list[str]
     received_at: dt.datetime
     attachments: list[FileInfo] = field(default_factory=list)
+    issued_round: str = ""
 
     @classmethod
     def of(
@@ -78,6 +79,7 @@ class Prepared:
             attachments_requested=[a.label for a in evaluation.attachments],
             received_at=received_at,
             attachments=attachments or [],
+            issued_round=document.issued_round,
         )
 
 
@@ -150,11 +152,17 @@ def _file_info(path: Path) -> FileInfo:
     return FileInfo(path.name, info.st_size, digest.hexdigest())
 
 
-def prepare(item: Path | tuple[Path, list[Path]], q: Questionnaire) -> Prepared | Rejected:
+def prepare(
+    item: Path | tuple[Path, list[Path]],
+    q: Questionnaire,
+    already_attached: tuple[str, ...] = (),
+) -> Prepared | Rejected:
     """Read, check and evaluate one file; a file that cannot be used becomes :class:`Rejected`.
 
     ``item`` is a path (its attachments are looked up beside it) or a path with its
     attachments already listed (:func:`with_attachments`, used for many files at once).
+    ``already_attached`` names attachments given before (the site's uploads), which count
+    for the ``missing_attachment`` check as the files beside the sheet do.
     """
     if isinstance(item, tuple):
         path, beside = item
@@ -173,7 +181,8 @@ def prepare(item: Path | tuple[Path, list[Path]], q: Questionnaire) -> Prepared 
                 location=Location(str(path)),
                 hint="回答シートの組織名を入力して送り直してもらってください",
             )
-        evaluation = evaluate(q, document)
+        attached = [*already_attached, *(p.name for p in beside)]
+        evaluation = evaluate(q, document, attached=attached)
         attachments = [_file_info(p) for p in beside]
     except InputError as error:
         return Rejected(str(path), str(error), error)

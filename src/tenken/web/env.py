@@ -59,6 +59,12 @@ VARIABLES: tuple[Variable, ...] = (
         "一つの接続元からのログイン失敗（ユーザー名を問わず）がこの回数に達すると一時停止",
     ),
     Variable("TENKEN_INVITATION_DAYS", "14", "招待リンクの有効日数"),
+    Variable("TENKEN_SMTP_HOST", "", "督促メールを送る SMTP サーバー（空なら差し込み印刷用 CSV）"),
+    Variable("TENKEN_SMTP_PORT", "587", "SMTP サーバーのポート"),
+    Variable("TENKEN_SMTP_STARTTLS", "true", "SMTP で STARTTLS を使う"),
+    Variable("TENKEN_SMTP_USER", "", "SMTP 認証のユーザー名（空なら認証なし）"),
+    Variable("TENKEN_SMTP_PASSWORD", "", "SMTP 認証のパスワード"),
+    Variable("TENKEN_SMTP_SENDER", "", "督促メールの差出人アドレス"),
 )
 _DEFAULTS = {v.name: v.default for v in VARIABLES}
 

@@ -41,6 +41,7 @@ urlpatterns = [
         sheet_views.upload_sheet,
         name="answer_sheet_upload",
     ),
+    path("rounds/<int:round_id>/remind/", account_views.remind, name="remind"),
     path(
         "rounds/<int:round_id>/entries/<int:org_id>/reopen/",
         account_views.toggle_reopen,
@@ -59,6 +60,7 @@ urlpatterns = [
     path("dashboard/", site_views.dashboard, name="dashboard"),
     path("review/", include("tenken.web.casework.urls")),
     path("rounds/<int:round_id>/report.<str:fmt>", site_views.report, name="report"),
+    path("rounds/<int:round_id>/answers.<str:fmt>", site_views.export, name="export"),
 ]
 
 handler400 = "tenken.web.site.views.bad_request"

@@ -39,7 +39,7 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
 
 def organisations_csv(data: ReportData) -> str:
     """One row per organisation: status, flags, level and the rules that fired."""
-    header = ["団体コード", "組織名", "組織区分", "都道府県", "提出", "名簿内", "情報未入力あり",
+    header = ["団体コード", "組織名", "組織区分", "都道府県", "状況", "名簿内", "情報未入力あり",
               "未回答あり", "不備件数", "判定", "該当ルール"]  # fmt: skip
     rows: Iterable[list[Cell]] = (
         [
@@ -47,7 +47,7 @@ def organisations_csv(data: ReportData) -> str:
             o.org_name,
             o.kind,
             o.prefecture,
-            o.submitted,
+            o.state,
             o.in_roster,
             o.missing_info,
             o.unanswered,

@@ -24,6 +24,7 @@ from tenken.survey.aggregate import (
 from tenken.survey.document import AnswerDocument
 from tenken.survey.model import Questionnaire
 from tenken.survey.risk import LEVELS, RuleSet, assess, level_rank
+from tenken.survey.states import state_label
 
 NOT_SUBMITTED = "未提出"
 # Pairs of items worth reading together: how partial queries are made (7-2 × 7-4), whether
@@ -80,6 +81,11 @@ class OrgRow:
     @property
     def flagged(self) -> bool:
         return self.missing_info or self.unanswered
+
+    @property
+    def state(self) -> str:
+        """提出済み / 提出済み（不備あり） / 未着手 (the one rule in survey.states)."""
+        return state_label(self.submitted, self.flagged or self.problems > 0)
 
 
 @dataclass(frozen=True)

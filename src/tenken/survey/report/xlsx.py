@@ -181,12 +181,13 @@ def _rules_sheet(ws: Worksheet, data: ReportData) -> None:
 
 def _org_sheet(ws: Worksheet, orgs: Sequence[OrgRow]) -> None:
     header = ["団体コード", "組織名", "組織区分", "都道府県", "判定", "該当ルール",
-              "情報未入力あり", "未回答あり", "不備件数", "名簿内"]  # fmt: skip
+              "情報未入力あり", "未回答あり", "不備件数", "名簿内", "状況"]  # fmt: skip
     put_row(ws, 1, header, head=True)
     for i, o in enumerate(orgs, start=2):
-        put_row(ws, i, [o.code, o.org_name, o.kind, o.prefecture, o.level, " ".join(o.rules),
-                        o.missing_info, o.unanswered, o.problems, o.in_roster])  # fmt: skip
+        values: list[Value] = [o.code, o.org_name, o.kind, o.prefecture, o.level, " ".join(o.rules),
+                  o.missing_info, o.unanswered, o.problems, o.in_roster, o.state]  # fmt: skip
+        put_row(ws, i, values)
         ws.cell(row=i, column=5).fill = _LEVEL_FILLS.get(o.level, _HEAD_FILL)
     ws.freeze_panes = "C2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(len(orgs) + 1, 2)}"
-    _widths(ws, [10, 28, 10, 10, 8, 24, 12, 10, 8, 8])
+    _widths(ws, [10, 28, 10, 10, 8, 24, 12, 10, 8, 8, 18])

@@ -20,6 +20,7 @@ from tenken.fileio import write_atomically
 from tenken.survey.model import Questionnaire
 from tenken.survey.roster import RosterEntry
 from tenken.survey.textcells import csv_text, without_control_characters
+from tenken.survey.xlsx.layout import ROUND_KEY
 from tenken.survey.xlsx.writer import default_prefill, form_bytes
 
 MAILING_LIST = "送付一覧.csv"
@@ -37,7 +38,7 @@ class SheetTemplate:
 
     def __init__(self, q: Questionnaire) -> None:
         self.q = q
-        self.names = [f.name for f in q.respondent_fields]
+        self.names = [*(f.name for f in q.respondent_fields), ROUND_KEY]
         self.tokens = {name: f"@@TENKEN_PREFILL_{i}@@" for i, name in enumerate(self.names)}
         data = form_bytes(q, self.tokens)
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -80,16 +81,21 @@ def template_for(q: Questionnaire) -> SheetTemplate:
     return template
 
 
-def _write_one(entry: RosterEntry, q: Questionnaire, out_dir: Path) -> str:
+def _write_one(entry: RosterEntry, q: Questionnaire, out_dir: Path, round_code: str) -> str:
     path = out_dir / sheet_name(entry)
-    write_atomically(path, template_for(q).render(entry.prefill()))
+    write_atomically(path, template_for(q).render({**entry.prefill(), ROUND_KEY: round_code}))
     return path.name
 
 
-def write_roster_forms(q: Questionnaire, entries: list[RosterEntry], out_dir: Path) -> list[Path]:
-    """Write one sheet per roster entry into ``out_dir`` (each atomically) and 送付一覧.csv."""
+def write_roster_forms(
+    q: Questionnaire, entries: list[RosterEntry], out_dir: Path, round_code: str = ""
+) -> list[Path]:
+    """Write one sheet per roster entry into ``out_dir`` (each atomically) and 送付一覧.csv.
+
+    ``round_code`` marks the sheets as issued for that round (ingest into another is refused).
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
-    names = [_write_one(entry, q, out_dir) for entry in entries]
+    names = [_write_one(entry, q, out_dir, round_code) for entry in entries]
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(["組織名", "組織区分", "メールアドレス", "ファイル"])

@@ -28,7 +28,9 @@ FORMAT_VERSION = "1"
 HEADER = ("項番", "質問", "回答", "選択肢")
 
 # Hidden sheet: identity in A1:B6, helper rows from row 10, lists from column F.
-META_KEYS = ("marker", "format", "questionnaire", "version", "fingerprint", "issued_to")
+META_KEYS = ("marker", "format", "questionnaire", "version", "fingerprint", "issued_to", "round")
+# The prefill key that carries the round a sheet was issued for (not a field: kept in _tenken).
+ROUND_KEY = "@round"
 CALC_FIRST_ROW = 10
 LIST_FIRST_COLUMN = 6
 

@@ -15,6 +15,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -60,7 +61,9 @@ def read_sheet_bytes(data: bytes, q: Questionnaire, source: str) -> AnswerDocume
     main, hidden = _fast(data, layout) or _load(data, source, _bounds(layout))
     _check_identity(hidden, q, layout, source)
     _check_formulas(main, hidden, layout, source)
-    return _document(main, layout, source)
+    document = _document(main, layout, source)
+    issued = str(hidden.get(layout.meta_cell("round"), ("", "s"))[0] or "")
+    return replace(document, issued_round=issued) if issued else document
 
 
 def _fast(data: bytes, layout: Layout) -> tuple[Cells, Cells] | None:

@@ -34,6 +34,7 @@ from tenken.survey.xlsx.layout import (
     MAIN,
     MARKER,
     META_KEYS,
+    ROUND_KEY,
     FieldCells,
     Layout,
     absolute,
@@ -73,7 +74,7 @@ def build_workbook(q: Questionnaire, prefill: Mapping[str, str] | None = None) -
     assert ws is not None
     ws.title = MAIN
     hidden = wb.create_sheet(HIDDEN)
-    _write_hidden(wb, hidden, layout, values.get("組織名", ""))
+    _write_hidden(wb, hidden, layout, values.get("組織名", ""), values.get(ROUND_KEY, ""))
     _write_main(ws, layout, values)
     hidden.sheet_state = "veryHidden"
     hidden.protection.sheet = True
@@ -93,7 +94,9 @@ def write_form(q: Questionnaire, path: Path, prefill: Mapping[str, str] | None =
     write_atomically(path, form_bytes(q, prefill))
 
 
-def _write_hidden(wb: Workbook, ws: Worksheet, layout: Layout, issued_to: str) -> None:
+def _write_hidden(
+    wb: Workbook, ws: Worksheet, layout: Layout, issued_to: str, round_code: str = ""
+) -> None:
     q = layout.questionnaire
     meta = {
         "marker": MARKER,
@@ -102,6 +105,7 @@ def _write_hidden(wb: Workbook, ws: Worksheet, layout: Layout, issued_to: str) -
         "version": q.version,
         "fingerprint": fingerprint(q),
         "issued_to": issued_to,
+        "round": round_code,
     }
     for i, key in enumerate(META_KEYS, start=1):
         ws.cell(i, 1, key)

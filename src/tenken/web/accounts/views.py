@@ -147,6 +147,36 @@ def invitations_csv(request: HttpRequest, round_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def remind(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Remind every organisation that has not submitted or has problems: by e-mail over
+    TENKEN_SMTP_*, or as a mail-merge CSV download when no SMTP server is configured."""
+    from tenken.errors import InputError
+    from tenken.store import reminders
+
+    require(request, access_of(request.user).is_admin)
+    survey_round = get_object_or_404(Round, pk=round_id)
+    found = reminders.targets(survey_round)
+    by = f"web:{request.user.get_username()}"
+    try:
+        smtp = reminders.smtp_from_env()
+        sent, skipped = reminders.send(survey_round, found, smtp, by)
+    except InputError as error:
+        messages.error(request, error.message)
+        return redirect("round_detail", round_id=round_id)
+    if smtp is None:
+        response = HttpResponse(
+            reminders.mail_merge_csv(found), content_type="text/csv; charset=utf-8"
+        )
+        name = f"reminders-{survey_round.code}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    note = f"（メールアドレスがない {len(skipped)} 団体には送れませんでした）" if skipped else ""
+    messages.success(request, f"督促メールを {sent} 件送信しました{note}。")
+    return redirect("round_detail", round_id=round_id)
+
+
+@login_required
+@require_POST
 def toggle_reopen(request: HttpRequest, round_id: int, org_id: int) -> HttpResponse:
     """The administrator lets one organisation edit after the deadline (or withdraws that)."""
     require(request, access_of(request.user).is_admin)

@@ -86,7 +86,7 @@ def answer(request: HttpRequest, round_id: int, org_id: int) -> HttpResponse:
         require(request, editable)
         document = formspec.read_post(questionnaire, request.POST, fixed, source)
         document = formspec.without_skipped(document, evaluate(questionnaire, document))
-        evaluation = evaluate(questionnaire, document)
+        evaluation = evaluate(questionnaire, document, attached_names(entry))
         action = request.POST.get("action", "check")
         question = ""
         refused = formspec.control_character_problems(questionnaire, document)
@@ -125,6 +125,11 @@ class _View:
     stored: store.Stored | None
 
 
+def attached_names(entry: Entry) -> list[str]:
+    """What the organisation attached so far ("<requested label>: <file name>")."""
+    return [a.name for a in store.attachments(entry)]
+
+
 def flag_badges(missing_info: bool, unanswered: bool) -> list[tuple[str, bool]]:
     """The two flags as badges: 「情報未入力あり」 when set, 「情報未入力なし」 when not."""
     return [
@@ -159,7 +164,7 @@ def _render(
 ) -> HttpResponse:
     q, fixed = view.questionnaire, view.fixed
     document = AnswerDocument({**document.respondent, **fixed}, document.answers, document.source)
-    evaluation = evaluate(q, document)
+    evaluation = evaluate(q, document, attached_names(view.entry))
     shown = checked or view.stored is not None
     context: dict[str, Any] = {
         "entry": view.entry,

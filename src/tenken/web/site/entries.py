@@ -75,11 +75,10 @@ _IDS: tuple[tuple[int, int], dict[str, int]] | None = None
 
 def organisation_ids_cached() -> tuple[tuple[int, int], dict[str, int]]:
     """(version, every organisation's id by name), reread only when organisations were added."""
-    from django.db.models import Count, Max
-
     global _IDS
-    version = Organisation.objects.aggregate(n=Count("pk"), last=Max("pk"))
-    key = (int(version["n"] or 0), int(version["last"] or 0))
+    # Organisations are only ever added (PROTECT): the newest id says whether any was.
+    newest = Organisation.objects.order_by("-pk").values_list("pk", flat=True).first()
+    key = (int(newest or 0), 0)
     if _IDS is None or _IDS[0] != key:
         _IDS = (key, {name: int(pk) for name, pk in Organisation.objects.values_list("name", "pk")})
     return _IDS

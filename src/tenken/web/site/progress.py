@@ -50,6 +50,7 @@ class Page:
     pages: int
     prefectures: list[str]
     kinds: list[str]
+    key: tuple[Any, ...] = ()
 
 
 def dashboard_page(
@@ -77,6 +78,7 @@ def dashboard_page(
         pages,
         sorted({e.prefecture for e in lines if e.prefecture}, key=prefecture_order),
         sorted({e.org_kind for e in lines}),
+        key,
     )
     with _LOCK:
         if len(_PAGES) > 512:

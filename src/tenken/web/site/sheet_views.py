@@ -20,6 +20,7 @@ from tenken.survey.document import AnswerDocument
 from tenken.survey.engine import evaluate
 from tenken.survey.model import Attachment
 from tenken.survey.xlsx.fill import fill_sheet
+from tenken.survey.xlsx.layout import ROUND_KEY
 from tenken.survey.xlsx.writer import form_bytes
 from tenken.web.accounts.roles import access_of, require
 from tenken.web.site import attachments, formspec, store
@@ -41,7 +42,7 @@ def download_sheet(request: HttpRequest, round_id: int, org_id: int) -> HttpResp
     q = questionnaire_for(entry)
     org = entry.organisation
     fixed = formspec.fixed_values(q, org.kind, org.name)
-    data = form_bytes(q, fixed)
+    data = form_bytes(q, {**fixed, ROUND_KEY: entry.survey_round.code})
     stored = store.load(entry)
     if stored is not None:
         document = stored.document

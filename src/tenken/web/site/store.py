@@ -190,9 +190,15 @@ def ingest_upload(
     target.mkdir(parents=True, exist_ok=True)
     path = target / Path(name).name
     path.write_bytes(data)
-    prepared = prepare(path, q)
+    given = tuple(a.name for a in attachments(entry))
+    prepared = prepare((path, []), q, given)
     if isinstance(prepared, Rejected):
         raise ValueError(site_message(prepared, Path(name).name))
+    from tenken.store.ingest import other_round
+
+    wrong = other_round(prepared, entry.survey_round)
+    if wrong:
+        raise ValueError(f"{Path(name).name}: {wrong}")
     if prepared.org_name != entry.organisation.name:
         raise ValueError(
             f"この回答シートは {prepared.org_name} のものです（{entry.organisation.name} の"

@@ -54,21 +54,42 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         PAGE_SIZE,
         _pref_order,
     )
-    context.update(
-        round=chosen,
-        filters=filters,
-        prefectures=shown.prefectures,
-        kinds=shown.kinds,
-        states=progress.STATES,
-        progress=shown.progress,
-        rows_html=shown.rows_html,
-        page=shown.page,
-        pages=shown.pages,
-        query=urlencode({k: v for k, v in {"round": chosen.pk, **filters}.items() if v}),
-    )
+    query = urlencode({k: v for k, v in {"round": chosen.pk, **filters}.items() if v})
+    body = {
+        "rounds": rounds,
+        "round": chosen,
+        "filters": filters,
+        "prefectures": shown.prefectures,
+        "kinds": shown.kinds,
+        "states": progress.STATES,
+        "progress": shown.progress,
+        "rows_html": shown.rows_html,
+        "page": shown.page,
+        "pages": shown.pages,
+        "query": query,
+    }
+    context.update(body, body_html=_body_html(shown, rounds, chosen, body))
     response = render(request, "tenken/dashboard.html", context)
     response["Cache-Control"] = "no-store"
     return response
+
+
+_BODIES: dict[tuple[Any, ...], str] = {}
+
+
+def _body_html(shown: Any, rounds: list[Round], chosen: Round, body: dict[str, Any]) -> str:
+    """The dashboard's content (the same for every viewer: no user data, no CSRF token),
+    rendered once per cached page, round list and deadline."""
+    key = (shown.key, tuple((r.pk, r.title) for r in rounds), chosen.deadline)
+    html = _BODIES.get(key)
+    if html is None:
+        from django.template.loader import render_to_string
+
+        html = render_to_string("tenken/dashboard_body.html", body)
+        if len(_BODIES) > 512:
+            _BODIES.clear()
+        _BODIES[key] = html
+    return html
 
 
 def page_of(text: str, total: int) -> int:
@@ -115,6 +136,29 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
     body = loader.get_template("tenken/500.html").render()
     return HttpResponse(body, status=500, headers={"Cache-Control": "no-store"})
+
+
+@login_required
+def export(request: HttpRequest, round_id: int, fmt: str) -> HttpResponse:
+    """Every answer of the round, one row per organisation (xlsx; CSV, ?encoding=cp932)."""
+    from tenken.store import api
+    from tenken.survey import export as raw
+
+    require(request, access_of(request.user).can_see_dashboard)
+    survey_round = get_object_or_404(Round, pk=round_id)
+    if fmt not in ("xlsx", "csv"):
+        raise Http404("unknown export format")
+    data = raw.table(api.questionnaire_of(survey_round), api.export_rows(survey_round))
+    if fmt == "xlsx":
+        payload, content_type = raw.to_xlsx(data), REPORT_FORMATS["xlsx"][0]
+    else:
+        cp932 = request.GET.get("encoding") == "cp932"
+        payload = raw.to_csv(data, "cp932" if cp932 else "utf-8")[0]
+        content_type = f"text/csv; charset={'shift_jis' if cp932 else 'utf-8'}"
+    response = HttpResponse(payload, content_type=content_type)
+    name = f"answers-{survey_round.code}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 REPORT_FORMATS = {
