@@ -14,7 +14,7 @@ from tenken.store.models import Response
 from tenken.survey.model import Questionnaire
 from tests.hostile import fifo, invoke, valid_number
 from tests.sheets.conftest import example_data
-from tests.store.conftest import Db, write_answer
+from tests.store.conftest import Db, survey_round, write_answer
 
 
 def _json_answer(folder: Path, name: str, org: str) -> Path:
@@ -34,7 +34,7 @@ def test_a_folder_of_json_answers_is_ingested(
     _json_answer(folder, "a.json", "14神奈川県相模原市")
     _json_answer(folder, "b.json", "13東京都")
     with django_db_blocker.unblock():
-        report = ingest([folder], questionnaire, store_db.alias, workers=1)
+        report = ingest([folder], survey_round(store_db), questionnaire, store_db.alias, workers=1)
         assert report.count("current") == 2
         names = set(Response.objects.using(store_db.alias).values_list("org_name", flat=True))
     assert names == {"14神奈川県相模原市", "13東京都"}
@@ -64,7 +64,7 @@ def test_one_bad_file_does_not_stop_the_batch(
     write_answer(folder, "1-good.xlsx", questionnaire, blank)
     _json_answer(folder, "2-good.json", "13東京都")
     with django_db_blocker.unblock():
-        report = ingest([folder], questionnaire, store_db.alias, workers=1)
+        report = ingest([folder], survey_round(store_db), questionnaire, store_db.alias, workers=1)
     outcomes = {Path(p).name: o for p, o, _ in report.outcomes}
     assert outcomes["1-good.xlsx"] == "current" and outcomes["2-good.json"] == "current"
     assert outcomes["0-bad.json"] == "rejected"
@@ -81,6 +81,7 @@ def test_ingest_output_masks_a_my_number(
     _json_answer(folder, "a.json", f"番号{number}")
     (folder / "b.json").write_text(json.dumps({"answers": {number: "①"}}), encoding="utf-8")
     with django_db_blocker.unblock():
+        survey_round(store_db)
         result = invoke(["survey", "ingest", str(folder), *store_db.cli_args()])
     assert result.exit_code == 2, result.output
     assert number not in result.output.replace("\n", "")
