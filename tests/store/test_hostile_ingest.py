@@ -86,3 +86,28 @@ def test_ingest_output_masks_a_my_number(
     assert result.exit_code == 2, result.output
     assert number not in result.output.replace("\n", "")
     assert number[-4:] in result.output
+
+
+@pytest.mark.parametrize("as_json", [True, False], ids=["json", "table"])
+def test_status_masks_a_my_number_in_names(
+    store_db: Db,
+    questionnaire: Questionnaire,
+    tmp_path: Path,
+    django_db_blocker: Any,
+    as_json: bool,
+) -> None:
+    """`survey status --json` printed an organisation name (and file name) holding a My Number
+    in full; the table already masked it."""
+    if store_db.options:
+        pytest.skip("the CLI's --db cannot select the per-test PostgreSQL schema")
+    number = valid_number()
+    folder = tmp_path / "in"
+    _json_answer(folder, f"{number}.json", f"番号{number}")
+    with django_db_blocker.unblock():
+        survey_round(store_db, roster=[("13東京都", "都道府県")])
+        assert invoke(["survey", "ingest", str(folder), *store_db.cli_args()]).exit_code == 0
+        args = ["survey", "status", *store_db.cli_args(), *(["--json"] if as_json else [])]
+        result = invoke(args)
+    assert result.exit_code == 0, result.output
+    assert number not in result.output.replace("\n", "")
+    assert number[-4:] in result.output
