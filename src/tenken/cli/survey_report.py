@@ -26,7 +26,7 @@ from tenken.survey.local_governments import all_local_governments, lookup_org_na
 from tenken.survey.model import Questionnaire
 from tenken.survey.report import ReportData, build_report, write_report
 from tenken.survey.report.model import ListedOrg, RosterOrg
-from tenken.survey.report.write import HTML_NAME
+from tenken.survey.report.write import HTML_NAME, check_report_folder
 from tenken.survey.risk import LEVELS, RuleSet, bundled_rules_path, load_rules
 from tenken.survey.sources import READERS, load_answers
 
@@ -124,6 +124,7 @@ def report(
                 "--answers と --db・--round は同時に指定できません",
                 hint="フォルダの回答なら --answers、取り込み済みの回答なら --round（省略可）",
             )
+        check_report_folder(out)  # before any work: a wrong --out costs nothing
         skipped: list[str] = []
         if answers is not None:
             q = resolve_questionnaire(questionnaire or DEFAULT_QUESTIONNAIRE)
