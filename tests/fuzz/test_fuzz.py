@@ -24,6 +24,7 @@ from tests.hostile import deadline, valid_number
 
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 EXAMPLES = int(os.environ.get("TENKEN_FUZZ_EXAMPLES", "60"))
+ATHERIS_SECONDS = int(os.environ.get("TENKEN_ATHERIS_SECONDS", "20"))
 LIMIT_SECONDS = 10
 FUZZ = settings(
     max_examples=EXAMPLES,
@@ -182,9 +183,10 @@ def test_records_xlsx(rows: list[list[str]], stray: int) -> None:
     subprocess.run([sys.executable, "-c", "import atheris"], capture_output=True).returncode,
     reason="atheris is not installed",
 )
+@pytest.mark.timeout(3 * (ATHERIS_SECONDS + 120) + 60)  # a longer run asked for is no hang
 def test_coverage_guided_run_finds_nothing(tmp_path: Path) -> None:
     """A bounded atheris run (``TENKEN_ATHERIS_SECONDS``, default 20 s per target)."""
-    seconds = os.environ.get("TENKEN_ATHERIS_SECONDS", "20")
+    seconds = str(ATHERIS_SECONDS)
     runner = Path(__file__).with_name("atheris_run.py")
     for target in ("json", "xlsx", "csv"):
         result = subprocess.run(
