@@ -111,3 +111,21 @@ def test_status_masks_a_my_number_in_names(
     assert result.exit_code == 0, result.output
     assert number not in result.output.replace("\n", "")
     assert number[-4:] in result.output
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "foo://tenken:S3cretPW@db.example/tenken",
+        "postgres://tenken:S3cretPW@db.example:port/tenken",
+        "mysql://tenken:S3cretPW@db.example/tenken",
+        "mysql://tenken@db.example/tenken?password=S3cretPW",
+    ],
+    ids=["scheme", "port", "engine", "query"],
+)
+def test_a_bad_database_url_is_named_without_its_password(url: str) -> None:
+    """The error echoed the whole --db URL, password included, to the terminal (and logs)."""
+    result = invoke(["survey", "status", "--db", url])
+    assert result.exit_code == 2, result.output
+    assert "S3cretPW" not in result.output
+    assert "db.example" in result.output  # still says which database
