@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import signal
+import time
 import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -25,18 +26,26 @@ runner = CliRunner()
 
 @contextmanager
 def deadline(seconds: float) -> Iterator[None]:
-    """Fail the block with TimeoutError when it runs longer than ``seconds`` (a hang)."""
+    """Fail the block with TimeoutError when it runs longer than ``seconds`` (a hang).
+
+    An outer alarm (pytest-timeout's limit for the whole test) is put back when the block ends,
+    so the rest of the test stays bounded.
+    """
 
     def expire(_signum: int, _frame: FrameType | None) -> None:
         raise TimeoutError(f"still running after {seconds} s")
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    started = time.monotonic()
+    outer, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer:
+            left = outer - (time.monotonic() - started)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
 
 
 def invoke(args: Sequence[str], seconds: float = 60) -> Result:
@@ -86,4 +95,14 @@ def fifo(path: Path) -> Path:
     import os
 
     os.mkfifo(path)
+    return path
+
+
+def special_file(path: Path, kind: str) -> Path:
+    """``path`` made a FIFO (``"fifo"``) or a link to /dev/zero (``"dev-zero"``)."""
+    import os
+
+    if kind == "fifo":
+        return fifo(path)
+    os.symlink("/dev/zero", path)
     return path

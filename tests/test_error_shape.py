@@ -65,8 +65,19 @@ def test_every_message_masks_a_my_number() -> None:
     for text in (number, spaced, f"ID{number}です"):
         error = InputError(f"「{text}」が重複しています", hint=f"例 {text}")
         assert number[:8] not in str(error).replace(" ", ""), text
-    assert redact("123456789012") == "123456789012"  # 12 digits, wrong check digit: not a number
-    assert redact("1234567890123") == "1234567890123"  # 13 digits: not a number
+    assert redact("1234567890123") == "1234567890123"  # 13 digits (a 法人番号): not a number
+
+
+def test_a_mistyped_my_number_is_masked_too() -> None:
+    """A wrong check digit used to let a number through whole: one mistyped digit leaves 11 of
+    a person's digits. Every run of 12 digits in a message or echoed value is masked."""
+    number = valid_number()
+    typo = number[:-1] + str((int(number[-1]) + 1) % 10)
+    for text in (typo, f"{typo[:4]}-{typo[4:8]}-{typo[8:]}", f"番号{typo}です"):
+        assert typo[:8] not in redact(text).replace("-", ""), text
+        assert typo[:8] not in echo(text).replace("-", ""), text
+        error = InputError(f"「{text}」は読めません")
+        assert typo[:8] not in str(error).replace("-", "") and typo[-4:] in str(error)
 
 
 def test_echo_shortens_and_shows_control_characters() -> None:

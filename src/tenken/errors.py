@@ -24,16 +24,17 @@ _TWELVE_DIGITS = re.compile(r"(?<![0-9０-９])[0-9０-９](?:[ 　\-‐－]?[0-
 
 
 def redact(text: str) -> str:
-    """``text`` with every run of 12 digits that is a valid My Number masked.
+    """``text`` with every run of 12 digits masked (spaces or hyphens between them allowed).
 
-    The one masking helper (:func:`tenken.normalize.mynumber.mask`) does the masking; this only
-    finds the numbers inside a longer text (an error message, a report cell).
+    Deliberately not only valid My Numbers: a number typed with one wrong digit fails the check
+    digit but still carries 11 of a person's digits, so it is masked as well. A message loses
+    nothing it needs by this (row numbers, sizes and counts are never 12 digits; a 13-digit
+    法人番号 is not touched). The one masking helper (:func:`tenken.normalize.mynumber.mask`)
+    does the masking; this only finds the numbers inside a longer text.
     """
-    from tenken.normalize.mynumber import is_valid, mask
+    from tenken.normalize.mynumber import mask
 
-    return _TWELVE_DIGITS.sub(
-        lambda m: mask(m.group(0)) if is_valid(m.group(0)) else m.group(0), text
-    )
+    return _TWELVE_DIGITS.sub(lambda m: mask(m.group(0)), text)
 
 
 def echo(value: Any, limit: int = ECHO_CHARS) -> str:

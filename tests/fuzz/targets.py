@@ -12,6 +12,7 @@ import io
 import re
 import tempfile
 import zipfile
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from tenken.errors import InputError
 from tenken.linkage.columns import RECORD_COLUMNS
 from tenken.linkage.readers import check_unique, first_blank, read
 from tenken.normalize.mynumber import is_valid
-from tenken.survey.document import parse_json_bytes
+from tenken.survey.document import AnswerDocument, parse_json_bytes
 from tenken.survey.engine import evaluate
 from tenken.survey.loader import load_bundled
 from tenken.survey.model import Questionnaire
@@ -52,15 +53,20 @@ def assert_no_number(text: str) -> None:
         assert not is_valid(match), f"unmasked My Number in: {text[:200]}"
 
 
-def json_answer(data: bytes) -> None:
+def _answer(data: bytes, reader: Callable[[bytes, Questionnaire, str], AnswerDocument]) -> None:
+    """Read and evaluate: an InputError or problems, with no My Number in either."""
     q = questionnaire()
     try:
-        document = parse_json_bytes(data, q, "fuzz.json")
+        document = reader(data, q, "fuzz")
     except InputError as error:
         assert_no_number(str(error))
         return
     for problem in evaluate(q, document).problems:
         assert_no_number(problem.message)
+
+
+def json_answer(data: bytes) -> None:
+    _answer(data, parse_json_bytes)
 
 
 def rebuilt_sheet(members: dict[str, bytes]) -> bytes:
@@ -73,14 +79,7 @@ def rebuilt_sheet(members: dict[str, bytes]) -> bytes:
 
 
 def xlsx_answer(data: bytes) -> None:
-    q = questionnaire()
-    try:
-        document = read_sheet_bytes(data, q, "fuzz.xlsx")
-    except InputError as error:
-        assert_no_number(str(error))
-        return
-    for problem in evaluate(q, document).problems:
-        assert_no_number(problem.message)
+    _answer(data, read_sheet_bytes)
 
 
 def records_file(data: bytes, suffix: str) -> None:

@@ -24,6 +24,7 @@ from tests.hostile import deadline, valid_number
 
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 EXAMPLES = int(os.environ.get("TENKEN_FUZZ_EXAMPLES", "60"))
+ATHERIS_SECONDS = int(os.environ.get("TENKEN_ATHERIS_SECONDS", "20"))
 LIMIT_SECONDS = 10
 FUZZ = settings(
     max_examples=EXAMPLES,
@@ -35,7 +36,8 @@ FUZZ = settings(
 NUMBER = valid_number()
 _SCALAR = st.one_of(
     st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
-    st.text(max_size=30), st.sampled_from(["①", "②", NUMBER, "x" * 5000, "\x1b[2J", "\u202e"]),
+    st.text(max_size=30),
+    st.sampled_from(["①", "②", NUMBER, "x" * 5000, "\x1b[2J", "\u202e", "[/x]", "[red]"]),
 )  # fmt: skip
 _JSON = st.recursive(
     _SCALAR,
@@ -181,9 +183,10 @@ def test_records_xlsx(rows: list[list[str]], stray: int) -> None:
     subprocess.run([sys.executable, "-c", "import atheris"], capture_output=True).returncode,
     reason="atheris is not installed",
 )
+@pytest.mark.timeout(3 * (ATHERIS_SECONDS + 120) + 60)  # a longer run asked for is no hang
 def test_coverage_guided_run_finds_nothing(tmp_path: Path) -> None:
     """A bounded atheris run (``TENKEN_ATHERIS_SECONDS``, default 20 s per target)."""
-    seconds = os.environ.get("TENKEN_ATHERIS_SECONDS", "20")
+    seconds = str(ATHERIS_SECONDS)
     runner = Path(__file__).with_name("atheris_run.py")
     for target in ("json", "xlsx", "csv"):
         result = subprocess.run(
@@ -250,3 +253,22 @@ def test_inspect_end_to_end(edits: list[tuple[int, int, str]], kind: str) -> Non
         else:
             assert not out.exists()
         assert not list(root.glob(".tenken-*"))
+
+
+@settings(FUZZ, max_examples=max(EXAMPLES // 3, 10))
+@given(json_documents(), st.booleans())
+def test_survey_check_cli(data: bytes, as_json: bool) -> None:
+    """The whole `survey check` command, printing included (rich markup in values, control
+    characters, long values): exit 0, 1 or 2, no exception, no unmasked My Number."""
+    import tempfile
+
+    from tests.hostile import invoke, no_exception
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "answer.json"
+        path.write_bytes(data)
+        with deadline(LIMIT_SECONDS * 3):
+            result = invoke(["survey", "check", str(path), *(["--json"] if as_json else [])])
+    no_exception(result)
+    assert result.exit_code in (0, 1, 2), result.output
+    targets.assert_no_number(result.output.replace("\n", ""))

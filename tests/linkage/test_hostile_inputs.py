@@ -4,7 +4,6 @@ result, a hang, a traceback or an echoed My Number."""
 from __future__ import annotations
 
 import io
-import os
 import zipfile
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from openpyxl import Workbook
 from tenken.errors import InputError
 from tenken.linkage.columns import RECORD_COLUMNS
 from tenken.linkage.readers import read
-from tests.hostile import deadline, fifo, invoke, member, refused, rezip, valid_number
+from tests.hostile import deadline, invoke, member, refused, rezip, special_file, valid_number
 from tests.linkage import fixtures
 
 HEADER = [c.header for c in RECORD_COLUMNS]
@@ -30,6 +29,19 @@ def _xlsx(path: Path, rows: list[list[object]], header: list[str] = HEADER) -> P
     sheet.append(header)
     for row in rows:
         sheet.append(row)
+    book.save(path)
+    return path
+
+
+def _xlsx_with(path: Path, coordinate: str, value: str) -> Path:
+    """The fixture records as a workbook with one more cell far from the table."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(HEADER)
+    for row in ROWS:
+        sheet.append(list(row))
+    sheet[coordinate] = value
     book.save(path)
     return path
 
@@ -69,28 +81,14 @@ def test_a_blank_required_cell_stops_with_its_row(tmp_path: Path, kind: str, col
 
 def test_a_stray_cell_beside_or_below_the_table_adds_no_record(tmp_path: Path) -> None:
     """A note far to the right of the table is not a record (it used to add a phantom one)."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(HEADER)
-    for row in ROWS:
-        sheet.append(list(row))
-    sheet["Z5000"] = "メモ"
-    book.save(tmp_path / "records.xlsx")
+    _xlsx_with(tmp_path / "records.xlsx", "Z5000", "メモ")
     loaded = read(tmp_path / "records.xlsx", RECORD_COLUMNS, {})
     assert loaded.table.num_rows == len(ROWS)
 
 
 def test_a_stray_value_in_a_table_column_is_reported_not_linked(tmp_path: Path) -> None:
     """A lone value in 住所 at row 5000 is a record without 制度固有番号: stop and say where."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(HEADER)
-    for row in ROWS:
-        sheet.append(list(row))
-    sheet["F5000"] = "東京都"
-    book.save(tmp_path / "records.xlsx")
+    _xlsx_with(tmp_path / "records.xlsx", "F5000", "東京都")
     refused(invoke(_args(tmp_path, tmp_path / "records.xlsx")), "5000行目", "制度固有番号", "空")
 
 
@@ -168,10 +166,7 @@ def test_a_fifo_or_device_is_refused_without_reading(
     tmp_path: Path, kind: str, suffix: str
 ) -> None:
     path = tmp_path / f"records{suffix}"
-    if kind == "fifo":
-        fifo(path)
-    else:
-        os.symlink("/dev/zero", path)
+    special_file(path, kind)
     refused(invoke(_args(tmp_path, path), seconds=20), "通常のファイルではない")
 
 
@@ -248,3 +243,23 @@ def test_a_control_character_in_a_field_does_not_crash_review_xlsx(tmp_path: Pat
     result = invoke(_args(tmp_path, path))
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert result.exit_code == 0
+
+
+def test_a_csv_with_blank_lines_and_multiline_fields_reports_the_true_line(
+    tmp_path: Path,
+) -> None:
+    """pyarrow skips empty lines, so record i used to be reported as line i + 2."""
+    lines = [",".join(HEADER)]
+    for k, row in enumerate(ROWS[:6]):
+        values = list(row)
+        if k == 2:
+            values[HEADER.index("住所")] = '"東京都\n千代田区"'
+        if k == 5:
+            values[HEADER.index("生年月日")] = "1980-13-45"
+        lines.append(",".join(values))
+        if k == 1:
+            lines.append("")
+    path = tmp_path / "records.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # header 1, rows 2-3, blank 4, row 5-6 (two lines), rows 7, 8, then the bad row on line 9
+    refused(invoke(_args(tmp_path, path)), "9行目", "生年月日")

@@ -6,6 +6,8 @@ import json
 import os
 from pathlib import Path
 
+import pytest
+
 from tests.hostile import fifo, invoke, no_exception, refused, valid_number
 
 
@@ -54,8 +56,11 @@ def test_a_fifo_or_device_is_refused(tmp_path: Path) -> None:
     refused(invoke(["normalize", "sex", "-i", str(path)], 20), "通常のファイル")
 
 
-def test_an_echoed_my_number_is_masked(tmp_path: Path) -> None:
+@pytest.mark.parametrize("typo", [False, True], ids=["valid", "mistyped"])
+def test_an_echoed_my_number_is_masked(tmp_path: Path, typo: bool) -> None:
     number = valid_number()
+    if typo:  # a wrong check digit: still 11 of a person's digits
+        number = number[:-1] + str((int(number[-1]) + 1) % 10)
     path = tmp_path / "dates.txt"
     path.write_text(number + "\n")
     result = invoke(["normalize", "date", "-i", str(path)])

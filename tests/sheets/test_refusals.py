@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,20 +16,8 @@ from tenken.survey.model import Questionnaire
 from tenken.survey.sources import load_answers
 from tenken.survey.xlsx.layout import HIDDEN, MAIN, build_layout
 from tenken.survey.xlsx.reader import read_sheet_bytes
-from tests.hostile import refused
+from tests.hostile import refused, rezip
 from tests.sheets.conftest import example_data, filled
-
-
-def rezip(data: bytes, extra: dict[str, bytes], drop: tuple[str, ...] = ()) -> bytes:
-    """Copy a zip, dropping some members and adding or replacing others."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        for item in src.infolist():
-            if item.filename not in extra and item.filename not in drop:
-                dst.writestr(item, src.read(item.filename))
-        for name, payload in extra.items():
-            dst.writestr(name, payload, compress_type=zipfile.ZIP_DEFLATED)
-    return out.getvalue()
 
 
 def edit(data: bytes, change: Callable[[Workbook], None]) -> bytes:

@@ -16,7 +16,7 @@ from tenken.store.ingest import ingest
 from tenken.store.models import Response
 from tenken.survey.model import Questionnaire
 from tests.hostile import invoke, refused
-from tests.store.conftest import PG_URL, _postgres_reachable, write_answer
+from tests.store.conftest import PG_URL, Db, _postgres_reachable, survey_round, write_answer
 
 
 def _fingerprint(alias: str) -> list[tuple[str, str, bool]]:
@@ -27,7 +27,8 @@ def _fingerprint(alias: str) -> list[tuple[str, str, bool]]:
 def _fill(alias: str, q: Questionnaire, blank: bytes, folder: Path) -> None:
     write_answer(folder, "a.xlsx", q, blank)
     write_answer(folder, "b.xlsx", q, blank, 組織名="13東京都", 組織区分="都道府県")
-    assert ingest([folder], q, alias, workers=1).count("current") == 2
+    survey = survey_round(Db("", alias, {}))
+    assert ingest([folder], survey, q, alias, workers=1).count("current") == 2
 
 
 def test_sqlite_online_backup_and_restore(

@@ -4,7 +4,6 @@ message and exit 2, never a hang, a traceback, an expanded entity or an echoed M
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,16 @@ from tenken.survey.loader import load_bundled
 from tenken.survey.sources import load_answers
 from tenken.survey.xlsx.reader import read_sheet_bytes
 from tenken.survey.xlsx.writer import form_bytes
-from tests.hostile import deadline, fifo, invoke, member, no_exception, refused, rezip, valid_number
+from tests.hostile import (
+    deadline,
+    invoke,
+    member,
+    no_exception,
+    refused,
+    rezip,
+    special_file,
+    valid_number,
+)
 from tests.sheets.conftest import example_data, filled
 
 Q = load_bundled()
@@ -105,10 +113,7 @@ def test_a_fifo_or_device_named_like_an_answer_is_refused(
     tmp_path: Path, kind: str, suffix: str
 ) -> None:
     path = tmp_path / f"answer{suffix}"
-    if kind == "fifo":
-        fifo(path)
-    else:
-        os.symlink("/dev/zero", path)
+    special_file(path, kind)
     refused(invoke(["survey", "check", str(path)], seconds=20), "通常のファイルではない")
 
 
@@ -236,3 +241,30 @@ def test_messages_are_not_wrapped_when_piped(tmp_path: Path) -> None:
     result = _check(path)
     line = next(x for x in result.output.splitlines() if "JSON として読めません" in x)
     assert str(path) in line
+
+
+@pytest.mark.parametrize("how", ["fast-path", "openpyxl"])
+def test_a_control_character_in_a_sheet_cell_is_refused(sheet: bytes, how: str) -> None:
+    """The same rule as for JSON, on both reading paths (U+0085 is valid XML, and a C1 control)."""
+    part = member(sheet, SHEET).decode()
+    cell = '<c r="B8" t="inlineStr"><is><t>総務課&#133;</t></is></c>'
+    part = re.sub(r'<c r="B8"[^>]*>.*?</c>', cell, part, count=1)
+    if how == "openpyxl":  # a number in another input cell sends the file to openpyxl
+        part = re.sub(r'<c r="B9"[^>]*>.*?</c>', '<c r="B9" t="n"><v>5</v></c>', part, count=1)
+    with pytest.raises(InputError, match="制御文字") as caught:
+        read_sheet_bytes(rezip(sheet, {SHEET: part.encode()}), Q, "ctl.xlsx")
+    assert caught.value.location is not None and caught.value.location.column == "回答シート!B8"
+
+
+def test_rich_markup_in_a_value_or_path_is_printed_as_text(tmp_path: Path) -> None:
+    """`[/x]` in an answer used to crash `survey check` with rich's MarkupError."""
+    folder = tmp_path / "[bold]回答"
+    folder.mkdir()
+    data = example_data("municipality-complete.json")
+    data["answers"]["3"] = "[/x] [red]赤"
+    path = _json(folder, data, "[red]y.json")
+    result = _check(path)
+    no_exception(result)
+    assert result.exit_code == 1
+    flat = "".join(result.output.split())
+    assert "[/x][red]赤" in flat and "[bold]回答/[red]y.json" in flat

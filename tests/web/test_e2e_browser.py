@@ -63,11 +63,21 @@ class Watch:
             self.csp_errors.append(message.text)
 
 
+def _go(page: Any, selector: str) -> None:
+    """Click what submits a form or follows a link, and wait until the next page has loaded.
+
+    ``page.click`` returns once the navigation has started, so a check right after it could
+    still read the old page (the flaky 「一時保存しました」 under load); ``is_visible`` never waits.
+    """
+    with page.expect_navigation(timeout=30_000):
+        page.click(selector)
+
+
 def _login(page: Any, base: str, account: dict[str, str]) -> None:
     page.goto(f"{base}/login/")
     page.fill("#id_username", account["username"])
     page.fill("#id_password", account["password"])
-    page.click("button[type=submit]")
+    _go(page, "button[type=submit]")
 
 
 def _is_skipped(page: Any, name: str) -> bool:
@@ -107,7 +117,7 @@ def test_respondent_answers_drafts_returns_submits_and_admin_sees_it(
         page = watch.page(context)
 
         _login(page, base, accounts["respondent"])
-        page.click("text=回答画面へ")
+        _go(page, "text=回答画面へ")
         assert page.is_visible("text=14神奈川県相模原市")
         assert _is_skipped(page, "1-2") and not _is_skipped(page, "1-1")
 
@@ -124,7 +134,7 @@ def test_respondent_answers_drafts_returns_submits_and_admin_sees_it(
         page.check('[name="q:2"][value="③"]')
         assert not _is_skipped(page, "2-予定年月")
 
-        page.click("button[value=check]")
+        _go(page, "button[value=check]")
         assert page.is_visible("text=未回答あり")
         assert "補足" in page.inner_text('[data-field="2-予定年月"]')
         assert page.input_value('[name="q:担当部署名"]') == "健康福祉局福祉部地域福祉課"
@@ -133,15 +143,15 @@ def test_respondent_answers_drafts_returns_submits_and_admin_sees_it(
 
         _answer(page, example)
         assert not _is_skipped(page, "6")
-        page.click("button[value=draft]")
+        _go(page, "button[value=draft]")
         assert page.is_visible("text=一時保存しました")
 
         page.goto(f"{base}/")
         assert page.is_visible("td:has-text('一時保存')")
-        page.click("text=回答画面へ")
+        _go(page, "text=回答画面へ")
         assert page.input_value('[name="q:担当部署名"]') == example["respondent"]["担当部署名"]
         assert page.is_checked('[name="q:10"][value="①"]')
-        page.click("button[value=submit]")
+        _go(page, "button[value=submit]")
         assert page.is_visible("text=提出しました")
         assert page.inner_text("#answer-status") == "提出済み"
         page.screenshot(path=str(ARTIFACTS / "03-submitted.png"), full_page=True)
@@ -153,7 +163,7 @@ def test_respondent_answers_drafts_returns_submits_and_admin_sees_it(
         assert staff_page.is_visible("text=回答の進捗")
         assert staff_page.inner_text('[data-state="提出済み"]') == "1"
         staff_page.select_option("#f-pref", "神奈川県")
-        staff_page.click("text=絞り込む")
+        _go(staff_page, "text=絞り込む")
         assert staff_page.is_visible("text=14神奈川県相模原市")
         assert not staff_page.is_visible("text=13東京都八王子市")
         row = staff_page.inner_text("#organisations tr:has-text('14神奈川県相模原市')")
@@ -163,7 +173,7 @@ def test_respondent_answers_drafts_returns_submits_and_admin_sees_it(
         charts.first.wait_for(timeout=15000)
         assert charts.count() > 0
         staff_page.screenshot(path=str(ARTIFACTS / "04-dashboard.png"), full_page=True)
-        staff_page.click("text=レポートを表示")
+        _go(staff_page, "text=レポートを表示")
         assert staff_page.locator("svg").count() > 0
         staff_page.screenshot(path=str(ARTIFACTS / "05-report.png"), full_page=True)
 
@@ -182,13 +192,13 @@ def test_the_form_works_without_javascript(browser: Any, tmp_path: Path) -> None
         watch = Watch(context)
         page = watch.page(context)
         _login(page, base, accounts["respondent"])
-        page.click("text=回答画面へ")
+        _go(page, "text=回答画面へ")
         page.check('[name="q:3"][value="②"]')
         assert not _has_class(page, "4", "not-applicable")  # nothing live without JS
-        page.click("button[value=check]")
+        _go(page, "button[value=check]")
         assert _has_class(page, "4", "not-applicable")
         assert page.is_disabled('[name="q:4"][value="①"]')
-        page.click("button[value=draft]")
+        _go(page, "button[value=draft]")
         assert page.is_visible("text=一時保存しました")
         assert page.is_checked('[name="q:3"][value="②"]')
         assert watch.hosts == {"127.0.0.1"}

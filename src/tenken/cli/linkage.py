@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from tenken.cli.apps import app
-from tenken.cli.output import EXIT_OK, console, run
+from tenken.cli.output import EXIT_OK, console, run, shown
 from tenken.linkage.engine import ENGINES
 
 
@@ -35,7 +35,7 @@ def synth(
             f"（{seconds:.1f} 秒）"
         )
         for path in paths.values():
-            console.print(f"  {path}")
+            console.print(f"  {shown(path)}")
         return EXIT_OK
 
     run(body)
@@ -83,7 +83,8 @@ def inspect(
                 f"適合率 {summary['precision']:.4f}、再現率 {summary['recall']:.4f}、"
                 f"誤検知 {summary['false_alarms_per_10000']} 件/1万件"
             )
-        console.print(f"出力: {out}（verdicts.csv、verdicts.parquet、summary.json、review.xlsx）")
+        names = "verdicts.csv、verdicts.parquet、summary.json、review.xlsx"
+        console.print(f"出力: {shown(out)}（{names}）")
         return EXIT_OK
 
     run(body)

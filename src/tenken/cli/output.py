@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.text import Text
 
 from tenken.errors import Location, TenkenError, redact
@@ -20,6 +21,13 @@ err_console = Console(stderr=True, soft_wrap=True)
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_UNREADABLE = 2
+
+
+def shown(value: object) -> str:
+    """A user's value (a path, an organisation name, a problem message) made safe to print with
+    rich: any My Number masked, and ``[`` escaped so it is never read as markup (a value such as
+    ``[/x]`` used to crash the report with a MarkupError)."""
+    return escape(redact(str(value)))
 
 
 def fail(message: str, code: int = EXIT_UNREADABLE) -> NoReturn:

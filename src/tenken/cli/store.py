@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from tenken.cli.apps import app
-from tenken.cli.output import EXIT_OK, console, run
+from tenken.cli.output import EXIT_OK, console, run, shown
 from tenken.cli.survey_sheets import DbOption
 
 
@@ -44,7 +44,7 @@ def restore(
         from tenken.store.db import default_url
 
         run_restore(dump, db or default_url())
-        console.print(f"復元しました: {dump}")
+        console.print(f"復元しました: {shown(dump)}")
         return EXIT_OK
 
     run(body)

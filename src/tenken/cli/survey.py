@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from tenken.cli.apps import survey_app
-from tenken.cli.output import EXIT_OK, EXIT_PROBLEMS, console, print_json, run
+from tenken.cli.output import EXIT_OK, EXIT_PROBLEMS, console, print_json, run, shown
 from tenken.survey.engine import KIND_LABELS, Evaluation, evaluate
 from tenken.survey.loader import DEFAULT_QUESTIONNAIRE
 from tenken.survey.model import KIND_NAMES, Questionnaire
@@ -78,7 +78,7 @@ def spec(
 
 def print_evaluation(evaluation: Evaluation, source: str) -> None:
     """The readable Japanese report of one check."""
-    console.print(f"[bold]点検結果[/]: {source}")
+    console.print(f"[bold]点検結果[/]: {shown(source)}")
     for flag, on in evaluation.flags.items():
         mark = "[red]●[/]" if on else "[green]○[/]"
         console.print(f"  {mark} {flag}: {'あり' if on else 'なし'}")
@@ -87,7 +87,7 @@ def print_evaluation(evaluation: Evaluation, source: str) -> None:
         return
     table = Table("項目", "種類", "内容", title=f"不備 {len(evaluation.problems)} 件")
     for p in evaluation.problems:
-        table.add_row(p.item, KIND_LABELS[p.kind], p.message)
+        table.add_row(shown(p.item), KIND_LABELS[p.kind], shown(p.message))
     console.print(table)
 
 

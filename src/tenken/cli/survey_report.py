@@ -15,7 +15,7 @@ from rich.table import Table
 
 from tenken.cli.apps import survey_app
 from tenken.cli.demo import DemoContext, demo_step
-from tenken.cli.output import EXIT_OK, console, err_console, run
+from tenken.cli.output import EXIT_OK, console, err_console, run, shown
 from tenken.cli.survey_rounds import DbOption, RoundOption, open_round
 from tenken.cli.survey_sheets import RosterOption
 from tenken.errors import InputError, Location
@@ -26,7 +26,7 @@ from tenken.survey.model import Questionnaire
 from tenken.survey.pack import load_bundled_pack, resolve_pack
 from tenken.survey.report import ReportData, build_pack_report, write_report
 from tenken.survey.report.model import ListedOrg, RosterOrg
-from tenken.survey.report.write import HTML_NAME
+from tenken.survey.report.write import HTML_NAME, check_report_folder
 from tenken.survey.risk import LEVELS, load_rules
 from tenken.survey.sources import READERS, load_answers
 
@@ -130,6 +130,7 @@ def report(
                 "--answers と --db・--round は同時に指定できません",
                 hint="フォルダの回答なら --answers、取り込み済みの回答なら --round（省略可）",
             )
+        check_report_folder(out)  # before any work: a wrong --out costs nothing
         skipped: list[str] = []
         if answers is not None:
             pack = resolve_pack(questionnaire or DEFAULT_QUESTIONNAIRE)
@@ -145,7 +146,7 @@ def report(
             documents = counted_documents(survey_round, alias)
             orgs = roster_orgs(roster, q) if roster else round_roster(survey_round, alias)
         for message in skipped:
-            err_console.print(f"[yellow]読み飛ばし:[/] {message}", highlight=False)
+            err_console.print(f"[yellow]読み飛ばし:[/] {shown(message)}", highlight=False)
         if rules is not None:
             pack = pack.with_rules(load_rules(rules, pack.questionnaire))
         data = build_pack_report(pack, orgs, documents, now_text())
@@ -153,7 +154,7 @@ def report(
         print_summary(data)
         console.print(f"回答 {len(documents)} 件（読み飛ばし {len(skipped)} 件）を集計しました。")
         for path in written:
-            console.print(f"  {path}")
+            console.print(f"  {shown(path)}")
         return EXIT_OK
 
     run(body)

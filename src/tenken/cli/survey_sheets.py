@@ -8,15 +8,22 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from tenken.cli.apps import survey_app
 from tenken.cli.demo import DemoContext, demo_step
-from tenken.cli.output import EXIT_OK, EXIT_UNREADABLE, console, err_console, print_json, run
+from tenken.cli.output import (
+    EXIT_OK,
+    EXIT_UNREADABLE,
+    console,
+    err_console,
+    print_json,
+    run,
+    shown,
+)
 from tenken.cli.survey import JsonOption, QuestionnaireOption, resolve_questionnaire
 from tenken.cli.survey_rounds import DbOption, RoundOption, open_round
-from tenken.errors import InputError, redact
+from tenken.errors import InputError
 from tenken.survey.loader import DEFAULT_QUESTIONNAIRE
 from tenken.survey.local_governments import lookup_org_name
 from tenken.survey.model import Questionnaire
@@ -161,12 +168,12 @@ _OUTCOME_LABELS = {
 
 
 def _show_outcome(path: str, outcome: str, note: str) -> None:
-    note = redact(note)  # an organisation name or message may hold a user's My Number
+    # an organisation name or message may hold a user's My Number, or "[" (rich markup)
     if outcome == "rejected":
-        err_console.print(f"[red]読めません[/] {escape(note)}", highlight=False)
+        err_console.print(f"[red]読めません[/] {shown(note)}", highlight=False)
     else:
-        name = escape(redact(Path(path).name))
-        console.print(f"{_OUTCOME_LABELS[outcome]}: {escape(note)}（{name}）", highlight=False)
+        name = shown(Path(path).name)
+        console.print(f"{_OUTCOME_LABELS[outcome]}: {shown(note)}（{name}）", highlight=False)
 
 
 @survey_app.command()
@@ -218,7 +225,7 @@ def _print_status(report: object, problems_only: bool = False) -> None:
         )
         for o in report.with_problems:
             table.add_row(
-                o.org_name,
+                shown(o.org_name),
                 "あり" if o.missing_info else "なし",
                 "あり" if o.unanswered else "なし",
                 str(o.problems),
@@ -229,13 +236,13 @@ def _print_status(report: object, problems_only: bool = False) -> None:
         return
     missing = [o.org_name for o in report.organisations if not o.submitted]
     if missing:
-        shown = "、".join(missing[:30]) + (
+        listed = "、".join(shown(name) for name in missing[:30]) + (
             f" …ほか {len(missing) - 30} 件" if len(missing) > 30 else ""
         )
-        console.print(f"[bold]未提出[/] {len(missing)} 件: {shown}")
+        console.print(f"[bold]未提出[/] {len(missing)} 件: {listed}")
         console.print("全件は --json で出力できます。")
     for o in report.not_in_roster:
-        console.print(f"[yellow]名簿にない回答[/]: {o.org_name}（{o.source_name}）")
+        console.print(f"[yellow]名簿にない回答[/]: {shown(o.org_name)}（{shown(o.source_name)}）")
 
 
 @demo_step(30, "回答シート（Excel）を作り、記入して点検し、データベースに取り込む")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tenken.fileio import atomic_folder, escape_formula
+from tenken.fileio import FORMULA_START, atomic_folder, escape_formula
 from tenken.linkage.columns import VERDICTS, reason_labels
 from tenken.linkage.engine import Dialect, Engine
 from tenken.normalize.mynumber import mask
@@ -29,9 +29,8 @@ OUTPUT_NAMES = frozenset(
 
 def escape_sql(expr: str) -> str:
     """The SQL form of :func:`escape_formula`."""
-    starts = " OR ".join(f"left({expr}, 1) = '{c}'" for c in ("=", "+", "-", "@"))
-    control = f"left({expr}, 1) IN (chr(9), chr(13))"
-    return f"CASE WHEN {starts} OR {control} THEN '''' || {expr} ELSE {expr} END"
+    starts = " OR ".join(f"left({expr}, 1) = chr({ord(c)})" for c in FORMULA_START)
+    return f"CASE WHEN {starts} THEN '''' || {expr} ELSE {expr} END"
 
 
 def verdict_label_sql(expr: str) -> str:

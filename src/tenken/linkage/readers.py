@@ -245,7 +245,40 @@ def _read_parquet(path: Path) -> pa.Table:
     return pa.table(columns, names=table.column_names)
 
 
-def read_raw(path: Path) -> tuple[pa.Table, int | list[int]]:
+class CsvRows(Sequence[int]):
+    """The file line of each CSV record, worked out only when a message needs one.
+
+    pyarrow skips empty lines and a quoted field may span lines, so record ``i`` is not always
+    line ``i + 2``; the csv module's line count gives the true line (read once, on demand).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lines: list[int] | None = None
+
+    def _load(self) -> list[int]:
+        if self._lines is None:
+            lines: list[int] = []
+            encoding = detect_encoding(self.path)
+            with self.path.open(encoding=encoding, errors="replace", newline="") as handle:
+                reader = csv.reader(handle)
+                next(reader, None)
+                last = reader.line_num
+                for row in reader:
+                    if row:
+                        lines.append(last + 1)
+                    last = reader.line_num
+            self._lines = lines
+        return self._lines
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+    def __getitem__(self, index: int) -> int:  # type: ignore[override]
+        return self._load()[index]
+
+
+def read_raw(path: Path) -> tuple[pa.Table, int | Sequence[int]]:
     """The file as a table of strings and the file row of its first data row (or of each data
     row, when blank rows were skipped)."""
     fileio.check_regular_file(path)
@@ -254,7 +287,7 @@ def read_raw(path: Path) -> tuple[pa.Table, int | list[int]]:
         return _read_xlsx(path)
     if suffix == ".parquet":
         return _read_parquet(path), 1
-    return _read_csv(path), 2
+    return _read_csv(path), CsvRows(path)
 
 
 def read(path: Path, columns: Sequence[Column], mapping: Mapping[str, str]) -> Loaded:

@@ -10,6 +10,7 @@ the workspace, shared with the web site (``TENKEN_DATABASE_URL`` / ``TENKEN_WORK
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,18 @@ def default_url() -> str:
     return env.database_url(env.workspace())
 
 
+_URL_PASSWORD = re.compile(r"(?<=://)([^/@:]*):[^/@]*@")
+_QUERY_PASSWORD = re.compile(r"(?i)([?&](?:password|passwd)=)[^&#]*")
+
+
+def shown_url(url: str) -> str:
+    """``url`` as shown in a message: any password (``user:secret@``, ``?password=``) hidden.
+
+    Works on URLs that do not parse, since those are the ones an error names.
+    """
+    return _QUERY_PASSWORD.sub(r"\1***", _URL_PASSWORD.sub(r"\1:***@", url))
+
+
 def parse_url(url: str) -> dict[str, Any]:
     """Django DATABASES entry for ``url`` (InputError naming the URL when it is not usable)."""
     import dj_database_url
@@ -45,7 +58,7 @@ def parse_url(url: str) -> dict[str, Any]:
         config: dict[str, Any] = dict(dj_database_url.parse(url))
     except (ValueError, KeyError) as error:
         raise InputError(
-            f"データベースの URL を解釈できません: {url}",
+            f"データベースの URL を解釈できません: {shown_url(url)}",
             hint="sqlite:///workspace/tenken.sqlite3 または postgres://user@host:5432/db",
         ) from error
     engine = config.get("ENGINE", "")
@@ -55,7 +68,7 @@ def parse_url(url: str) -> dict[str, Any]:
         config["OPTIONS"] = {"timeout": 30, "init_command": _SQLITE_INIT}
     elif not engine.endswith("postgresql"):
         raise InputError(
-            f"このデータベースには対応していません: {url}",
+            f"このデータベースには対応していません: {shown_url(url)}",
             hint="SQLite（sqlite:///...）か PostgreSQL（postgres://...）を指定してください",
         )
     return config

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count
 
+from tenken.errors import redact
 from tenken.store import api
 from tenken.store.models import Response, Round
 from tenken.survey.engine import flags_json
@@ -46,8 +47,9 @@ class OrgStatus:
         return self.state in (api.SUBMITTED, api.SUBMITTED_WITH_PROBLEMS)
 
     def to_json(self) -> dict[str, Any]:
+        # names come from respondents' files: a My Number typed there is not printed whole
         return {
-            "組織名": self.org_name,
+            "組織名": redact(self.org_name),
             "組織区分": self.org_kind,
             "都道府県": self.prefecture,
             "状況": self.state,
@@ -58,7 +60,7 @@ class OrgStatus:
             "flags": flags_json(self.missing_info, self.unanswered),
             "problems": self.problems,
             "missing_attachments": self.missing_attachments,
-            "file": self.source_name,
+            "file": redact(self.source_name),
             "files_received": self.versions,
         }
 

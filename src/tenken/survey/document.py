@@ -178,6 +178,23 @@ def _section(data: Mapping[str, Any], key: str, names: list[str], loc: Location)
     return dict(section)
 
 
+def check_text(text: str, where: str, loc: Location) -> str:
+    """``text`` when it holds no control character (newline and tab allowed), else an error.
+
+    One rule for every answer format (JSON here, Excel cells in the sheet reader): escape
+    sequences and bidi overrides would otherwise be stored and printed raw to a terminal.
+    """
+    bad = _CONTROL.search(text)
+    if bad:
+        raise InputError(
+            f"{where} に制御文字（U+{ord(bad.group(0)):04X}）があります",
+            location=loc,
+            hint="改行・タブ以外の制御文字を取り除いてください",
+            code="E-INPUT-CONTROL",
+        )
+    return text
+
+
 def _as_text(value: Any, where: str, loc: Location) -> str:
     if value is None:
         return ""
@@ -187,16 +204,7 @@ def _as_text(value: Any, where: str, loc: Location) -> str:
         )
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    text = str(value)
-    bad = _CONTROL.search(text)
-    if bad:
-        raise InputError(
-            f"{where} に制御文字（U+{ord(bad.group(0)):04X}）があります",
-            location=loc,
-            hint="改行・タブ以外の制御文字を取り除いてください",
-            code="E-JSON-CONTROL",
-        )
-    return text
+    return check_text(str(value), where, loc)
 
 
 def _as_list(value: Any, where: str, loc: Location) -> list[str]:

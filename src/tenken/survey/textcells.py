@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from tenken.fileio import FORMULA_START, escape_formula
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -22,7 +23,7 @@ def looks_like_formula(value: str) -> bool:
 
 def csv_text(value: str) -> str:
     """``value`` for a CSV cell: a leading ``'`` keeps formula-like text as text in Excel."""
-    return "'" + value if looks_like_formula(value) else value
+    return escape_formula(value) or value
 
 
 def control_characters(value: str) -> list[str]:

@@ -1,18 +1,18 @@
 """Write every report file into a directory, atomically.
 
-The files are first written into a fresh temporary directory beside the target; only when all
-of them are complete are they moved into place (``os.replace``: each file is swapped in one
-step), so a failed run never leaves a half-written report and never touches other files.
+As for ``tenken inspect``: the files are written into a staging folder beside ``out_dir`` that
+replaces ``out_dir`` as a whole once all of them are complete (:func:`tenken.fileio.atomic_folder`),
+so a failed or killed run leaves the old report or the new one, never a mix nor a stale
+``report.json``, and the next run removes what a killed one left. ``out_dir`` must be absent,
+empty or an earlier report (:func:`check_report_folder`): other files in it would be lost.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
+from tenken.fileio import atomic_folder, check_out_folder
 from tenken.survey.report.csv_out import organisations_csv, tallies_csv
 from tenken.survey.report.figures import report_json
 from tenken.survey.report.html import render_html
@@ -23,24 +23,22 @@ HTML_NAME = "report.html"
 XLSX_NAME = "report.xlsx"
 JSON_NAME = "report.json"
 CSV_NAMES = ("organisations.csv", "tallies.csv")
+REPORT_NAMES = frozenset({HTML_NAME, XLSX_NAME, JSON_NAME, *CSV_NAMES})
+
+
+def check_report_folder(out_dir: Path) -> None:
+    """Refuse, before any work, an ``--out`` that the whole-folder swap could not replace."""
+    check_out_folder(Path(out_dir), REPORT_NAMES)
 
 
 def write_report(data: ReportData, out_dir: Path, *, with_json: bool = False) -> list[Path]:
     """Write the report files into ``out_dir`` (created if needed); return their paths."""
     out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    try:
+    check_report_folder(out_dir)
+    with atomic_folder(out_dir, REPORT_NAMES) as staging:
         _render_all(data, staging, with_json)
-        out_dir.mkdir(exist_ok=True)
-        written = []
-        for item in sorted(staging.iterdir()):
-            target = out_dir / item.name
-            os.replace(item, target)
-            written.append(target)
-        return written
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        names = sorted(item.name for item in staging.iterdir())
+    return [out_dir / name for name in names]
 
 
 def _render_all(data: ReportData, folder: Path, with_json: bool) -> None:

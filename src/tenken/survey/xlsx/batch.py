@@ -16,11 +16,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from tenken.fileio import write_atomically
 from tenken.survey.model import Questionnaire
 from tenken.survey.roster import RosterEntry
 from tenken.survey.textcells import csv_text, without_control_characters
 from tenken.survey.xlsx.layout import ROUND_KEY
-from tenken.survey.xlsx.writer import default_prefill, form_bytes, write_atomically
+from tenken.survey.xlsx.writer import default_prefill, form_bytes
 
 MAILING_LIST = "送付一覧.csv"
 

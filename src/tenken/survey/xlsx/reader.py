@@ -22,7 +22,7 @@ from typing import Any
 
 from tenken.errors import InputError, Location
 from tenken.fileio import read_bytes
-from tenken.survey.document import AnswerDocument, AnswerValue
+from tenken.survey.document import AnswerDocument, AnswerValue, check_text
 from tenken.survey.model import Questionnaire
 from tenken.survey.xlsx.fastcells import read_cells
 from tenken.survey.xlsx.formulas import MARK
@@ -242,13 +242,14 @@ def cell_text(value: Any) -> str:
 
 def _input_value(main: Cells, coordinate: str, source: str) -> str:
     value, kind = main.get(coordinate, (None, "n"))
+    where = Location(source, column=f"{MAIN}!{coordinate}")
     if kind == "f":
         raise InputError(
             f"入力欄 {coordinate} に数式があります",
-            location=Location(source, column=f"{MAIN}!{coordinate}"),
+            location=where,
             hint="数式ではなく値を入力してください",
         )
-    return cell_text(value)
+    return check_text(cell_text(value), f"入力欄 {coordinate}", where)
 
 
 def _document(main: Cells, layout: Layout, source: str) -> AnswerDocument:

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import io
 import math
-import os
-import tempfile
 import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
@@ -25,6 +23,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tenken.fileio import write_atomically
 from tenken.survey.model import Questionnaire
 from tenken.survey.textcells import set_text
 from tenken.survey.xlsx.formulas import MARK, quote
@@ -88,20 +87,6 @@ def form_bytes(q: Questionnaire, prefill: Mapping[str, str] | None = None) -> by
     buffer = io.BytesIO()
     build_workbook(q, prefill).save(buffer)
     return buffer.getvalue()
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_form(q: Questionnaire, path: Path, prefill: Mapping[str, str] | None = None) -> None:
