@@ -29,6 +29,7 @@ from django.utils import timezone
 from tenken.errors import InputError
 from tenken.store.auditing import audit
 from tenken.store.models import Origin, Response, RosterEntry, Round
+from tenken.survey.aggregate import StoredAnswer
 from tenken.survey.document import AnswerDocument
 from tenken.survey.engine import Evaluation
 from tenken.survey.model import Questionnaire
@@ -41,6 +42,7 @@ from tenken.survey.states import (
     SUBMITTED,
     SUBMITTED_WITH_PROBLEMS,
     state_label,
+    with_problems,
 )
 
 JST = ZoneInfo("Asia/Tokyo")
@@ -233,6 +235,19 @@ def counted(survey_round: Round, alias: str = "default") -> QuerySet[Response]:
     return Response.objects.using(alias).filter(round=survey_round, is_counted=True)
 
 
+def counted_answers(survey_round: Round, alias: str = "default") -> list[StoredAnswer]:
+    """The :func:`counted` answers for a report, each with the problems the store kept (so the
+    report's 提出済み（不備あり） is the one status and the dashboard show)."""
+    fields = ("respondent", "answers", "source_name", "problems")
+    return [
+        StoredAnswer(
+            AnswerDocument(dict(r.respondent), dict(r.answers), source=r.source_name),
+            tuple(r.problems),
+        )
+        for r in counted(survey_round, alias).only(*fields).iterator()
+    ]
+
+
 def current(survey_round: Round, org_name: str, alias: str = "default") -> Response | None:
     """The organisation's latest version (a draft or a submission): what the form shows."""
     return (
@@ -258,7 +273,7 @@ def history(survey_round: Round, org_name: str, alias: str = "default") -> list[
 
 def has_problems(response: Response) -> bool:
     """不備あり: the engine found any problem (flags, invalid values, missing attachments)."""
-    return bool(response.problems)
+    return with_problems(response.missing_info, response.unanswered, len(response.problems))
 
 
 def submission_state(counted_response: Response | None, has_draft: bool = False) -> str:
@@ -325,7 +340,7 @@ def overview(survey_round: Round, alias: str = "default") -> list[OrgLine]:
             lines.append(OrgLine(name, kind, prefecture, DRAFT if name in drafts else NOT_STARTED))
             continue
         _name, received, missing, unanswered, problems = row
-        state = state_label(True, bool(problems))
+        state = state_label(True, with_problems(missing, unanswered, len(problems)))
         lines.append(
             OrgLine(name, kind, prefecture, state, received, missing, unanswered, len(problems))
         )
