@@ -17,7 +17,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -238,14 +238,24 @@ def counted(survey_round: Round, alias: str = "default") -> QuerySet[Response]:
 def counted_answers(survey_round: Round, alias: str = "default") -> list[StoredAnswer]:
     """The :func:`counted` answers for a report, each with the problems the store kept (so the
     report's 提出済み（不備あり） is the one status and the dashboard show)."""
-    fields = ("respondent", "answers", "source_name", "problems")
-    return [
-        StoredAnswer(
-            AnswerDocument(dict(r.respondent), dict(r.answers), source=r.source_name),
-            tuple(r.problems),
-        )
-        for r in counted(survey_round, alias).only(*fields).iterator()
-    ]
+    return [answer for _name, answer in _counted_answers(survey_round, alias)]
+
+
+def _counted_answers(survey_round: Round, alias: str) -> Iterator[tuple[str, StoredAnswer]]:
+    fields = ("org_name", "respondent", "answers", "source_name", "problems")
+    for r in counted(survey_round, alias).only(*fields).iterator():
+        document = AnswerDocument(dict(r.respondent), dict(r.answers), source=r.source_name)
+        yield r.org_name, StoredAnswer(document, tuple(r.problems))
+
+
+def risk_levels(survey_round: Round, alias: str = "default") -> dict[str, str]:
+    """組織名 → 高 / 中 / 低 of each counted answer, by the round's pack and the report's rule
+    (:func:`tenken.survey.report.model.risk_level`)."""
+    from tenken.survey.report.model import risk_level
+
+    pack = pack_of(survey_round)
+    answers = _counted_answers(survey_round, alias)
+    return {name: risk_level(pack, answer) for name, answer in answers}
 
 
 def current(survey_round: Round, org_name: str, alias: str = "default") -> Response | None:

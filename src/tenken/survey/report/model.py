@@ -184,6 +184,14 @@ def build_pack_report(
     )
 
 
+def risk_level(pack: Pack, answer: AnswerDocument | StoredAnswer) -> str:
+    """高 / 中 / 低 of one submitted answer, classified as the report classifies it (the
+    dashboard's risk filter calls this; organisations without an answer are 未提出)."""
+    q = pack.questionnaire
+    response = make_response(q, answer)
+    return _answered_row(q, pack.rules, response, "", "", "", True).level
+
+
 def _text_list(q: Questionnaire, item: str, responses: Sequence[Response]) -> TextList:
     f = q.field(item)
     entries = sorted(
@@ -217,7 +225,7 @@ def _answered_row(
     in_roster: bool,
 ) -> OrgRow:
     evaluation = response.evaluation
-    assessment = assess(rules, q, response.document, evaluation)
+    assessment = assess(rules, q, response.document, evaluation)  # the rule risk_level shares
     return OrgRow(
         org_name=redact(response.org_name),  # a user's value: no My Number in any report
         kind=redact(kind),
