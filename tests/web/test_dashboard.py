@@ -120,7 +120,7 @@ def test_the_kept_report_follows_new_submissions(site: Site) -> None:
 
 
 def test_filters_by_risk_level_as_the_report_classifies(site: Site) -> None:
-    """The risk filter (高・中・低・未提出) picks the organisations the report puts at that level."""
+    """The risk filter (高・中・低・未提出) picks the organisations the report puts there."""
     import json as jsonlib
 
     from tests.web.test_answer_form import _complete
