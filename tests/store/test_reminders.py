@@ -127,3 +127,112 @@ def test_without_smtp_a_mail_merge_csv_is_written(
     text = out.read_text("utf-8-sig")
     assert "13東京都" in text and "01北海道" in text and "14神奈川県相模原市" not in text
     assert channels == {"csv"}
+
+
+def _self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 (and its key), made for this test only."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "smtp.pem", folder / "smtp.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+class Logins:
+    def __init__(self) -> None:
+        self.users: list[str] = []
+
+    def __call__(self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> Any:
+        from aiosmtpd.smtp import AuthResult, LoginPassword
+
+        ok = isinstance(data, LoginPassword) and (data.login, data.password) == (b"chosa", b"pw")
+        if ok:
+            self.users.append(data.login.decode())
+        return AuthResult(success=ok, handled=False)
+
+
+def test_reminders_go_over_starttls_with_a_login(
+    store_db: Db,
+    questionnaire: Questionnaire,
+    blank: bytes,
+    tmp_path: Path,
+    django_db_blocker: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """TENKEN_SMTP_STARTTLS=true: the server (which refuses mail and AUTH before STARTTLS) gets
+    both reminders after a verified TLS handshake and a login; an untrusted certificate is a
+    clean refusal that sends and records nothing."""
+    import ssl
+
+    from aiosmtpd.controller import Controller
+
+    if store_db.options:
+        pytest.skip("the CLI's --db cannot select the per-test PostgreSQL schema")
+    cert, key = _self_signed(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    inbox, logins = Inbox(), Logins()
+    controller = Controller(
+        inbox, hostname="127.0.0.1", port=port, tls_context=context, require_starttls=True,
+        authenticator=logins, auth_require_tls=True,
+    )  # fmt: skip
+    controller.start()
+    for name, value in {"HOST": "127.0.0.1", "PORT": str(port), "STARTTLS": "true",
+                        "USER": "chosa", "PASSWORD": "pw",
+                        "SENDER": "chosa@mhlw.example.go.jp"}.items():  # fmt: skip
+        monkeypatch.setenv(f"TENKEN_SMTP_{name}", value)
+    try:
+        with django_db_blocker.unblock():
+            _r, db_args = _round_with_answers(store_db, questionnaire, blank, tmp_path)
+            monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "none.pem"))  # not trusted
+            refused = CliRunner().invoke(app, ["survey", "remind", *db_args])
+            assert refused.exit_code != 0 and "督促メールを送れませんでした" in refused.output
+            assert "CERTIFICATE_VERIFY_FAILED" in refused.output
+            assert not Reminder.objects.using(store_db.alias).exists()
+            monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # the closed network's own CA
+            result = CliRunner().invoke(app, ["survey", "remind", *db_args])
+            assert result.exit_code == 0, result.output
+            channels = list(
+                Reminder.objects.using(store_db.alias).values_list("channel", flat=True)
+            )
+    finally:
+        controller.stop()
+    assert sorted(m["To"] for m in inbox.messages) == [
+        "b@metro.example.lg.jp",
+        "d@pref.example.lg.jp",
+    ]
+    assert logins.users == ["chosa"] and channels == ["smtp", "smtp"]

@@ -181,6 +181,40 @@ def test_a_required_attachment_missing_from_the_folder_is_a_problem(
     assert tokyo.missing_attachments == 0  # the 概要 beside its sheet counts
 
 
+def test_the_report_says_what_status_says_of_a_missing_attachment(
+    store_db: Db, questionnaire: Questionnaire, blank: bytes, tmp_path: Path, django_db_blocker: Any
+) -> None:
+    """An answer whose only problem is the missing 概要 is 提出済み（不備あり） in status, on the
+    dashboard and in the report (CLI and site): the report reads the problems the store kept."""
+    from tenken.survey.report import build_pack_report
+    from tenken.survey.report.model import ListedOrg
+    from tenken.survey.xlsx.fill import fill_sheet
+
+    data = example_data("municipality-complete.json")
+    data["answers"]["10"] = "②"
+    sheet = tmp_path / "a" / "相模原市.xlsx"
+    sheet.parent.mkdir()
+    sheet.write_bytes(fill_sheet(blank, questionnaire, parse_document(data, questionnaire, "x")))
+    with django_db_blocker.unblock():
+        r = survey_round(store_db, roster=ROSTER)
+        ingest([sheet], r, questionnaire, store_db.alias, workers=1)
+        states = {o.org_name: o.state for o in status(r, store_db.alias).organisations}
+        dashboard = {o.org_name: o.state for o in api.overview(r, store_db.alias)}
+        roster = [ListedOrg(name, kind) for name, kind in ROSTER]
+        answers = api.counted_answers(r, store_db.alias)
+        report = build_pack_report(api.pack_of(r), roster, answers, "2023-07-21 09:00")
+    in_report = {o.org_name: o.state for o in report.orgs}
+    name = "14神奈川県相模原市"
+    assert states[name] == dashboard[name] == in_report[name] == "提出済み（不備あり）"
+    assert [o.problems for o in report.orgs if o.org_name == name] == [1]
+    if not store_db.options:  # the CLI's report reads the same answers
+        out = tmp_path / "out"
+        result = _cli(store_db, "survey", "report", "--out", str(out), "--json")
+        assert result.exit_code == 0, result.output
+        orgs = json.loads((out / "report.json").read_text("utf-8"))["organisations"]
+        assert {o["org_name"]: o["state"] for o in orgs}[name] == "提出済み（不備あり）"
+
+
 def test_the_raw_export_has_every_answer_one_row_per_organisation(
     store_db: Db, questionnaire: Questionnaire, blank: bytes, tmp_path: Path, django_db_blocker: Any
 ) -> None:

@@ -89,6 +89,30 @@ def test_written_files_agree(report: ReportData, tmp_path: Path) -> None:
     assert rows[0][1] == "組織名" and len(rows) == 1 + len(report.orgs)
 
 
+def test_the_excel_report_lists_the_free_text_answers(
+    questionnaire: Questionnaire, tmp_path: Path
+) -> None:
+    """Item 7: the typed-in answers 2 予定年月 and 8-1 概要 are listed, organisation by
+    organisation, on the workbook's 記述・数値の回答 sheet."""
+    later = doc("市区町村", "14神奈川県相模原市", **{"1-1": "①", "2": "③", "2-予定年月": "2024-04",
+                "3": "①", "4": "②", "5": "②", "6": ["①"], "7-1": "①", "7-2": "①", "7-3": "①",
+                "7-4": ["②"], "8-1": "①", "8-1-概要": "二人で照合し記録を残す", "8-2": "①",
+                "9": "①", "10": "①"})  # fmt: skip
+    answers = [parse_document(later, questionnaire, "a.json")]
+    roster = [lg for lg in [lookup_org_name("14神奈川県相模原市")] if lg is not None]
+    data = build_pack_report(load_bundled_pack(), roster, answers, "2023-07-21 10:00")
+    write_report(data, tmp_path / "out")
+    wb = openpyxl.load_workbook(tmp_path / "out" / "report.xlsx")
+    cells = [
+        [c for c in row if c is not None]
+        for row in wb["記述・数値の回答"].iter_rows(values_only=True)
+    ]
+    headings = [row[0] for row in cells if row and str(row[0]).startswith("項番")]
+    assert [h.split()[0] for h in headings] == ["項番2-予定年月", "項番8-1-概要"]
+    assert ["14神奈川県相模原市", "2024-04"] in cells
+    assert ["14神奈川県相模原市", "二人で照合し記録を残す"] in cells
+
+
 def test_formula_injection_is_neutralised(report: ReportData, tmp_path: Path) -> None:
     """An answer that looks like a formula is text in Excel and quoted in CSV."""
     write_report(report, tmp_path)

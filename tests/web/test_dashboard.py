@@ -117,3 +117,28 @@ def test_the_kept_report_follows_new_submissions(site: Site) -> None:
     assert jsonlib.loads(viewer.get(url).content)["summary"]["submitted"] == 1
     board = viewer.get("/dashboard/").context["progress"]
     assert board.counts["提出済み"] == 1
+
+
+def test_filters_by_risk_level_as_the_report_classifies(site: Site) -> None:
+    """The risk filter (高・中・低・未提出) picks the organisations the report puts there."""
+    import json as jsonlib
+
+    from tests.web.test_answer_form import _complete
+    from tests.web.test_answer_store import _save
+
+    _save(site, _complete(), "submit")
+    viewer = site.client_for(site.viewer)
+    report = jsonlib.loads(viewer.get(f"/rounds/{site.round.pk}/report.json").content)
+    level = {o["org_name"]: o["level"] for o in report["organisations"]}["14神奈川県相模原市"]
+    assert level in ("高", "中", "低")
+
+    def shown(risk: str) -> list[str]:
+        board = viewer.get("/dashboard/", {"risk": risk}).context["progress"]
+        return [r.line.org_name for r in board.rows]
+
+    assert shown(level) == ["14神奈川県相模原市"]
+    assert shown("未提出") == ["13東京都"]
+    assert all(shown(other) == [] for other in ("高", "中", "低") if other != level)
+    assert len(shown("")) == 2
+    body = viewer.get("/dashboard/", {"risk": level}).content.decode()
+    assert f"<option selected>{level}</option>" in body and "13東京都" not in body

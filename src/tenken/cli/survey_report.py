@@ -19,6 +19,7 @@ from tenken.cli.output import EXIT_OK, console, err_console, run, shown
 from tenken.cli.survey_rounds import DbOption, RoundOption, open_round
 from tenken.cli.survey_sheets import RosterOption
 from tenken.errors import InputError, Location
+from tenken.survey.aggregate import StoredAnswer
 from tenken.survey.document import AnswerDocument
 from tenken.survey.loader import DEFAULT_QUESTIONNAIRE
 from tenken.survey.local_governments import all_local_governments, lookup_org_name
@@ -62,15 +63,11 @@ def print_summary(data: ReportData) -> None:
     console.print(table)
 
 
-def counted_documents(survey_round: Round, alias: str) -> list[AnswerDocument]:
-    """The answers that count in the round (``store.api.counted``: latest submitted ones)."""
+def counted_documents(survey_round: Round, alias: str) -> list[StoredAnswer]:
+    """The answers that count in the round (``store.api.counted_answers``), kept problems too."""
     from tenken.store import api
 
-    rows = api.counted(survey_round, alias).only("respondent", "answers", "source_name")
-    return [
-        AnswerDocument(dict(r.respondent), dict(r.answers), source=r.source_name)
-        for r in rows.iterator()
-    ]
+    return api.counted_answers(survey_round, alias)
 
 
 def round_roster(survey_round: Round, alias: str) -> list[RosterOrg]:
@@ -132,6 +129,7 @@ def report(
             )
         check_report_folder(out)  # before any work: a wrong --out costs nothing
         skipped: list[str] = []
+        documents: Sequence[AnswerDocument | StoredAnswer]
         if answers is not None:
             pack = resolve_pack(questionnaire or DEFAULT_QUESTIONNAIRE)
             q = pack.questionnaire

@@ -17,7 +17,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,6 +29,7 @@ from django.utils import timezone
 from tenken.errors import InputError
 from tenken.store.auditing import audit
 from tenken.store.models import Origin, Response, RosterEntry, Round
+from tenken.survey.aggregate import StoredAnswer
 from tenken.survey.document import AnswerDocument
 from tenken.survey.engine import Evaluation
 from tenken.survey.model import Questionnaire
@@ -41,6 +42,7 @@ from tenken.survey.states import (
     SUBMITTED,
     SUBMITTED_WITH_PROBLEMS,
     state_label,
+    with_problems,
 )
 
 JST = ZoneInfo("Asia/Tokyo")
@@ -233,6 +235,29 @@ def counted(survey_round: Round, alias: str = "default") -> QuerySet[Response]:
     return Response.objects.using(alias).filter(round=survey_round, is_counted=True)
 
 
+def counted_answers(survey_round: Round, alias: str = "default") -> list[StoredAnswer]:
+    """The :func:`counted` answers for a report, each with the problems the store kept (so the
+    report's 提出済み（不備あり） is the one status and the dashboard show)."""
+    return [answer for _name, answer in _counted_answers(survey_round, alias)]
+
+
+def _counted_answers(survey_round: Round, alias: str) -> Iterator[tuple[str, StoredAnswer]]:
+    fields = ("org_name", "respondent", "answers", "source_name", "problems")
+    for r in counted(survey_round, alias).only(*fields).iterator():
+        document = AnswerDocument(dict(r.respondent), dict(r.answers), source=r.source_name)
+        yield r.org_name, StoredAnswer(document, tuple(r.problems))
+
+
+def risk_levels(survey_round: Round, alias: str = "default") -> dict[str, str]:
+    """組織名 → 高 / 中 / 低 of each counted answer, by the round's pack and the report's rule
+    (:func:`tenken.survey.report.model.risk_level`)."""
+    from tenken.survey.report.model import risk_level
+
+    pack = pack_of(survey_round)
+    answers = _counted_answers(survey_round, alias)
+    return {name: risk_level(pack, answer) for name, answer in answers}
+
+
 def current(survey_round: Round, org_name: str, alias: str = "default") -> Response | None:
     """The organisation's latest version (a draft or a submission): what the form shows."""
     return (
@@ -258,7 +283,7 @@ def history(survey_round: Round, org_name: str, alias: str = "default") -> list[
 
 def has_problems(response: Response) -> bool:
     """不備あり: the engine found any problem (flags, invalid values, missing attachments)."""
-    return bool(response.problems)
+    return with_problems(response.missing_info, response.unanswered, len(response.problems))
 
 
 def submission_state(counted_response: Response | None, has_draft: bool = False) -> str:
@@ -325,7 +350,7 @@ def overview(survey_round: Round, alias: str = "default") -> list[OrgLine]:
             lines.append(OrgLine(name, kind, prefecture, DRAFT if name in drafts else NOT_STARTED))
             continue
         _name, received, missing, unanswered, problems = row
-        state = state_label(True, bool(problems))
+        state = state_label(True, with_problems(missing, unanswered, len(problems)))
         lines.append(
             OrgLine(name, kind, prefecture, state, received, missing, unanswered, len(problems))
         )

@@ -12,10 +12,10 @@ not add up to 100 %.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tenken.survey.document import AnswerDocument, AnswerValue
-from tenken.survey.engine import Evaluation, evaluate
+from tenken.survey.engine import Evaluation, Problem, evaluate
 from tenken.survey.model import ORG_KIND_FIELD, ORG_NAME_FIELD, Field, Questionnaire
 
 OVERALL = "全体"
@@ -44,9 +44,30 @@ class Response:
         return self.evaluation.statuses[item].applies
 
 
-def make_response(questionnaire: Questionnaire, document: AnswerDocument) -> Response:
-    """Evaluate ``document`` and note its 組織名 and 組織区分 (``不明`` when not valid)."""
+@dataclass(frozen=True)
+class StoredAnswer:
+    """A counted answer read back from the store, with the problems the store kept for it.
+
+    The kept problems include what the document alone cannot tell (``missing_attachment``:
+    the files that came with it), so a report built from them says what status and the
+    dashboard say.
+    """
+
+    document: AnswerDocument
+    problems: tuple[dict[str, str], ...]
+
+
+def make_response(questionnaire: Questionnaire, answer: AnswerDocument | StoredAnswer) -> Response:
+    """Evaluate the answer and note its 組織名 and 組織区分 (``不明`` when not valid).
+
+    A :class:`StoredAnswer` keeps the store's problems (its evaluation at ingest, attachments
+    included) instead of those of the document alone.
+    """
+    document = answer.document if isinstance(answer, StoredAnswer) else answer
     evaluation = evaluate(questionnaire, document)
+    if isinstance(answer, StoredAnswer):
+        kept = tuple(Problem.from_json(p) for p in answer.problems)
+        evaluation = replace(evaluation, problems=kept)
     counted = evaluation.counted()
     kind = counted.get(KIND_FIELD)
     org_name = document.respondent.get(ORG_NAME_FIELD, "").strip()

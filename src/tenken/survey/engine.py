@@ -18,7 +18,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from tenken.errors import echo
 from tenken.survey.document import AnswerDocument, AnswerValue
@@ -60,6 +60,12 @@ class Problem:
     kind: ProblemKind
     message: str
     suggestion: str | None = None
+
+    @classmethod
+    def from_json(cls, data: dict[str, str]) -> Problem:
+        """A problem as the store kept it (:meth:`to_json`)."""
+        kind = cast(ProblemKind, data["kind"])
+        return cls(data["item"], kind, data["message"], data.get("suggestion"))
 
     def to_json(self) -> dict[str, str]:
         data = {"item": self.item, "kind": self.kind, "message": self.message}

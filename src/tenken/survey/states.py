@@ -14,6 +14,11 @@ NOT_STARTED = "未着手"
 STATES = (SUBMITTED, SUBMITTED_WITH_PROBLEMS, DRAFT, NOT_STARTED)
 
 
+def with_problems(missing_info: bool, unanswered: bool, problem_count: int) -> bool:
+    """不備あり: a flag of the sheet or any problem the engine found (missing attachments too)."""
+    return missing_info or unanswered or problem_count > 0
+
+
 def state_label(submitted: bool, has_problems: bool, has_draft: bool = False) -> str:
     if submitted:
         return SUBMITTED_WITH_PROBLEMS if has_problems else SUBMITTED

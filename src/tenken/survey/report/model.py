@@ -16,6 +16,7 @@ from tenken.survey.aggregate import (
     CrossTab,
     ItemTally,
     Response,
+    StoredAnswer,
     crosstab,
     group_names,
     make_response,
@@ -25,7 +26,7 @@ from tenken.survey.document import AnswerDocument
 from tenken.survey.model import Questionnaire
 from tenken.survey.pack import Pack, ReportSettings
 from tenken.survey.risk import LEVELS, RuleSet, assess, level_rank
-from tenken.survey.states import state_label
+from tenken.survey.states import state_label, with_problems
 
 NOT_SUBMITTED = "未提出"
 
@@ -77,7 +78,8 @@ class OrgRow:
     @property
     def state(self) -> str:
         """提出済み / 提出済み（不備あり） / 未着手 (the one rule in survey.states)."""
-        return state_label(self.submitted, self.flagged or self.problems > 0)
+        problems = with_problems(self.missing_info, self.unanswered, self.problems)
+        return state_label(self.submitted, problems)
 
 
 @dataclass(frozen=True)
@@ -133,11 +135,15 @@ def build_report(
     questionnaire: Questionnaire,
     rules: RuleSet,
     roster: Sequence[RosterOrg],
-    documents: Iterable[AnswerDocument],
+    documents: Iterable[AnswerDocument | StoredAnswer],
     generated_at: str,
     settings: ReportSettings = ReportSettings(),  # noqa: B008  (frozen, never mutated)
 ) -> ReportData:
-    """Evaluate, classify and tally ``documents`` against ``roster``."""
+    """Evaluate, classify and tally ``documents`` against ``roster``.
+
+    Answers read from the store come as :class:`StoredAnswer` (its kept problems count, as in
+    status and on the dashboard); a bare document is checked on its own (``--answers``).
+    """
     by_name: dict[str, Response] = {}
     seen: Counter[str] = Counter()
     for document in documents:
@@ -169,13 +175,21 @@ def build_report(
 def build_pack_report(
     pack: Pack,
     roster: Sequence[RosterOrg],
-    documents: Iterable[AnswerDocument],
+    documents: Iterable[AnswerDocument | StoredAnswer],
     generated_at: str,
 ) -> ReportData:
     """:func:`build_report` with the pack's rules and report settings."""
     return build_report(
         pack.questionnaire, pack.rules, roster, documents, generated_at, pack.report
     )
+
+
+def risk_level(pack: Pack, answer: AnswerDocument | StoredAnswer) -> str:
+    """高 / 中 / 低 of one submitted answer, classified as the report classifies it (the
+    dashboard's risk filter calls this; organisations without an answer are 未提出)."""
+    q = pack.questionnaire
+    response = make_response(q, answer)
+    return _answered_row(q, pack.rules, response, "", "", "", True).level
 
 
 def _text_list(q: Questionnaire, item: str, responses: Sequence[Response]) -> TextList:
@@ -211,7 +225,7 @@ def _answered_row(
     in_roster: bool,
 ) -> OrgRow:
     evaluation = response.evaluation
-    assessment = assess(rules, q, response.document, evaluation)
+    assessment = assess(rules, q, response.document, evaluation)  # the rule risk_level shares
     return OrgRow(
         org_name=redact(response.org_name),  # a user's value: no My Number in any report
         kind=redact(kind),

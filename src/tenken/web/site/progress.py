@@ -19,10 +19,14 @@ from django.utils.safestring import SafeString, mark_safe
 
 from tenken.store import api
 from tenken.store.models import Round
+from tenken.survey.report.model import NOT_SUBMITTED
+from tenken.survey.risk import LEVELS
 
 STATES = api.STATES
+RISK_LEVELS = (*LEVELS, NOT_SUBMITTED)
 _CACHE: dict[int, tuple[tuple[Any, ...], list[api.OrgLine]]] = {}
 _PAGES: dict[tuple[Any, ...], Any] = {}
+_LEVELS: dict[int, tuple[tuple[Any, ...], dict[str, str]]] = {}
 _LOCK = threading.Lock()
 
 
@@ -38,6 +42,19 @@ def overview(survey_round: Round) -> tuple[tuple[Any, ...], list[api.OrgLine]]:
         _CACHE[survey_round.pk] = (version, lines)
         _PAGES.clear()  # pages of older versions are never asked for again
     return version, lines
+
+
+def risk_levels(survey_round: Round, version: tuple[Any, ...]) -> dict[str, str]:
+    """組織名 → risk level of the counted answers (``api.risk_levels``: the report's rule),
+    kept per process like the overview; computed only when the risk filter is used."""
+    with _LOCK:
+        kept = _LEVELS.get(survey_round.pk)
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    levels = api.risk_levels(survey_round)
+    with _LOCK:
+        _LEVELS[survey_round.pk] = (version, levels)
+    return levels
 
 
 @dataclass(frozen=True)
@@ -68,7 +85,8 @@ def dashboard_page(
         found = _PAGES.get(key)
     if found is not None:
         return found  # type: ignore[no-any-return]
-    shown = progress(lines, org_ids[1], **filters)
+    levels = risk_levels(survey_round, version) if filters.get("risk") else None
+    shown = progress(lines, org_ids[1], levels=levels, **filters)
     pages = max(1, -(-shown.total // page_size))
     page = min(max(int(page_text), 1), pages) if page_text.isdigit() else 1
     result = Page(
@@ -122,10 +140,16 @@ def progress(
     kind: str = "",
     state: str = "",
     flag: str = "",
+    risk: str = "",
+    levels: dict[str, str] | None = None,
 ) -> Progress:
-    """Rows for the organisations that pass the filters, and the counts over those rows."""
+    """Rows for the organisations that pass the filters, and the counts over those rows.
+
+    ``risk`` (高 / 中 / 低 / 未提出) needs ``levels`` (組織名 → level of a counted answer)."""
     rows = []
     for line in lines:
+        if risk and (levels or {}).get(line.org_name, NOT_SUBMITTED) != risk:
+            continue
         if prefecture and line.prefecture != prefecture:
             continue
         if kind and line.org_kind != kind:

@@ -1,7 +1,7 @@
 """The round's report (issue 4's tallies, risk levels and charts) built from the store's answers.
 
-Only counted answers (``store.api.counted``: each organisation's latest submitted one) count;
-a draft is not an answer yet. The same ReportData feeds the
+Only counted answers (``store.api.counted_answers``: each organisation's latest submitted one,
+with the problems the store kept) count; a draft is not an answer yet. The same ReportData feeds the
 HTML page, the Excel workbook and the JSON, exactly as ``tenken survey report`` writes them.
 """
 
@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from tenken.store import api
 from tenken.store.models import Round
-from tenken.survey.document import AnswerDocument
 from tenken.survey.local_governments import lookup_org_name
 from tenken.survey.report import ReportData, build_pack_report
 from tenken.survey.report.figures import report_json
@@ -33,8 +32,7 @@ def round_report(survey_round: Round) -> ReportData:
         government = lookup_org_name(entry.org_name)
         code = government.code if government else ""
         roster.append(ListedOrg(entry.org_name, entry.org_kind, entry.prefecture, code))
-    rows = api.counted(survey_round).only("respondent", "answers", "source_name")
-    documents = [AnswerDocument(dict(r.respondent), dict(r.answers), r.source_name) for r in rows]
+    documents = api.counted_answers(survey_round)
     generated = timezone.localtime().strftime("%Y-%m-%d %H:%M")
     return build_pack_report(pack, roster, documents, generated)
 

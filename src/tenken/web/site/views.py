@@ -36,7 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """Progress against the roster of one round: filters (prefecture, 組織区分, state, flags)
+    """Progress against the roster of one round: filters (prefecture, 組織区分, state, flags, risk)
     over the whole roster, counts over the filtered rows, and the rows a page at a time."""
     access = access_of(request.user)
     require(request, access.can_see_dashboard)
@@ -45,7 +45,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if not rounds:
         return render(request, "tenken/dashboard.html", context)
     chosen = _chosen_round(rounds, request.GET.get("round", ""))
-    keys = ("prefecture", "kind", "state", "flag")
+    keys = ("prefecture", "kind", "state", "flag", "risk")
     filters = {key: request.GET.get(key, "") for key in keys}
     shown = progress.dashboard_page(
         chosen,
@@ -63,6 +63,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "prefectures": shown.prefectures,
         "kinds": shown.kinds,
         "states": progress.STATES,
+        "risk_levels": progress.RISK_LEVELS,
         "progress": shown.progress,
         "rows_html": shown.rows_html,
         "page": shown.page,
