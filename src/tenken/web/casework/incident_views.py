@@ -27,6 +27,11 @@ def _orgs(user: Any, roles: frozenset[Role] = access.CASE_READERS) -> list[str]:
     return [o for o in access.visible_organisations(user) if access.roles(user, o) & roles]
 
 
+def editable(user: Any) -> list[str]:
+    """Organisations whose incident register this user may change."""
+    return _orgs(user, EDITORS)
+
+
 def mislink_cases(organisation: str) -> Any:
     """Approved (or exported) cases decided as mislinks: the ones an incident may cover."""
     return Case.objects.filter(run__organisation=organisation,
@@ -37,13 +42,15 @@ def mislink_cases(organisation: str) -> Any:
 @login_required
 @never_cache
 def incidents(request: HttpRequest) -> HttpResponse:
+    from tenken.web.casework.incident_attach import all_targets  # it builds on this module
+
     orgs = _orgs(request.user)
     if not orgs:
         raise PermissionDenied("紐付け誤り事例の登録簿を見る権限がありません")
     found = Incident.objects.filter(organisation__in=orgs).prefetch_related("cases")
     return render(request, "tenken/review/incidents.html", {
         "incidents": found, "orgs": orgs, "editable": _orgs(request.user, EDITORS),
-        "causes": Cause.choices,
+        "causes": Cause.choices, "attach": all_targets(request.user, editable(request.user)),
     })  # fmt: skip
 
 

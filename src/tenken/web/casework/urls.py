@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tenken.web.casework import incident_views, views
+from tenken.web.casework import incident_attach, incident_views, views
 
 app_name = "review"
 urlpatterns = [
@@ -25,5 +25,6 @@ urlpatterns = [
     path("incidents/", incident_views.incidents, name="incidents"),
     path("incidents/new/", incident_views.incident_new, name="incident_new"),
     path("incidents/<int:incident_id>/", incident_views.incident_detail, name="incident"),
+    path("incidents/attach/", incident_attach.attach_summary, name="incident_attach"),
     path("incidents/summary.<str:fmt>", incident_views.summary, name="incident_summary"),
 ]

@@ -75,3 +75,10 @@ def keep(folder: Path, checked: Checked) -> Path:
         tmp.write_bytes(checked.data)
         os.replace(tmp, path)
     return path
+
+
+def generated(name: str, data: bytes) -> Checked:
+    """A document the product made itself (e.g. the Q10 概要 as HTML): no upload check needed,
+    but the same safe name and the same content address as an upload."""
+    safe = _UNSAFE.sub("_", Path(name).name).strip() or "attachment"
+    return Checked(safe, data, hashlib.sha256(data).hexdigest())

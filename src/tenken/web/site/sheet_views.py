@@ -101,7 +101,7 @@ def upload_attachment(request: HttpRequest, round_id: int, org_id: int) -> HttpR
     require(request, access_of(request.user).can_answer(entry.organisation) and entry.can_edit())
     back = redirect("answer", round_id=round_id, org_id=org_id)
     requested = request.POST.get("requested", "")
-    labels = {a.name: a.label for a in _requested(entry)}
+    labels = {a.name: a.label for a in requested_attachments(entry)}
     upload = request.FILES.get("file")
     if requested not in labels or upload is None:
         messages.error(request, "添付する書類とファイルを選んでください。")
@@ -123,7 +123,7 @@ def upload_attachment(request: HttpRequest, round_id: int, org_id: int) -> HttpR
     return back
 
 
-def _requested(entry: Entry) -> list[Attachment]:
+def requested_attachments(entry: Entry) -> list[Attachment]:
     """Attachments the questionnaire asks of this organisation's current answer."""
     q = questionnaire_for(entry)
     stored = store.load(entry)
