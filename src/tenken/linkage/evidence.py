@@ -10,28 +10,33 @@ inspection's input files. Built from the inspection's own tables; executes nothi
 
 from __future__ import annotations
 
+from tenken.linkage.engine import Dialect
+
 COLUMNS = ("rid", "role", "srow", "mn", "name", "kana", "birth", "sex", "address",
            "vfrom", "vto", "linked_on")  # fmt: skip
 
-_STATE = """CAST(s.row AS BIGINT) AS srow, g.mn, s.name, coalesce(s.kana, '') AS kana, s.birth,
-  s.sex, s.address, CAST(g.vfrom AS VARCHAR) AS vfrom, CAST(g.vto AS VARCHAR) AS vto,
-  CAST(NULL AS VARCHAR) AS linked_on"""
+
+def _state(d: Dialect) -> str:
+    return f"""CAST(s.row AS BIGINT) AS srow, g.mn, s.name, coalesce(s.kana, '') AS kana, s.birth,
+  s.sex, s.address, {d.cast_text("g.vfrom")} AS vfrom, {d.cast_text("g.vto")} AS vto,
+  {d.cast_text("NULL")} AS linked_on"""
 
 
-def evidence_select() -> str:
-    """The rows of case_evidence.parquet, ordered by record and state."""
+def evidence_select(d: Dialect) -> str:
+    """The rows of case_evidence.parquet, ordered by record and state (casts spelt by ``d``)."""
+    state, null = _state(d), d.cast_text("NULL")
     return f"""WITH cases AS (SELECT row, rid FROM verdicts WHERE verdict <> 'confirmed')
 SELECT * FROM (
   SELECT c.rid, 'record' AS role, CAST(c.row AS BIGINT) AS srow, x.mn, r.name,
-    coalesce(r.kana, '') AS kana, r.birth, r.sex, r.address, CAST(NULL AS VARCHAR) AS vfrom,
-    CAST(NULL AS VARCHAR) AS vto, r.linked_on
+    coalesce(r.kana, '') AS kana, r.birth, r.sex, r.address, {null} AS vfrom,
+    {null} AS vto, r.linked_on
   FROM cases c JOIN rec_in r ON r.row = c.row JOIN rec x ON x.row = c.row
   UNION ALL
-  SELECT c.rid, 'claimed' AS role, {_STATE}
+  SELECT c.rid, 'claimed' AS role, {state}
   FROM cases c JOIN lp ON lp.rid = c.rid JOIN reg_in s ON s.row = lp.srow
     JOIN reg g ON g.row = lp.srow
   UNION ALL
-  SELECT c.rid, 'other' AS role, {_STATE}
+  SELECT c.rid, 'other' AS role, {state}
   FROM cases c JOIN (SELECT DISTINCT rid, omn FROM op) o ON o.rid = c.rid
     JOIN reg g ON g.mn = o.omn JOIN reg_in s ON s.row = g.row
 ) e ORDER BY rid, role DESC, srow"""

@@ -191,7 +191,7 @@ def write_all(engine: Engine, out: Path, summary: Mapping[str, Any]) -> dict[str
         engine.copy(select, temp / "verdicts.csv", "csv")
         engine.copy(select, temp / "verdicts.parquet", "parquet")
         write_review(engine, temp / "review.xlsx")
-        engine.copy(evidence_select(), temp / "case_evidence.parquet", "parquet")
+        engine.copy(evidence_select(engine.dialect), temp / "case_evidence.parquet", "parquet")
         summary = {**summary, "files": checksums(temp, data)}
         text = json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
         (temp / "summary.json").write_text(text, encoding="utf-8")
