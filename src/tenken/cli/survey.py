@@ -11,6 +11,7 @@ from rich.tree import Tree
 
 from tenken.cli.apps import survey_app
 from tenken.cli.output import EXIT_OK, EXIT_PROBLEMS, console, print_json, run, shown
+from tenken.fileio import write_atomically
 from tenken.survey.engine import KIND_LABELS, Evaluation, evaluate
 from tenken.survey.loader import DEFAULT_QUESTIONNAIRE
 from tenken.survey.model import KIND_NAMES, Questionnaire
@@ -131,7 +132,7 @@ def pack_command(
         if out is None:
             console.print(text, end="", markup=False, highlight=False)
             return EXIT_OK
-        write_text_atomic(out, text)
+        write_atomically(out, text.encode("utf-8"))
         rules = (
             f"リスク判定ルール {len(p.rules.rules)} 件" if p.has_rules else "リスク判定ルールなし"
         )
@@ -139,13 +140,6 @@ def pack_command(
         return EXIT_OK
 
     run(body)
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder, so a failure leaves no half file."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
 
 
 @survey_app.command("export-xlsform")
@@ -159,7 +153,7 @@ def export_xlsform_command(
         from tenken.survey.xlsform import export_xlsform
 
         q = resolve_pack(pack).questionnaire
-        write_bytes_atomic(out, export_xlsform(q))
+        write_atomically(out, export_xlsform(q))
         console.print(f"XLSForm を書き出しました（項目 {len(q.fields)}）: {out}")
         return EXIT_OK
 
@@ -187,15 +181,8 @@ def import_xlsform_command(
         q = build(raw, str(form))
         out.mkdir(parents=True, exist_ok=True)
         text = yaml.safe_dump(raw, allow_unicode=True, sort_keys=False, width=1000)
-        write_text_atomic(out / "questionnaire.yaml", text)
+        write_atomically(out / "questionnaire.yaml", text.encode("utf-8"))
         console.print(f"調査パックに変換しました（{q.id}、項目 {len(q.fields)}）: {out}")
         return EXIT_OK
 
     run(body)
-
-
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder, so a failure leaves no half file."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
