@@ -17,6 +17,7 @@ from tenken.store import api
 from tenken.store.models import Round
 from tenken.survey.model import Questionnaire
 from tenken.survey.pack import Pack, stored_pack
+from tenken.survey.textcells import csv_text
 from tenken.web.accounts.models import Invitation, Membership, Organisation, Role
 from tenken.web.accounts.roster import RosterRow
 
@@ -138,15 +139,8 @@ def invitations_csv(issued: Iterable[IssuedInvitation]) -> bytes:
         expires = timezone.localtime(item.expires_at).strftime("%Y-%m-%d %H:%M")
         org = item.organisation
         row = [org.name, org.kind, item.email, item.username, item.url, expires]
-        writer.writerow([as_text_cell(v) for v in row])
+        writer.writerow([csv_text(v) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def as_text_cell(value: str) -> str:
-    """A CSV value Excel shows as text, never runs as a formula (see survey.xlsx.safety)."""
-    from tenken.survey.textcells import csv_text
-
-    return csv_text(value)
 
 
 def redeem(token_hash: str) -> Invitation | None:
