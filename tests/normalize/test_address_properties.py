@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -108,7 +109,21 @@ def address_pair(draw: st.DrawFn) -> tuple[Place, tuple[int, ...], str, str]:
     return place, numbers, draw(notation(place, numbers)), draw(notation(place, numbers))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.xfail(
+    strict=True,
+    reason="known limit: a bare kanji 番地 right after a town is read "
+    "as a 小字 (found by hypothesis; docs/address-key.md, known limits)",
+)
+def test_a_bare_kanji_banchi_after_a_town_reads_as_its_number() -> None:
+    a, b = "北海道札幌市中央区中島公園1000", "北海道札幌市中央区中島公園千"
+    assert normalize_address(a).key == normalize_address(b).key
+
+
+# derandomize: the same examples on every CI run (as tests/fuzz); explore with a seed locally
+@settings(
+    max_examples=150, deadline=None, derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)  # fmt: skip
 @given(address_pair())
 def test_key_is_stable_under_notation_changes(
     case: tuple[Place, tuple[int, ...], str, str],
