@@ -20,11 +20,16 @@ from dataclasses import dataclass
 from typing import Any, Self
 
 ECHO_CHARS = 60
-_TWELVE_DIGITS = re.compile(r"(?<![0-9０-９])[0-9０-９](?:[ 　\-‐－]?[0-9０-９]){11}(?![0-9０-９])")
+# Any decimal digit (``\d`` is Unicode: ASCII, full-width and other scripts' digits), with at
+# most one space or hyphen between two digits, as numbers are typed on forms.
+_TWELVE_DIGITS = re.compile(r"(?<!\d)\d(?:[ 　\-‐－]?\d){11}(?!\d)")
 
 
 def redact(text: str) -> str:
     """``text`` with every run of 12 digits masked (spaces or hyphens between them allowed).
+
+    The one rule for finding a My Number inside a text: messages, logs and the audit trail
+    (:func:`tenken.trail.scrub`) all call it.
 
     Deliberately not only valid My Numbers: a number typed with one wrong digit fails the check
     digit but still carries 11 of a person's digits, so it is masked as well. A message loses

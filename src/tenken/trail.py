@@ -12,20 +12,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tenken.normalize.mynumber import mask
+from tenken.errors import redact
 
 GENESIS = "0" * 64
 """The ``prev_hash`` of the first entry."""
 
 HASHED_FIELDS = ("at", "actor", "action", "organisation", "object_type", "object_id", "details")
-
-_DIGIT_RUN = re.compile(r"(?<!\d)\d{12}(?!\d)")
 
 
 def canonical(data: Any) -> str:
@@ -40,13 +36,13 @@ def entry_hash(prev_hash: str, fields: Mapping[str, Any]) -> str:
 
 
 def scrub(value: Any) -> Any:
-    """``value`` with every 12-digit run in its strings masked (full-width digits too).
+    """``value`` with every 12-digit run in its strings masked, by :func:`tenken.errors.redact`.
 
-    The trail must never hold a full My Number, whatever a caller passes in details.
+    The trail must never hold a full My Number, whatever a caller passes in details. The text
+    is otherwise kept as given (not width-folded), so the trail says what was said.
     """
     if isinstance(value, str):
-        text = unicodedata.normalize("NFKC", value) if not value.isascii() else value
-        return _DIGIT_RUN.sub(lambda m: mask(m.group(0)), text)
+        return redact(value)
     if isinstance(value, Mapping):
         return {str(k): scrub(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

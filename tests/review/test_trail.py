@@ -76,6 +76,18 @@ def test_scrub_masks_every_twelve_digit_run() -> None:
     assert cleaned["q"].endswith(full[-4:] + "を")
 
 
+def test_scrub_finds_numbers_as_messages_do() -> None:
+    """The trail and error messages share one rule: typed with separators or in other digits."""
+    full = number(8)
+    spaced = f"{full[:4]}-{full[4:8]} {full[8:]}"
+    arabic = full.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    cleaned = scrub({"a": f"番号 {spaced} 確認", "b": arabic, "c": "法人番号1234567890123"})
+    assert full[:8] not in str(cleaned).replace("-", "").replace(" ", "")
+    assert arabic[:8] not in cleaned["b"]
+    assert cleaned["c"] == "法人番号1234567890123"  # 13 digits are not a My Number
+    assert cleaned["a"].startswith("番号 ") and cleaned["a"].endswith(" 確認")  # rest kept as given
+
+
 def test_insert_chained_to_its_predecessor_is_named() -> None:
     entries = chain(5)
     fields = {**entries[2].fields(), "details": {"reason": "偽"}}
