@@ -3,6 +3,7 @@ pg_dump / pg_restore on PostgreSQL; the restored database holds the same respons
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import uuid
@@ -11,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tenken.errors import InputError
 from tenken.store.backup import backup, restore
 from tenken.store.ingest import ingest
 from tenken.store.models import Response
@@ -97,3 +99,28 @@ def test_postgres_pg_dump_and_pg_restore(
         with psycopg.connect(admin, autocommit=True) as conn:
             for name in names:
                 conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def test_a_password_never_reaches_the_command_line_or_the_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pg_dump gets the password through libpq's environment (``ps`` shows argv to everyone),
+    and a failing tool that echoes it anyway has it hidden in the error."""
+    secret = "s3cret-pw-Xy"
+    fake = tmp_path / "bin" / "pg_dump"
+    fake.parent.mkdir()
+    fake.write_text(
+        '#!/bin/sh\necho "argv: $*" > "$(dirname "$0")/argv.txt"\n'
+        'echo "FATAL: auth failed for $PGUSER@$PGHOST:$PGPORT/$PGDATABASE pw=$PGPASSWORD" >&2\n'
+        "exit 1\n"
+    )
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}:{os.environ['PATH']}")
+    url = f"postgres://tenken:{secret}@db.example:6543/store"
+    with pytest.raises(InputError) as raised:
+        backup(url, tmp_path / "out.dump")
+    message = str(raised.value)
+    assert "tenken@db.example:6543/store" in message  # the tool was pointed at the database
+    assert secret not in message
+    assert secret not in (fake.parent / "argv.txt").read_text()
+    assert not (tmp_path / "out.dump").exists()

@@ -30,8 +30,30 @@ def _is_sqlite(url: str) -> tuple[bool, str]:
     return str(config.get("ENGINE", "")).endswith("sqlite3"), str(config.get("NAME", ""))
 
 
-def _libpq(url: str) -> str:
-    return "postgresql://" + url.split("://", 1)[1] if url.startswith("postgres://") else url
+_LIBPQ_ENV = {
+    "HOST": "PGHOST",
+    "PORT": "PGPORT",
+    "USER": "PGUSER",
+    "PASSWORD": "PGPASSWORD",
+    "NAME": "PGDATABASE",
+}
+
+
+def _libpq_env(url: str) -> tuple[dict[str, str], str]:
+    """The environment that points pg_dump/pg_restore at ``url``, and the password in it.
+
+    The connection goes by libpq's variables, not the command line, so a password is not shown
+    to other users by ``ps`` and cannot come back in the tool's error text.
+    """
+    config = parse_url(url)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+    for key, variable in _LIBPQ_ENV.items():
+        if config.get(key):
+            env[variable] = str(config[key])
+    sslmode = dict(config.get("OPTIONS") or {}).get("sslmode")
+    if sslmode:
+        env["PGSSLMODE"] = str(sslmode)
+    return env, str(config.get("PASSWORD") or "")
 
 
 def _tool(name: str) -> str:
@@ -44,10 +66,14 @@ def _tool(name: str) -> str:
     return found
 
 
-def _run(args: list[str], what: str) -> None:
-    result = subprocess.run(args, capture_output=True, text=True, check=False)
+def _run(args: list[str], what: str, url: str) -> None:
+    env, password = _libpq_env(url)
+    result = subprocess.run(args, capture_output=True, text=True, check=False, env=env)
     if result.returncode != 0:
-        raise InputError(f"{what}に失敗しました: {result.stderr.strip()[-500:]}", code="E-BACKUP")
+        said = result.stderr.strip()[-500:]
+        if password:
+            said = said.replace(password, "***")
+        raise InputError(f"{what}に失敗しました: {said}", code="E-BACKUP")
 
 
 def _check_sqlite(path: Path) -> None:
@@ -95,7 +121,7 @@ def backup(url: str, out: Path) -> Path:
     fd, temp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent if str(out.parent) else ".")
     os.close(fd)
     try:
-        _run([_tool("pg_dump"), "--format=custom", f"--file={temp}", _libpq(url)], "pg_dump")
+        _run([_tool("pg_dump"), "--format=custom", f"--file={temp}"], "pg_dump", url)
         os.replace(temp, out)
     finally:
         Path(temp).unlink(missing_ok=True)
@@ -116,5 +142,6 @@ def restore(dump: Path, url: str) -> None:
         for suffix in ("-wal", "-shm"):
             Path(name + suffix).unlink(missing_ok=True)  # the old database's journal
         return
-    args = [_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", f"--dbname={_libpq(url)}"]
-    _run([*args, str(dump)], "pg_restore")
+    database = str(parse_url(url).get("NAME") or "")
+    args = [_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", f"--dbname={database}"]
+    _run([*args, str(dump)], "pg_restore", url)
