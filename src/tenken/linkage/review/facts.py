@@ -1,7 +1,8 @@
 """Compare a record's four facts with a registry state, the way ``tenken inspect`` does.
 
 The normalisers are the same ones inspect uses (name key with 異体字 folded, dates in any era
-notation, sex codes, address keys that treat 「5丁目-4-3」「5-4-3」「5の4の3」 as equal), so
+notation, sex codes, address keys that treat 「5丁目-4-3」「5-4-3」「5の4の3」 as equal, and
+the same rule for when two keys agree, :func:`~tenken.normalize.address.keys_agree`), so
 a fact shown as agreeing here is one inspect counted as agreeing.
 """
 
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from tenken.errors import NormalizeError
-from tenken.normalize.address import address_key
+from tenken.normalize.address import address_key, keys_agree
 from tenken.normalize.date import parse_date
 from tenken.normalize.name import compare_names
 from tenken.normalize.sex import normalize_sex
@@ -105,8 +106,8 @@ def compare(record: Facts, state: Facts) -> dict[str, Agreement]:
     if record.address and record.address == state.address:
         result["address"] = Agreement.AGREE  # most states: no normalisation needed
     else:
-        key = _address(record.address)
-        result["address"] = _flag(key is not None and key == _address(state.address))
+        key, other = _address(record.address), _address(state.address)
+        result["address"] = _flag(key is not None and other is not None and keys_agree(key, other))
     if record.kana and state.kana:
         result["kana"] = _flag(compare_names(record.kana, state.kana, kana=True) == "match")
     return result
