@@ -179,3 +179,84 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org_name} {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class Delegation(models.Model):
+    """A municipality a prefecture has delegated work to (「条例等により一部の事務を管内市区町村に
+    委任」), asked the same questionnaire so that the prefecture answers for both.
+
+    Keyed per (round, prefecture, 制度): ``seido`` is "" in a round without a 制度 list. The
+    invitation link's token is kept as its SHA-256 only (a database leak reveals no usable link).
+    """
+
+    round = models.ForeignKey(Round, models.CASCADE, related_name="delegations")
+    prefecture = models.CharField("都道府県（組織名）", max_length=200)
+    seido = models.CharField("制度等", max_length=200, blank=True, default="")
+    municipality = models.CharField("委任先の市区町村（組織名）", max_length=200)
+    email = models.CharField("連絡先メールアドレス", max_length=254, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.CharField("登録者", max_length=150)
+    created_at = models.DateTimeField("登録日時", auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "prefecture", "seido", "municipality"],
+                name="delegation_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefecture} → {self.municipality}"
+
+
+class DelegateAnswer(models.Model):
+    """One version of a delegated municipality's answer (web form or sheet).
+
+    A table of its own, not a :class:`Response`: a delegate's answer is evidence for the
+    prefecture's consolidated answer and never counts as a submission of its own.
+    """
+
+    delegation = models.ForeignKey(Delegation, models.CASCADE, related_name="answers")
+    origin = models.CharField("受付経路", max_length=20, choices=Origin.choices)
+    respondent = models.JSONField("回答者情報")
+    answers = models.JSONField("回答")
+    problems = models.JSONField("不備")
+    missing_info = models.BooleanField("情報未入力あり")
+    unanswered = models.BooleanField("未回答あり")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    source_name = models.CharField("ファイル名", max_length=500)
+    received_at = models.DateTimeField("受信日時")
+    is_current = models.BooleanField("最新", default=False)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["delegation", "sha256"], name="delegate_answer_once"),
+            models.UniqueConstraint(
+                fields=["delegation"],
+                condition=Q(is_current=True),
+                name="delegate_answer_one_current",
+            ),
+        ]
+
+    @property
+    def submitted(self) -> bool:
+        return self.origin in SUBMITTED_ORIGINS
+
+
+class Consolidation(models.Model):
+    """The provenance of a prefecture's consolidated submission: per item, whose answer it is,
+    what was proposed and, when the prefecture changed it, why."""
+
+    response = models.OneToOneField(Response, models.PROTECT, related_name="consolidation")
+    prefecture = models.CharField("都道府県（組織名）", max_length=200)
+    seido = models.CharField("制度等", max_length=200, blank=True, default="")
+    provenance = models.JSONField("回答の出所")
+    delegates = models.JSONField("委任先", default=list)
+    created_by = models.CharField("提出者", max_length=150)
+    created_at = models.DateTimeField("提出日時", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
