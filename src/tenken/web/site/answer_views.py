@@ -187,5 +187,12 @@ def _render(
         "history": store.history(view.entry),
         "flag_missing": FLAG_MISSING_INFO,
         "flag_unanswered": FLAG_UNANSWERED,
+        **_delegation_links(view.entry),
     }
     return render(request, "tenken/answer.html", context, status=200)
+
+
+def _delegation_links(entry: Entry) -> dict[str, Any]:
+    from tenken.web.site.delegation_views import page_links
+
+    return page_links(entry)
