@@ -53,7 +53,7 @@ def _sheet(blank: bytes, source: Any) -> SimpleUploadedFile:
 def collect_three(site: Site) -> None:
     """八王子市 by the web form, 町田市 by a sheet through its link, 調布市 by a sheet the
     prefecture uploads; the prefecture's own answer is a draft on its own page."""
-    hachioji, machida, chofu = (_add(site, n) for n in (HACHIOJI, MACHIDA, CHOFU))
+    hachioji, machida, _chofu = (_add(site, n) for n in (HACHIOJI, MACHIDA, CHOFU))
     sources = {
         HACHIOJI: municipality(HACHIOJI),
         MACHIDA: municipality(MACHIDA, **{"2": "④", "7-3": "②", "7-4": None, "9": "④"}),

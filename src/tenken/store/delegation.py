@@ -103,7 +103,9 @@ def by_token(token: str, alias: str = "default") -> Delegation | None:
 
 
 def current_answer(delegation: Delegation, alias: str = "default") -> DelegateAnswer | None:
-    return DelegateAnswer.objects.using(alias).filter(delegation=delegation, is_current=True).first()
+    return (
+        DelegateAnswer.objects.using(alias).filter(delegation=delegation, is_current=True).first()
+    )
 
 
 def submitted_answer(delegation: Delegation, alias: str = "default") -> DelegateAnswer | None:

@@ -206,9 +206,7 @@ def consolidate(
         change = changes.get(f.name)
         if change is not None and _key(change.value) != _key(proposed):
             value, rule, reason = change.value, BY_CHANGE, change.reason
-            source = next(
-                (org for org, v in candidates if _key(v) == _key(value)), own.org_name
-            )
+            source = next((org for org, v in candidates if _key(v) == _key(value)), own.org_name)
         if value not in ("", []):
             answers[f.name] = value
         results[f.name] = ItemResult(

@@ -9,8 +9,9 @@ A pack is one validated unit. On disk it is a folder::
     PACK/caution.yaml         order of caution per item, for delegated answers (optional)
 
 A bundled pack is ``questionnaires/ID.yaml`` with companions ``ID.report.yaml``,
-``ID.risk.yaml``, ``ID.sample.yaml``, ``ID.caution.yaml``. :func:`pack_text` writes the whole pack as one YAML
-document (what a round stores, so that it always reports with the rules it was run with) and
+``ID.risk.yaml``, ``ID.sample.yaml``, ``ID.caution.yaml``. :func:`pack_text` writes the whole
+pack as one YAML document (what a round stores, so that it always reports with the rules it was
+run with) and
 :func:`parse_pack_text` reads it back; it also accepts a bare questionnaire.
 
 Loading collects the problems of every file and raises one :class:`SpecError` listing each
@@ -387,14 +388,18 @@ _CAUTION_KEYS = {"items", "quote"}
 
 def build_caution(data: Any, q: Questionnaire, source: str) -> CautionOrder:
     """Validate ``caution.yaml``: each item is a select_one item of the questionnaire and lists
-    every choice of its list exactly once, least safe first (see :mod:`tenken.survey.delegation`)."""
-    errors = ErrorList("慎重さの順", source, hint="items: {項目: [最も危うい選択肢, …, 最も安全な選択肢]}")
+    every choice of its list exactly once, least safe first (:mod:`tenken.survey.delegation`)."""
+    errors = ErrorList(
+        "慎重さの順", source, hint="items: {項目: [最も危うい選択肢, …, 最も安全な選択肢]}"
+    )
     if data is None:
         return CautionOrder()
     _check_keys(data, _CAUTION_KEYS, errors)
     items = data.get("items") or {}
     if not isinstance(items, Mapping):
-        errors.add(at("items", data, "items"), "項目ごとの選択肢のリスト（マッピング）である必要があります")
+        errors.add(
+            at("items", data, "items"), "項目ごとの選択肢のリスト（マッピング）である必要があります"
+        )
         errors.raise_if_any()
     fields = {f.name: f for f in q.items}
     orders: dict[str, tuple[str, ...]] = {}

@@ -108,9 +108,7 @@ class Row:
     differs: bool
 
 
-def _rows(
-    q: Questionnaire, consolidated: Consolidated, columns: list[str], post: Any
-) -> list[Row]:
+def _rows(q: Questionnaire, consolidated: Consolidated, columns: list[str], post: Any) -> list[Row]:
     rows = []
     for result in consolidated.items:
         f = q.field(result.item)
@@ -246,7 +244,8 @@ def _add(request: HttpRequest, entry: Entry) -> HttpResponse:
     link = request.build_absolute_uri(reverse("delegate_answer", args=[token]))
     messages.success(
         request,
-        f"委任先として登録しました。回答用リンク（この画面でのみ表示。委任先へお送りください）: {link}",
+        "委任先として登録しました。回答用リンク（この画面でのみ表示。委任先へお送りください）: "
+        + link,
     )
     return back
 
@@ -367,11 +366,15 @@ def delegate_answer(request: HttpRequest, token: str) -> HttpResponse:
             store_delegation.save_delegate_answer(
                 d, document, evaluation, submit=action == "submit", actor=actor
             )
-            messages.success(request, "提出しました。" if action == "submit" else "一時保存しました。")
+            messages.success(
+                request, "提出しました。" if action == "submit" else "一時保存しました。"
+            )
             return redirect("delegate_answer", token=token)
         checked = True
     else:
-        stored = AnswerDocument(dict(current.respondent), dict(current.answers)) if current else None
+        stored = (
+            AnswerDocument(dict(current.respondent), dict(current.answers)) if current else None
+        )
         document = stored or AnswerDocument(dict(fixed), {}, source)
         checked = current is not None
     document = AnswerDocument({**document.respondent, **fixed}, document.answers, document.source)
