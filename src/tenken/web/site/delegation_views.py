@@ -102,6 +102,7 @@ class Row:
     proposed: str
     proposed_source: str
     value: str
+    source: str
     rule: str
     reason: str
     change: str
@@ -123,6 +124,7 @@ def _rows(q: Questionnaire, consolidated: Consolidated, columns: list[str], post
                 _shown(result.proposed),
                 result.proposed_source,
                 _shown(result.value),
+                result.source or "—",
                 RULE_LABELS[result.rule],
                 result.reason,
                 str(post.get(f"change-{result.item}", "")) if post else "",
@@ -132,7 +134,7 @@ def _rows(q: Questionnaire, consolidated: Consolidated, columns: list[str], post
     return rows
 
 
-def provenance_rows(q: Questionnaire, provenance: dict[str, Any]) -> list[dict[str, str]]:
+def provenance_rows(q: Questionnaire, provenance: dict[str, Any]) -> list[dict[str, Any]]:
     """The kept provenance of a submitted consolidated answer, for the ministry."""
     rows = []
     for item, p in provenance.items():
@@ -146,6 +148,7 @@ def provenance_rows(q: Questionnaire, provenance: dict[str, Any]) -> list[dict[s
                 "rule": RULE_LABELS.get(str(p.get("rule")), str(p.get("rule"))),
                 "proposed": f"{_shown(p.get('proposed', ''))}（{p.get('proposed_source') or '—'}）",
                 "reason": str(p.get("reason", "")),
+                "candidates": [(str(o), _shown(v)) for o, v in p.get("candidates", [])],
             }
         )
     return rows
