@@ -180,3 +180,17 @@ def test_another_municipalitys_sheet_through_a_link_is_refused(site: Site) -> No
     wrong = anonymous.post(link, {"sheet": _sheet(blank, municipality(MACHIDA))}, follow=True)
     assert "13東京都町田市 のものです" in wrong.content.decode()
     assert not DelegateAnswer.objects.exists()
+
+
+def test_a_renewed_link_replaces_the_old_one(site: Site) -> None:
+    old = _add(site, HACHIOJI)
+    assert Client().get(old).status_code == 200
+    client = site.client_for(site.other)
+    delegation = client.get(_page(site)).context["delegates"][0]["id"]
+    body = client.post(
+        _page(site), {"action": "relink", "delegation": delegation}, follow=True
+    ).content.decode()
+    new = re.search(r"http://testserver(/delegate/[^/\s]+/)", body)
+    assert new and new.group(1) != old
+    assert Client().get(old).status_code == 404 and Client().get(new.group(1)).status_code == 200
+    assert AuditEntry.objects.filter(action="delegation.link", organisation=PREFECTURE).count() == 1

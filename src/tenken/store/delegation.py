@@ -9,8 +9,8 @@ prefecture's consolidated submission with its provenance (see :mod:`tenken.surve
 * :func:`submit_consolidated` stores the consolidated answer as the prefecture's web submission
   (the one counted answer) with a :class:`Consolidation` holding the provenance.
 
-Every change is audited (``delegation.add``, ``delegation.answer_save``, ``delegation.upload``,
-``survey.consolidate``), under the prefecture's name so its 監査 sees them.
+Every change is audited (``delegation.add``, ``delegation.link``, ``delegation.answer_save``,
+``delegation.upload``, ``survey.consolidate``), under the prefecture's name so its 監査 sees them.
 """
 
 from __future__ import annotations
@@ -94,6 +94,17 @@ def add_delegate(
     except IntegrityError:
         raise InputError(f"{municipality} は委任先として登録済みです") from None
     return delegation, token
+
+
+def renew_link(delegation: Delegation, *, actor: Any, alias: str = "default") -> str:
+    """A new invitation link for the delegate; the old one stops working (a lost or forwarded
+    link)."""
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic(using=alias):
+        delegation.token_hash = hash_token(token)
+        delegation.save(using=alias, update_fields=["token_hash"])
+        audit(actor, "delegation.link", delegation, _details(delegation), alias)
+    return token
 
 
 def by_token(token: str, alias: str = "default") -> Delegation | None:
@@ -194,7 +205,11 @@ def _document(row: Response | DelegateAnswer) -> AnswerDocument:
 def own_answer(
     survey_round: Round, prefecture: str, *, seido: str = "", alias: str = "default"
 ) -> Response | None:
-    """The prefecture's own latest answer (draft or submission), not a consolidated one."""
+    """The prefecture's own latest answer (draft or submission), not a consolidated one.
+
+    ``seido``: the rows here are per (round, prefecture, 制度); once responses are keyed by 制度
+    too (issue 13 item 3) the response queries of this module filter by it as well.
+    """
     found = Response.objects.using(alias).filter(
         round=survey_round, org_name=prefecture, consolidation__isnull=True
     )

@@ -168,6 +168,8 @@ def delegation(request: HttpRequest, round_id: int, org_id: int) -> HttpResponse
         action = post.get("action", "")
         if action == "add":
             return _add(request, entry)
+        if action == "relink":
+            return _relink(request, entry)
     found = store_delegation.sources(survey_round, prefecture)
     caution = api.pack_of(survey_round).caution
     changes = _changes(q, post) if post is not None else {}
@@ -222,6 +224,7 @@ def _delegate_line(entry: Entry, d: Delegation, source: Source | None) -> dict[s
         state = "未着手"
     args = [entry.survey_round_id, entry.organisation_id, d.pk]
     return {
+        "id": d.pk,
         "name": d.municipality,
         "email": d.email,
         "state": state,
@@ -244,13 +247,24 @@ def _add(request: HttpRequest, entry: Entry) -> HttpResponse:
     except InputError as error:
         messages.error(request, error.message)
         return back
-    link = request.build_absolute_uri(reverse("delegate_answer", args=[token]))
-    messages.success(
-        request,
-        "委任先として登録しました。回答用リンク（この画面でのみ表示。委任先へお送りください）: "
-        + link,
-    )
+    messages.success(request, "委任先として登録しました。" + _link_message(request, token))
     return back
+
+
+def _link_message(request: HttpRequest, token: str) -> str:
+    link = request.build_absolute_uri(reverse("delegate_answer", args=[token]))
+    return f"回答用リンク（この画面でのみ表示。委任先へお送りください）: {link}"
+
+
+def _relink(request: HttpRequest, entry: Entry) -> HttpResponse:
+    """A new link for one delegate (the old one stops working)."""
+    raw = str(request.POST.get("delegation", ""))
+    d = _delegation_of(entry, int(raw) if raw.isdigit() else 0)
+    token = store_delegation.renew_link(d, actor=request.user)
+    messages.success(
+        request, f"{d.municipality} のリンクを再発行しました。" + _link_message(request, token)
+    )
+    return redirect("delegation", round_id=entry.survey_round_id, org_id=entry.organisation_id)
 
 
 def _delegation_of(entry: Entry, delegation_id: int) -> Delegation:
