@@ -194,3 +194,14 @@ def test_a_renewed_link_replaces_the_old_one(site: Site) -> None:
     assert new and new.group(1) != old
     assert Client().get(old).status_code == 404 and Client().get(new.group(1)).status_code == 200
     assert AuditEntry.objects.filter(action="delegation.link", organisation=PREFECTURE).count() == 1
+
+
+def test_an_item_from_a_delegate_that_calls_for_a_document_is_a_problem_until_attached(
+    site: Site,
+) -> None:
+    """調布市's 10=② asks for the 概要: the consolidated answer is 提出済み（不備あり）."""
+    collect_three(site)
+    page = site.client_for(site.other).get(_page(site))
+    assert any(p.kind == "missing_attachment" for p in page.context["evaluation"].problems)
+    _submit(site)
+    assert api.overview(site.round)[0].state == "提出済み（不備あり）"

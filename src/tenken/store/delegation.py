@@ -31,7 +31,7 @@ from tenken.store.auditing import audit
 from tenken.store.models import Consolidation, DelegateAnswer, Delegation, Origin, Response, Round
 from tenken.survey.delegation import Consolidated, Source, delegate_problem, missing_reasons
 from tenken.survey.document import AnswerDocument
-from tenken.survey.engine import Evaluation
+from tenken.survey.engine import Evaluation, evaluate
 from tenken.survey.model import Questionnaire
 from tenken.survey.prepare import Prepared
 
@@ -263,12 +263,17 @@ def submit_consolidated(
         )
     who = actor if actor is not None else f"web:{username}"
     with transaction.atomic(using=alias):
+        # Checked again with the attachments the prefecture gave (they carry over to this
+        # version): an item taken from a delegate that calls for a document is 不備あり until
+        # the prefecture attaches it.
+        current = api.current(survey_round, member.org_name, alias)
+        attached = list(current.attachments.values_list("name", flat=True)) if current else []
         _outcome, response = api.save_web(
             survey_round,
             member,
             q,
             consolidated.document,
-            consolidated.evaluation,
+            evaluate(q, consolidated.document, attached),
             submit=True,
             username=username,
             actor=who,
@@ -296,7 +301,9 @@ def submit_consolidated(
 
 
 def consolidation_of(response: Response | None) -> Consolidation | None:
-    """The provenance of a counted answer, when it is a consolidated one."""
+    """The provenance of a counted answer, when it is a consolidated one (read from the
+    database the response came from)."""
     if response is None:
         return None
-    return Consolidation.objects.filter(response=response).first()
+    alias = response._state.db or "default"
+    return Consolidation.objects.using(alias).filter(response=response).first()

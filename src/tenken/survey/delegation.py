@@ -180,11 +180,13 @@ def consolidate(
     own: Source,
     delegates: Sequence[Source],
     changes: Mapping[str, Change] | None = None,
+    attached: Sequence[str] | None = None,
 ) -> Consolidated:
     """The consolidated answer of ``own`` (the prefecture) and its ``delegates``.
 
     The respondent block is the prefecture's own. ``changes`` are the prefecture's choices
     instead of the proposal; a change to a gate item changes which later items apply.
+    ``attached`` are the prefecture's attachments, as for :func:`evaluate`.
     """
     changes = changes or {}
     sources = [own, *delegates]
@@ -213,7 +215,7 @@ def consolidate(
             f.name, value, source, rule, proposed, proposed_source, candidates, reason
         )
     document = AnswerDocument(respondent, answers, source=f"{own.org_name}（委任先を含む統合）")
-    return Consolidated(document, tuple(results.values()), evaluate(q, document))
+    return Consolidated(document, tuple(results.values()), evaluate(q, document, attached))
 
 
 def missing_reasons(consolidated: Consolidated) -> list[str]:

@@ -174,7 +174,8 @@ def delegation(request: HttpRequest, round_id: int, org_id: int) -> HttpResponse
     caution = api.pack_of(survey_round).caution
     changes = _changes(q, post) if post is not None else {}
     own = _own_source(entry, q, found)
-    consolidated = consolidate(q, caution, own, found.answered, changes)
+    attached = [a.name for a in store.attachments(entry)]
+    consolidated = consolidate(q, caution, own, found.answered, changes, attached)
     if post is not None and post.get("action") == "submit":
         try:
             store_delegation.submit_consolidated(
