@@ -53,8 +53,8 @@ def _download(page: Any, selector: str) -> bytes:
     return Path(info.value.path()).read_bytes()
 
 
-def _shot(page: Any, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"delegation-{name}.png"), full_page=True)
+def _shot(page: Any, name: str, full_page: bool = True) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"delegation-{name}.png"), full_page=full_page)
 
 
 def test_prefecture_collects_three_delegates_and_the_ministry_sees_provenance(
@@ -99,7 +99,8 @@ def test_prefecture_collects_three_delegates_and_the_ministry_sees_provenance(
         delegate.goto(links[YOKOSUKA])
         assert delegate.is_visible(f"text={YOKOSUKA}（{PREFECTURE}からの委任事務）")
         _answer(delegate, _municipality(YOKOSUKA))
-        _shot(delegate, "02-delegate-web-form")
+        delegate.evaluate("window.scrollTo(0, 0)")
+        _shot(delegate, "02-delegate-web-form", full_page=False)
         _go(delegate, "button[value=submit]")
         assert delegate.inner_text("#answer-status") == "提出済み"
 

@@ -11,8 +11,7 @@ A pack is one validated unit. On disk it is a folder::
 A bundled pack is ``questionnaires/ID.yaml`` with companions ``ID.report.yaml``,
 ``ID.risk.yaml``, ``ID.sample.yaml``, ``ID.caution.yaml``. :func:`pack_text` writes the whole
 pack as one YAML document (what a round stores, so that it always reports with the rules it was
-run with) and
-:func:`parse_pack_text` reads it back; it also accepts a bare questionnaire.
+run with) and :func:`parse_pack_text` reads it back; it also accepts a bare questionnaire.
 
 Loading collects the problems of every file and raises one :class:`SpecError` listing each
 with its file and line. When the questionnaire itself is broken the other files are not
