@@ -301,7 +301,7 @@ def _counted_answers(
     fields = ("org_name", "seido", "respondent", "answers", "source_name", "problems")
     for r in counted(survey_round, alias, seido=seido).only(*fields).iterator():
         document = AnswerDocument(dict(r.respondent), dict(r.answers), source=r.source_name)
-        yield (r.org_name, r.seido), StoredAnswer(document, tuple(r.problems))
+        yield (r.org_name, r.seido), StoredAnswer(document, tuple(r.problems), r.seido)
 
 
 def risk_levels(
@@ -607,3 +607,44 @@ def export_rows(
             )
         )
     return rows
+
+
+def report_roster(
+    survey_round: Round, alias: str = "default", seido: str | None = None
+) -> list[Any]:
+    """The round's roster for a report: one row per (organisation, 制度) it asks, with the
+    codes of the local governments (the CLI's and the site's reports read this)."""
+    from tenken.survey.local_governments import lookup_org_name
+    from tenken.survey.report.model import ListedOrg
+
+    rows: list[Any] = []
+    for entry, unit in roster_units(survey_round, alias, seido):
+        government = lookup_org_name(entry.org_name)
+        if government is not None and not unit:
+            rows.append(government)
+            continue
+        code = government.code if government else ""
+        prefecture = government.prefecture if government else entry.prefecture
+        rows.append(ListedOrg(entry.org_name, entry.org_kind, prefecture, code, unit))
+    return rows
+
+
+def round_report(
+    survey_round: Round,
+    generated_at: str,
+    alias: str = "default",
+    *,
+    seido: str | None = None,
+    pack: Pack | None = None,
+    roster: Sequence[Any] | None = None,
+) -> Any:
+    """The round's :class:`tenken.survey.report.ReportData` from its counted answers, judged by
+    its pack (or ``pack``: ``--rules``), against its roster (or ``roster``); ``seido`` given:
+    that 制度's report, else the overall one with a report per 制度 (a round with several)."""
+    from tenken.survey.report.model import build_seido_report
+
+    check_seido(survey_round, seido)
+    answers = counted_answers(survey_round, alias, seido=seido)
+    rows = roster if roster is not None else report_roster(survey_round, alias, seido)
+    seidos = survey_round.seidos if seido is None else [seido]
+    return build_seido_report(pack or pack_of(survey_round), rows, answers, generated_at, seidos)

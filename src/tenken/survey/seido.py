@@ -16,10 +16,9 @@ import re
 from collections.abc import Iterable, Sequence
 
 from tenken.errors import InputError
-from tenken.survey.model import Questionnaire
+from tenken.survey.model import SEIDO_FIELD, Questionnaire
 
-SEIDO_FIELD = "制度等"
-"""The respondent field that names the 制度 (the shared convention, as 組織名 and 組織区分)."""
+__all__ = ["SEIDO_FIELD", "UNDIVIDED"]  # SEIDO_FIELD: the shared convention, as 組織名/組織区分
 UNDIVIDED = ""
 """The 制度 key of every answer in a round without a 制度 list."""
 _SEPARATORS = re.compile(r"[、,;；|｜]")
@@ -29,7 +28,7 @@ def listed(q: Questionnaire) -> list[str]:
     """The 制度 the questionnaire's 制度等 list offers (empty when it has no such list)."""
     for f in q.respondent_fields:
         if f.name == SEIDO_FIELD and f.list_name:
-            return q.choices_of(f).codes()
+            return list(q.choices_of(f).codes())
     return []
 
 
