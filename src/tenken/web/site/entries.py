@@ -92,17 +92,22 @@ def get_entry(round_id: int, org_id: int, seido: str | None = None) -> Entry:
     )
     if roster is None:
         raise Http404("この調査の名簿にない団体です")
-    entry = Entry(roster, organisation, None)
+    entry = entry_of(roster, organisation)
     units = entry.seidos
-    if len(units) == 1:
-        return entry.picked(units[0])
-    if seido is None or seido == "":
+    if entry.seido is not None or not seido:
         return entry
     listed = roster.round.seidos
     picked = listed[int(seido) - 1] if seido.isdigit() and 1 <= int(seido) <= len(listed) else None
     if picked not in units:
         raise Http404("この団体が回答する制度ではありません")
     return entry.picked(picked)
+
+
+def entry_of(roster: RosterEntry, organisation: Organisation) -> Entry:
+    """The entry of its one 制度 (or undivided); several: none picked yet (``seido`` None)."""
+    entry = Entry(roster, organisation, None)
+    units = entry.seidos
+    return entry.picked(units[0]) if len(units) == 1 else entry
 
 
 def seido_query(survey_round: Round, seido: str) -> str:
@@ -133,7 +138,7 @@ def organisation_ids_cached() -> tuple[tuple[int, int], dict[str, int]]:
 def entries_of_organisation(organisation_id: int) -> list[Entry]:
     organisation = Organisation.objects.get(pk=organisation_id)
     rosters = RosterEntry.objects.select_related("round").filter(org_name=organisation.name)
-    return [Entry(r, organisation) for r in rosters.order_by("-round__created_at")]
+    return [entry_of(r, organisation) for r in rosters.order_by("-round__created_at")]
 
 
 def entries_of_round(survey_round: Round) -> list[Entry]:
@@ -141,4 +146,4 @@ def entries_of_round(survey_round: Round) -> list[Entry]:
     rosters = list(survey_round.roster.all())
     names = [r.org_name for r in rosters]
     by_name = {o.name: o for o in Organisation.objects.filter(name__in=names)}
-    return [Entry(r, by_name[r.org_name]) for r in rosters if r.org_name in by_name]
+    return [entry_of(r, by_name[r.org_name]) for r in rosters if r.org_name in by_name]
