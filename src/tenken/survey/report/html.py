@@ -62,15 +62,24 @@ def _seidos(data: ReportData) -> str:
         return ""
     parts = "".join(
         f'<section class="seido" id="seido-{i}"><h2>制度別: {_e(name)}</h2>'
-        + _summary(part).removeprefix('<section id="summary">')
-        + _items(part)
-        + _crosstabs(part)
+        + _scoped(_summary(part) + _items(part) + _crosstabs(part), f"seido-{i}-")
         + "</section>"
         for i, (name, part) in enumerate(data.by_seido, start=1)
     )
     names = "、".join(_e(name) for name, _part in data.by_seido)
     note = f'<p class="meta">この調査回の制度: {names}。ここまでの数値は全制度の合計です。</p>'
     return note + parts
+
+
+def _scoped(html: str, prefix: str) -> str:
+    """A 制度's sections inside the page: ids and in-page links prefixed (ids stay unique), its
+    headings one level down."""
+    html = html.replace(' id="', f' id="{prefix}').replace('href="#', f'href="#{prefix}')
+    for level in (3, 2):
+        html = html.replace(f"<h{level}", f"<h{level + 1}").replace(
+            f"</h{level}>", f"</h{level + 1}>"
+        )
+    return html
 
 
 def _header(data: ReportData) -> str:
