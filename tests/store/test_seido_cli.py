@@ -41,7 +41,8 @@ def two_seido_round(store_db: Db, tmp_path: Path, django_db_blocker: Any) -> Pat
         pytest.skip("the CLI's --db cannot select the per-test PostgreSQL schema")
     pack = write_pack(tmp_path / "pack")
     roster = tmp_path / "roster.csv"
-    roster.write_text("組織名,組織区分\n" + "".join(f"{n},{k}\n" for n, k in ORGS), "utf-8")
+    lines = "".join(f"{n},{k},t{i}@example.lg.jp\n" for i, (n, k) in enumerate(ORGS))
+    roster.write_text("組織名,組織区分,メールアドレス\n" + lines, "utf-8")
     with django_db_blocker.unblock():
         made = _cli(store_db, "survey", "round", "create", "2023", "--title", "二制度",
                     "--deadline", "2099-07-21", "--roster", str(roster), "-q", str(pack),
@@ -152,6 +153,18 @@ def test_status_report_export_and_reminders_per_seido_and_overall(
         assert "督促の対象 4 件" in remind.output  # 相模原市 B (不備), 東京都 B, 大阪市 A and B
         only_a = _cli(store_db, "survey", "remind", "--dry-run", "--seido", A)
         assert "督促の対象 1 件" in only_a.output
+        merge = tmp_path / "remind.csv"
+        sent = _cli(store_db, "survey", "remind", "--out", str(merge))
+        assert sent.exit_code == 0, sent.output
+        letters = list(csv.DictReader(io.StringIO(merge.read_text("utf-8-sig"))))
+        assert {(r["組織名"], r["制度等"]) for r in letters} == {
+            (city, B), (tokyo, B), (ORGS[2][0], A), (ORGS[2][0], B),
+        }  # fmt: skip
+        assert all(f"（制度: {r['制度等']}）" in r["件名"] for r in letters)
+        from tenken.store.models import Reminder
+
+        kept = Reminder.objects.using(store_db.alias).values_list("org_name", "seido")
+        assert sorted(kept) == sorted((r["組織名"], r["制度等"]) for r in letters)
 
 
 def test_a_sheet_of_one_seido_is_never_taken_as_another(
