@@ -38,6 +38,7 @@ from tenken.survey.model import Questionnaire
 from tenken.survey.pack import Pack, load_bundled_pack, stored_pack
 from tenken.survey.prepare import Prepared
 from tenken.survey.seido import UNDIVIDED, asked, check_round_seidos, unknown_in_roster
+from tenken.survey.seido import units as seido_units
 from tenken.survey.states import (
     DRAFT,
     NOT_STARTED,
@@ -213,12 +214,7 @@ def resolve_round(code: str | None, alias: str = "default") -> Round:
 
 def units(survey_round: Round) -> list[str]:
     """The round's 制度 keys: its 制度 in order, or ``[""]`` for an undivided round."""
-    return list(survey_round.seidos) or [UNDIVIDED]
-
-
-def is_divided(survey_round: Round) -> bool:
-    """True when the round gives figures per 制度 (it covers two or more)."""
-    return len(survey_round.seidos) > 1
+    return seido_units(survey_round.seidos)
 
 
 def asked_units(survey_round: Round, roster_seido: str) -> list[str]:

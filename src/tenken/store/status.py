@@ -19,6 +19,7 @@ from tenken.errors import redact
 from tenken.store import api
 from tenken.store.models import Response, Round
 from tenken.survey.engine import flags_json
+from tenken.survey.seido import divided
 
 JST = ZoneInfo("Asia/Tokyo")
 
@@ -91,7 +92,7 @@ class StatusReport:
 
     def by_seido(self) -> dict[str, dict[str, int]]:
         """制度 → its summary, in the round's order (empty for a round with one 制度 or none)."""
-        if len(self.seidos) < 2 or self.seido is not None:
+        if not divided(self.seidos) or self.seido is not None:
             return {}
         return {s: self.of_seido(s).summary() for s in self.seidos}
 

@@ -53,12 +53,22 @@ def units(round_seidos: Sequence[str]) -> list[str]:
     return list(round_seidos) or [UNDIVIDED]
 
 
+def divided(round_seidos: Sequence[str]) -> bool:
+    """A round gives figures per 制度 (besides the overall ones) when it covers two or more."""
+    return len(round_seidos) > 1
+
+
+def _named(roster_seido: str) -> set[str]:
+    """The 制度 a roster's 制度等 names (「A、B」; blank: none named)."""
+    return {part.strip() for part in _SEPARATORS.split(roster_seido) if part.strip()}
+
+
 def asked(roster_seido: str, round_seidos: Sequence[str]) -> list[str]:
     """The 制度 an organisation of the roster answers: every 制度 of the round when its roster
     制度等 is blank, else those it names (「A、B」), in the round's order."""
     if not round_seidos:
         return [UNDIVIDED]
-    named = {part.strip() for part in _SEPARATORS.split(roster_seido) if part.strip()}
+    named = _named(roster_seido)
     if not named:
         return list(round_seidos)
     return [s for s in round_seidos if s in named]
@@ -68,13 +78,8 @@ def unknown_in_roster(roster_seidos: Iterable[str], round_seidos: Sequence[str])
     """制度 named in roster entries that the round does not cover (a round refuses them)."""
     if not round_seidos:
         return []
-    found = {
-        part.strip()
-        for text in roster_seidos
-        for part in _SEPARATORS.split(text)
-        if part.strip() and part.strip() not in round_seidos
-    }
-    return sorted(found)
+    found = {name for text in roster_seidos for name in _named(text)}
+    return sorted(found - set(round_seidos))
 
 
 def key_of(written: str, issued: str, round_seidos: Sequence[str]) -> tuple[str, str]:
@@ -89,9 +94,10 @@ def key_of(written: str, issued: str, round_seidos: Sequence[str]) -> tuple[str,
         return UNDIVIDED, ""
     written = written.strip()
     if issued and written != issued:
+        changed = f"「{written}」に書き換えられています" if written else "消されています"
         return issued, (
-            f"この回答シートは制度「{issued}」用ですが、制度等が「{written}」に書き換えられています。"
-            f"制度「{written}」の回答は、その制度の回答シートで送ってください"
+            f"この回答シートは制度「{issued}」用ですが、制度等が{changed}。"
+            "制度ごとに、その制度の回答シートで送ってください"
         )
     key = issued or written
     if key not in round_seidos:

@@ -26,6 +26,7 @@ from tenken.survey.document import AnswerDocument
 from tenken.survey.model import Questionnaire
 from tenken.survey.pack import Pack, ReportSettings
 from tenken.survey.risk import LEVELS, RuleSet, assess, level_rank
+from tenken.survey.seido import divided
 from tenken.survey.states import state_label, with_problems
 
 NOT_SUBMITTED = "未提出"
@@ -211,7 +212,7 @@ def build_seido_report(
     in ``by_seido`` when it covers several: each (organisation, 制度) is one unit, so the
     overall figures are the sum of the 制度's (the roster rows and answers carry their 制度)."""
     overall = build_pack_report(pack, roster, answers, generated_at)
-    if len(seidos) < 2:
+    if not divided(seidos):
         return overall
     parts = tuple(
         (
