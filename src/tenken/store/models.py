@@ -28,6 +28,9 @@ class Round(models.Model):
     questionnaire_version = models.CharField("調査票の版", max_length=40)
     questionnaire_fingerprint = models.CharField("調査票の指紋", max_length=64, blank=True)
     questionnaire_yaml = models.TextField("調査票ファイル", blank=True)
+    # The 制度 the round covers, in order (each answered once per organisation); empty: the
+    # round is undivided and every answer's 制度 key is "" (see tenken.survey.seido).
+    seidos = models.JSONField("調査対象の制度等", default=list, blank=True)
     deadline = models.DateTimeField("回答期限")
     state = models.CharField(
         "状態", max_length=10, choices=RoundState.choices, default=RoundState.OPEN
@@ -94,10 +97,12 @@ SUBMITTED_ORIGINS = (Origin.FILE, Origin.WEB_SUBMISSION)
 
 
 class Response(models.Model):
-    """One answer of one organisation in one round: a file, a web draft or a web submission.
+    """One answer of one organisation for one 制度 in one round: a file, a web draft or a web
+    submission (``seido`` is "" in a round without a 制度 list).
 
     ``is_current`` marks the latest version (what the form shows); ``is_counted`` the latest
-    submitted one (what status, dashboard, reports and risk count): see ``store.api``.
+    submitted one (what status, dashboard, reports and risk count), each per (organisation,
+    制度): see ``store.api``.
     """
 
     round = models.ForeignKey(Round, models.PROTECT, related_name="responses")
@@ -105,6 +110,7 @@ class Response(models.Model):
     questionnaire_version = models.CharField("調査票の版", max_length=40)
     org_name = models.CharField("組織名", max_length=200)
     org_kind = models.CharField("組織区分", max_length=40, blank=True)
+    seido = models.CharField("制度等", max_length=200, blank=True, default="")
     origin = models.CharField("受付経路", max_length=20, choices=Origin.choices)
     respondent = models.JSONField("回答者情報")
     answers = models.JSONField("回答")
@@ -125,12 +131,12 @@ class Response(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["round", "sha256"], name="response_file_once"),
             models.UniqueConstraint(
-                fields=["round", "org_name"],
+                fields=["round", "org_name", "seido"],
                 condition=Q(is_current=True),
                 name="response_one_current",
             ),
             models.UniqueConstraint(
-                fields=["round", "org_name"],
+                fields=["round", "org_name", "seido"],
                 condition=Q(is_counted=True),
                 name="response_one_counted",
             ),
@@ -164,10 +170,12 @@ class ResponseAttachment(models.Model):
 
 
 class Reminder(models.Model):
-    """A reminder sent (or written to the mail-merge file) to one organisation of a round."""
+    """A reminder sent (or written to the mail-merge file) to one organisation of a round, about
+    one of its 制度 (``seido`` "" in a round without a 制度 list)."""
 
     round = models.ForeignKey(Round, models.CASCADE, related_name="reminders")
     org_name = models.CharField("組織名", max_length=200)
+    seido = models.CharField("制度等", max_length=200, blank=True, default="")
     email = models.CharField("宛先", max_length=254, blank=True)
     template = models.CharField("文面", max_length=60)
     channel = models.CharField("送り方", max_length=20)  # smtp / csv
