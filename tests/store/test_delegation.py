@@ -12,7 +12,6 @@ import pytest
 from typer.testing import CliRunner
 
 from tenken.cli import app
-from tenken.cli.survey_report import round_roster
 from tenken.errors import InputError
 from tenken.store import api
 from tenken.store import delegation as store_delegation
@@ -23,7 +22,6 @@ from tenken.survey.engine import evaluate
 from tenken.survey.model import Questionnaire
 from tenken.survey.pack import load_bundled_pack
 from tenken.survey.prepare import Prepared, prepare
-from tenken.survey.report.model import build_pack_report
 from tenken.survey.xlsx.fill import fill_sheet
 from tests.store.conftest import Db, survey_round
 from tests.survey.test_delegation import CHOFU, HACHIOJI, MACHIDA, municipality, prefecture
@@ -98,9 +96,7 @@ def test_the_consolidated_answer_counts_once_with_provenance(
         counted = list(api.counted(r, store_db.alias).values_list("org_name", flat=True))
         assert counted == [PREFECTURE]
         orgs = {o.org_name: o.state for o in status(r, store_db.alias).organisations}
-        report = build_pack_report(
-            pack, round_roster(r, store_db.alias), api.counted_answers(r, store_db.alias), "t"
-        )
+        report = api.round_report(r, "t", store_db.alias)
         # The prefecture's own answer stays its own (the next consolidation starts from it).
         again = store_delegation.own_answer(r, PREFECTURE, alias=store_db.alias)
         assert again is not None and again.pk != response.pk and again.answers["5"] == "①"

@@ -74,6 +74,7 @@ def add_delegate(
 
     Refused (InputError) when it is not a 市区町村 of that prefecture or is already recorded.
     """
+    api.check_seido(survey_round, seido)
     municipality = municipality.strip()
     problem = delegate_problem(prefecture, municipality)
     if problem:
@@ -184,10 +185,11 @@ def ingest_delegate_sheet(
     delegation: Delegation, prepared: Prepared, *, actor: Any, alias: str = "default"
 ) -> DelegateAnswer | None:
     """A delegate's filled-in sheet (uploaded by the prefecture or through the link): it must be
-    that municipality's sheet of this round."""
-    from tenken.store.ingest import other_round
+    that municipality's sheet of this round and of the delegation's 制度 (the admission rule of
+    every sheet, :func:`tenken.store.ingest.admit`)."""
+    from tenken.store.ingest import admit
 
-    wrong = other_round(prepared, delegation.round)
+    prepared, wrong = admit(prepared, delegation.round, delegation.seido)
     if wrong:
         raise InputError(wrong)
     if prepared.org_name != delegation.municipality:
@@ -205,13 +207,10 @@ def _document(row: Response | DelegateAnswer) -> AnswerDocument:
 def own_answer(
     survey_round: Round, prefecture: str, *, seido: str = "", alias: str = "default"
 ) -> Response | None:
-    """The prefecture's own latest answer (draft or submission), not a consolidated one.
-
-    ``seido``: the rows here are per (round, prefecture, 制度); once responses are keyed by 制度
-    too (issue 13 item 3) the response queries of this module filter by it as well.
-    """
+    """The prefecture's own latest answer (draft or submission) for the 制度 ``seido``, not a
+    consolidated one."""
     found = Response.objects.using(alias).filter(
-        round=survey_round, org_name=prefecture, consolidation__isnull=True
+        round=survey_round, org_name=prefecture, seido=seido, consolidation__isnull=True
     )
     return found.order_by("-received_at", "-pk").first()
 
@@ -266,7 +265,7 @@ def submit_consolidated(
         # Checked again with the attachments the prefecture gave (they carry over to this
         # version): an item taken from a delegate that calls for a document is 不備あり until
         # the prefecture attaches it.
-        current = api.current(survey_round, member.org_name, alias)
+        current = api.current(survey_round, member.org_name, alias, seido=seido)
         attached = list(current.attachments.values_list("name", flat=True)) if current else []
         _outcome, response = api.save_web(
             survey_round,
@@ -278,6 +277,7 @@ def submit_consolidated(
             username=username,
             actor=who,
             alias=alias,
+            seido=seido,
         )
         used = sorted({i.source for i in consolidated.items} - {"", member.org_name})
         Consolidation.objects.using(alias).create(

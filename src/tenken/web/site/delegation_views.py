@@ -6,6 +6,10 @@
 * the delegate's page, reached through its link (no account): the same form and sheet;
 * the ministry (administrators, viewers) reads the prefecture's page: the submitted answer's
   provenance, item by item.
+
+In a round with several 制度 all of this is per (prefecture, 制度): the page is the entry's of one
+制度 (``?seido=N``, as the answer page), its delegates and consolidated answer are that 制度's, and
+a delegate's link and sheet are of its delegation's 制度.
 """
 
 from __future__ import annotations
@@ -31,12 +35,13 @@ from tenken.survey.delegation import RULE_LABELS, Change, Consolidated, Source, 
 from tenken.survey.document import AnswerDocument, AnswerValue
 from tenken.survey.engine import evaluate
 from tenken.survey.model import Questionnaire
+from tenken.survey.seido import divided
 from tenken.survey.xlsx.fill import fill_sheet
-from tenken.survey.xlsx.layout import ROUND_KEY
+from tenken.survey.xlsx.layout import ROUND_KEY, SEIDO_KEY
 from tenken.survey.xlsx.writer import form_bytes
 from tenken.web.accounts.roles import access_of, require
 from tenken.web.site import formspec, store
-from tenken.web.site.answer_views import flag_badges, questionnaire_for
+from tenken.web.site.answer_views import fixed_for, flag_badges, questionnaire_for
 from tenken.web.site.entries import Entry, get_entry
 from tenken.web.site.sheet_views import MAX_SHEET_BYTES, XLSX
 
@@ -44,11 +49,23 @@ PREFECTURE_KIND = "都道府県"
 MUNICIPALITY_KIND = "市区町村"
 
 
-def _prefecture_entry(round_id: int, org_id: int) -> Entry:
-    entry = get_entry(round_id, org_id)
+def _prefecture_entry(request: HttpRequest, round_id: int, org_id: int) -> Entry:
+    """The URL's prefecture, of one 制度 (``?seido=N`` when it answers several; 404 if none)."""
+    entry = get_entry(round_id, org_id, request.GET.get("seido"))
     if entry.organisation.kind != PREFECTURE_KIND:
         raise Http404("委任先を登録できるのは都道府県です")
+    entry.unit  # noqa: B018  (404 when no 制度 is picked)
     return entry
+
+
+def _page_url(entry: Entry) -> str:
+    """The delegation page of the entry's prefecture and 制度."""
+    page = reverse("delegation", args=[entry.survey_round_id, entry.organisation_id])
+    return page + entry.query
+
+
+def _back(entry: Entry) -> HttpResponse:
+    return redirect(_page_url(entry))
 
 
 def page_links(entry: Entry) -> dict[str, Any]:
@@ -56,10 +73,12 @@ def page_links(entry: Entry) -> dict[str, Any]:
     consolidates."""
     if entry.organisation.kind != PREFECTURE_KIND:
         return {}
-    counted = api.counted_one(entry.survey_round, entry.organisation.name)
+    counted = api.counted_one(entry.survey_round, entry.organisation.name, seido=entry.unit)
     found = store_delegation.consolidation_of(counted)
-    url = reverse("delegation", args=[entry.survey_round_id, entry.organisation_id])
-    return {"delegation_url": url, "consolidated_from": found.delegates if found else []}
+    return {
+        "delegation_url": _page_url(entry),
+        "consolidated_from": found.delegates if found else [],
+    }
 
 
 # ---------------------------------------------------------------- the prefecture's page
@@ -82,8 +101,7 @@ def _changes(q: Questionnaire, post: Any) -> dict[str, Change]:
 def _own_source(entry: Entry, q: Questionnaire, found: store_delegation.Sources) -> Source:
     if found.own is not None:
         return found.own
-    org = entry.organisation
-    return Source(org.name, AnswerDocument(formspec.fixed_values(q, org.kind, org.name)))
+    return Source(entry.organisation.name, AnswerDocument(fixed_for(entry, q)))
 
 
 def _shown(value: AnswerValue) -> str:
@@ -156,7 +174,7 @@ def provenance_rows(q: Questionnaire, provenance: dict[str, Any]) -> list[dict[s
 
 @login_required
 def delegation(request: HttpRequest, round_id: int, org_id: int) -> HttpResponse:
-    entry = _prefecture_entry(round_id, org_id)
+    entry = _prefecture_entry(request, round_id, org_id)
     access = access_of(request.user)
     require(request, access.can_read(entry.organisation))
     editable = access.can_answer(entry.organisation) and entry.can_edit()
@@ -170,7 +188,7 @@ def delegation(request: HttpRequest, round_id: int, org_id: int) -> HttpResponse
             return _add(request, entry)
         if action == "relink":
             return _relink(request, entry)
-    found = store_delegation.sources(survey_round, prefecture)
+    found = store_delegation.sources(survey_round, prefecture, seido=entry.unit)
     caution = api.pack_of(survey_round).caution
     changes = _changes(q, post) if post is not None else {}
     own = _own_source(entry, q, found)
@@ -184,15 +202,16 @@ def delegation(request: HttpRequest, round_id: int, org_id: int) -> HttpResponse
                 q,
                 consolidated,
                 username=request.user.get_username(),
+                seido=entry.unit,
                 actor=request.user,
             )
         except InputError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, "統合した回答を提出しました。")
-            return redirect("delegation", round_id=round_id, org_id=org_id)
+            return _back(entry)
     columns = [prefecture, *(s.org_name for s in found.answered)]
-    counted = api.counted_one(survey_round, prefecture)
+    counted = api.counted_one(survey_round, prefecture, seido=entry.unit)
     kept = store_delegation.consolidation_of(counted)
     context = {
         "entry": entry,
@@ -230,18 +249,19 @@ def _delegate_line(entry: Entry, d: Delegation, source: Source | None) -> dict[s
         "email": d.email,
         "state": state,
         "received_at": current.received_at if current else None,
-        "sheet_url": reverse("delegate_sheet", args=args),
-        "upload_url": reverse("delegate_sheet_upload", args=args),
+        "sheet_url": reverse("delegate_sheet", args=args) + entry.query,
+        "upload_url": reverse("delegate_sheet_upload", args=args) + entry.query,
     }
 
 
 def _add(request: HttpRequest, entry: Entry) -> HttpResponse:
-    back = redirect("delegation", round_id=entry.survey_round_id, org_id=entry.organisation_id)
+    back = _back(entry)
     try:
         _d, token = store_delegation.add_delegate(
             entry.survey_round,
             entry.organisation.name,
             str(request.POST.get("municipality", "")),
+            seido=entry.unit,
             email=str(request.POST.get("email", "")),
             actor=request.user,
         )
@@ -265,21 +285,29 @@ def _relink(request: HttpRequest, entry: Entry) -> HttpResponse:
     messages.success(
         request, f"{d.municipality} のリンクを再発行しました。" + _link_message(request, token)
     )
-    return redirect("delegation", round_id=entry.survey_round_id, org_id=entry.organisation_id)
+    return _back(entry)
 
 
 def _delegation_of(entry: Entry, delegation_id: int) -> Delegation:
-    found = store_delegation.delegations(entry.survey_round, entry.organisation.name)
+    found = store_delegation.delegations(
+        entry.survey_round, entry.organisation.name, seido=entry.unit
+    )
     match = next((d for d in found if d.pk == delegation_id), None)
     if match is None:
         raise Http404("委任先がありません")
     return match
 
 
+def _delegate_fixed(q: Questionnaire, d: Delegation) -> dict[str, str]:
+    """What the site fills in a delegate's respondent block (as :func:`fixed_for` for an
+    organisation): the municipality, and its delegation's 制度."""
+    return formspec.fixed_values(q, MUNICIPALITY_KIND, d.municipality, d.seido)
+
+
 def _sheet(q: Questionnaire, d: Delegation) -> HttpResponse:
-    """The delegate's answer sheet: its 組織名 and 組織区分 filled, and its current answers."""
-    fixed = formspec.fixed_values(q, MUNICIPALITY_KIND, d.municipality)
-    data = form_bytes(q, {**fixed, ROUND_KEY: d.round.code})
+    """The delegate's answer sheet: its 組織名, 組織区分 and 制度 filled, and its current answers."""
+    fixed = _delegate_fixed(q, d)
+    data = form_bytes(q, {**fixed, ROUND_KEY: d.round.code, SEIDO_KEY: d.seido})
     current = store_delegation.current_answer(d)
     if current is not None:
         document = AnswerDocument({**current.respondent, **fixed}, dict(current.answers))
@@ -287,14 +315,15 @@ def _sheet(q: Questionnaire, d: Delegation) -> HttpResponse:
     response = HttpResponse(data, content_type=XLSX)
     from urllib.parse import quote
 
-    filename = quote(f"{d.municipality}_回答シート.xlsx")
+    about = f"_{d.seido}" if divided(d.round.seidos) else ""
+    filename = quote(f"{d.municipality}{about}_回答シート.xlsx")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
     return response
 
 
 @login_required
 def delegate_sheet(request: HttpRequest, round_id: int, org_id: int, delegation_id: int) -> Any:
-    entry = _prefecture_entry(round_id, org_id)
+    entry = _prefecture_entry(request, round_id, org_id)
     require(request, access_of(request.user).can_read(entry.organisation))
     return _sheet(questionnaire_for(entry), _delegation_of(entry, delegation_id))
 
@@ -337,10 +366,10 @@ def delegate_sheet_upload(
     request: HttpRequest, round_id: int, org_id: int, delegation_id: int
 ) -> HttpResponse:
     """The prefecture sends in a sheet a delegate returned to it (e.g. by e-mail)."""
-    entry = _prefecture_entry(round_id, org_id)
+    entry = _prefecture_entry(request, round_id, org_id)
     require(request, access_of(request.user).can_answer(entry.organisation) and entry.can_edit())
     _ingest(request, _delegation_of(entry, delegation_id), questionnaire_for(entry), request.user)
-    return redirect("delegation", round_id=round_id, org_id=org_id)
+    return _back(entry)
 
 
 # ---------------------------------------------------------------- the delegate's page
@@ -355,7 +384,8 @@ def _by_token(token: str) -> tuple[Delegation, Entry]:
     organisation = Organisation.objects.filter(name=d.prefecture).first()
     if organisation is None:
         raise Http404("このリンクは使えません")
-    return d, get_entry(d.round_id, int(organisation.pk))
+    # The prefecture's entry of the delegation's 制度 (its deadline and questionnaire apply).
+    return d, get_entry(d.round_id, int(organisation.pk)).picked(d.seido)
 
 
 def delegate_answer(request: HttpRequest, token: str) -> HttpResponse:
@@ -364,7 +394,7 @@ def delegate_answer(request: HttpRequest, token: str) -> HttpResponse:
     d, entry = _by_token(token)
     q = questionnaire_for(entry)
     editable = entry.can_edit()
-    fixed = formspec.fixed_values(q, MUNICIPALITY_KIND, d.municipality)
+    fixed = _delegate_fixed(q, d)
     source = f"{entry.survey_round.title}/{d.municipality}"
     actor = f"delegate:{d.municipality}"
     current = store_delegation.current_answer(d)
