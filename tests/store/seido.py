@@ -16,13 +16,14 @@ LINE = f"    - {{name: {A}, label: {A}}}\n"
 
 
 def write_pack(folder: Path) -> Path:
-    """The two-制度 pack as a folder (questionnaire.yaml, report.yaml, risk.yaml, sample.yaml)."""
+    """The two-制度 pack as a folder (questionnaire.yaml and the bundled pack's other parts:
+    report.yaml, risk.yaml, sample.yaml, caution.yaml)."""
     folder.mkdir(parents=True, exist_ok=True)
     text = (BUNDLED / f"{PACK_ID}.yaml").read_text("utf-8")
     assert LINE in text
     text = text.replace(LINE, LINE + f"    - {{name: {B}, label: {B}}}\n")
     (folder / "questionnaire.yaml").write_text(text, "utf-8")
-    for part in ("report", "risk", "sample"):
+    for part in ("report", "risk", "sample", "caution"):
         source = (BUNDLED / f"{PACK_ID}.{part}.yaml").read_text("utf-8")
         (folder / f"{part}.yaml").write_text(source, "utf-8")
     return folder

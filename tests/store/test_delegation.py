@@ -4,6 +4,7 @@ counting the prefecture once."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from tenken.store import delegation as store_delegation
 from tenken.store.models import Consolidation, DelegateAnswer, Response
 from tenken.store.status import status
 from tenken.survey.delegation import Change, consolidate
+from tenken.survey.document import AnswerDocument
 from tenken.survey.engine import evaluate
 from tenken.survey.model import Questionnaire
 from tenken.survey.pack import load_bundled_pack
@@ -165,3 +167,86 @@ def test_status_cli_counts_the_prefecture_once(
     assert data["summary"]["名簿"] == 2
     assert data["summary"]["提出済み"] + data["summary"]["提出済み（不備あり）"] == 1
     assert HACHIOJI not in out.stdout and MACHIDA not in out.stdout
+
+
+def test_a_prefecture_in_a_round_with_two_seido_consolidates_each_seido_separately(
+    store_db: Db, tmp_path: Path, django_db_blocker: Any
+) -> None:
+    """Delegation is per (prefecture, 制度): each 制度 has its own delegates, proposal and one
+    consolidated answer, and the tallies of each 制度 count the prefecture once."""
+    from tenken.survey.pack import pack_text
+    from tenken.survey.seido import SEIDO_FIELD
+    from tenken.survey.xlsx.layout import ROUND_KEY, SEIDO_KEY
+    from tenken.survey.xlsx.writer import form_bytes
+    from tests.store.seido import A, B, two_seido_pack
+
+    pack = two_seido_pack(tmp_path / "pack")
+    q = pack.questionnaire
+    alias = store_db.alias
+    member = api.Member(PREFECTURE, "都道府県")
+
+    def of(seido: str, source: Any) -> AnswerDocument:
+        """The answer as the site's form of ``seido`` gives it (its 制度等 filled)."""
+        document = source.document
+        return AnswerDocument({**document.respondent, SEIDO_FIELD: seido}, dict(document.answers))
+
+    with django_db_blocker.unblock():
+        r = api.create_round(
+            "2seido", "二制度の調査", q, api.end_of_day(dt.date(2099, 12, 31)),
+            [member, api.Member("14神奈川県相模原市", "市区町村")],
+            questionnaire_yaml=pack_text(pack), alias=alias, seidos=[A, B],
+        )  # fmt: skip
+        delegates = {A: [(HACHIOJI, {}), (MACHIDA, {"9": "④"})], B: [(CHOFU, {"9": "②"})]}
+        for seido, names in delegates.items():
+            own = of(seido, prefecture())
+            api.save_web(
+                r, member, q, own, evaluate(q, own), submit=False, username="tokyo",
+                alias=alias, seido=seido,
+            )  # fmt: skip
+            for name, answers in names:
+                d, _token = store_delegation.add_delegate(
+                    r, PREFECTURE, name, seido=seido, actor="tokyo", alias=alias
+                )
+                web = of(seido, municipality(name, **answers))
+                store_delegation.save_delegate_answer(
+                    d, web, evaluate(q, web), submit=True, actor="delegate", alias=alias
+                )
+        # A sheet issued for 制度 A is refused as the 制度 B delegate's answer.
+        (chofu_b,) = store_delegation.delegations(r, PREFECTURE, seido=B, alias=alias)
+        sheet_a = form_bytes(q, {ROUND_KEY: r.code, SEIDO_KEY: A})
+        with pytest.raises(InputError, match=f"制度「{A}」のもの"):
+            store_delegation.ingest_delegate_sheet(
+                chofu_b, _sheet(tmp_path, q, sheet_a, CHOFU), actor="tokyo", alias=alias
+            )
+        assert store_delegation.current_answer(chofu_b, alias).answers.get("9") == "②"
+        kept = {}
+        for seido in (A, B):
+            found = store_delegation.sources(r, PREFECTURE, seido=seido, alias=alias)
+            assert [s.org_name for s in found.answered] == [n for n, _a in delegates[seido]]
+            assert found.own is not None
+            result = consolidate(q, pack.caution, found.own, found.answered, {})
+            response = store_delegation.submit_consolidated(
+                r, member, q, result, username="tokyo", seido=seido, alias=alias
+            )
+            assert response.seido == seido
+            kept[seido] = store_delegation.consolidation_of(response)
+            own_again = store_delegation.own_answer(r, PREFECTURE, seido=seido, alias=alias)
+            assert own_again is not None and own_again.seido == seido
+        units = sorted(api.counted(r, alias).values_list("org_name", "seido"))
+        report = api.round_report(r, "t", alias)
+        by_seido = dict(report.by_seido)
+        states = [(o.org_name, o.seido) for o in status(r, alias).organisations]
+    assert units == sorted([(PREFECTURE, A), (PREFECTURE, B)])
+    assert {s: (k.seido, k.provenance["9"]["source"]) for s, k in kept.items() if k} == {
+        A: (A, MACHIDA),  # 町田市's ④ is the most cautious of 制度 A's answers
+        B: (B, CHOFU),
+    }
+    assert kept[B] is not None and kept[B].delegates == [CHOFU]
+    nine = {s: next(t for t in by_seido[s].tallies if t.item == "9").overall for s in (A, B)}
+    assert (nine[A].respondents, nine[A].counts["④"]) == (1, 1)
+    assert (nine[B].respondents, nine[B].counts["②"], nine[B].counts["④"]) == (1, 1, 0)
+    overall = next(t for t in report.tallies if t.item == "9").overall
+    assert overall.respondents == 2  # the prefecture once per 制度, no delegate
+    for data in (report, by_seido[A], by_seido[B]):
+        assert not any(o.org_name in (HACHIOJI, MACHIDA, CHOFU) for o in data.orgs)
+    assert states.count((PREFECTURE, A)) == 1 and states.count((PREFECTURE, B)) == 1
