@@ -114,3 +114,27 @@ def test_no_form_after_the_deadline(site: Site, respondent: Any) -> None:
     page = site.client_for(respondent).get(REGISTER)
     assert "調査の回答に添付" not in page.content.decode()
     assert _post(site, respondent).status_code == 403
+
+
+def test_in_a_round_with_two_seido_the_summary_goes_to_the_chosen_seido_answer(
+    site: Site, respondent: Any, tmp_path: Path
+) -> None:
+    """One target per 制度 the organisation answers; the 概要 is attached to that 制度's answer
+    only (the register page works for a round with several 制度)."""
+    from tests.store.seido import B
+    from tests.web.test_answer_form import _post_data
+    from tests.web.test_seido import _make_round, _respondent
+
+    _make_round(site, tmp_path)
+    divided = Round.objects.get(title="二制度の調査")
+    client, url = _respondent(divided, ORG)
+    client.post(
+        url + "?seido=2", {**_post_data(_with_case(_complete()), "submit"), "confirm": "submit"}
+    )
+    targets = site.client_for(respondent).get(REGISTER).context["attach"][ORG]
+    mine = [(t.entry.survey_round_id, t.entry.seido) for t in targets]
+    assert (divided.pk, B) in mine and len([m for m in mine if m[0] == divided.pk]) == 2
+    body = _post(site, respondent, round=str(divided.pk), seido=B).content.decode()
+    assert "添付しました" in body
+    answer = Response.objects.get(round=divided, is_counted=True)
+    assert answer.seido == B and answer.problems == [] and answer.attachments.count() == 1

@@ -65,6 +65,8 @@ def test_a_command_line_database_migrates_into_one_round(
         counted = sorted(responses.filter(is_counted=True).values_list("source_name", flat=True))
         assert counted == ["b.xlsx", "c.xlsx"]
         assert set(responses.values_list("origin", flat=True)) == {"file"}
+        # store 0006: an existing round is undivided (no 制度 list, every answer's 制度 "")
+        assert only.seidos == [] and set(responses.values_list("seido", flat=True)) == {""}
 
 
 def test_a_site_database_keeps_its_rounds_and_tells_drafts_from_submissions(

@@ -25,14 +25,15 @@ def test_serve_migrates_then_serves_pages_and_static_files(tmp_path: Path) -> No
 
 
 def test_serve_demo_prepares_one_account_per_role(tmp_path: Path) -> None:
-    """`tenken serve --demo` seeds a round and admin/respondent/viewer accounts, kept private."""
+    """`tenken serve --demo` seeds a round and one account per role (a municipality's and a
+    prefecture's respondent), kept private."""
     import json
 
     with running_site(tmp_path, "--demo"):
         pass
     path = tmp_path / "demo-accounts.json"
     accounts = json.loads(path.read_text(encoding="utf-8"))
-    assert set(accounts) == {"admin", "respondent", "viewer"}
+    assert set(accounts) == {"admin", "respondent", "prefecture", "viewer"}
     assert path.stat().st_mode & 0o077 == 0
     assert "パスワード" in (tmp_path / "serve.log").read_text(encoding="utf-8")
 
@@ -57,7 +58,7 @@ def test_the_demo_site_is_prepared_with_sample_answers_ingested(tmp_path: Path) 
     )
     data = json.loads(result.stdout.strip().splitlines()[-1])
     assert data["ingested"] == 1
-    assert set(data["accounts"]) == {"admin", "respondent", "viewer"}
+    assert set(data["accounts"]) == {"admin", "respondent", "prefecture", "viewer"}
     with sqlite3.connect(tmp_path / "site" / "tenken.sqlite3") as db:
         names = [row[0] for row in db.execute("select org_name from store_response")]
     assert names == ["13東京都"]

@@ -45,7 +45,13 @@ def _seed_demo(host: str, port: int) -> None:
 
 def _print_accounts(accounts: dict[str, dict[str, str]], workspace: Path) -> None:
     table = Table("役割", "ユーザー名", "パスワード")
-    for role, label in (("admin", "省庁管理者"), ("respondent", "回答者"), ("viewer", "閲覧者")):
+    roles = (
+        ("admin", "省庁管理者"),
+        ("respondent", "回答者"),
+        ("prefecture", "回答者（都道府県）"),
+        ("viewer", "閲覧者"),
+    )
+    for role, label in roles:
         table.add_row(label, accounts[role]["username"], accounts[role]["password"])
     console.print(f"デモ用アカウント（{workspace / 'demo-accounts.json'} にも保存）")
     console.print(table)

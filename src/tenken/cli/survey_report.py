@@ -16,7 +16,7 @@ from rich.table import Table
 from tenken.cli.apps import survey_app
 from tenken.cli.demo import DemoContext, demo_step
 from tenken.cli.output import EXIT_OK, console, err_console, run, shown
-from tenken.cli.survey_rounds import DbOption, RoundOption, open_round
+from tenken.cli.survey_rounds import DbOption, RoundOption, SeidoOption, open_round
 from tenken.cli.survey_sheets import RosterOption
 from tenken.errors import InputError, Location
 from tenken.survey.aggregate import StoredAnswer
@@ -24,7 +24,7 @@ from tenken.survey.document import AnswerDocument
 from tenken.survey.loader import DEFAULT_QUESTIONNAIRE
 from tenken.survey.local_governments import all_local_governments, lookup_org_name
 from tenken.survey.model import Questionnaire
-from tenken.survey.pack import load_bundled_pack, resolve_pack
+from tenken.survey.pack import Pack, load_bundled_pack, resolve_pack
 from tenken.survey.report import ReportData, build_pack_report, write_report
 from tenken.survey.report.model import ListedOrg, RosterOrg
 from tenken.survey.report.write import HTML_NAME, check_report_folder
@@ -56,26 +56,16 @@ def now_text() -> str:
 
 
 def print_summary(data: ReportData) -> None:
-    counts = data.level_counts()
-    table = Table("区分", *LEVELS, "未提出", title="リスク判定（団体数）")
-    for group in data.groups:
-        table.add_row(group, *(str(counts[group][lv]) for lv in (*LEVELS, "未提出")))
-    console.print(table)
-
-
-def counted_documents(survey_round: Round, alias: str) -> list[StoredAnswer]:
-    """The answers that count in the round (``store.api.counted_answers``), kept problems too."""
-    from tenken.store import api
-
-    return api.counted_answers(survey_round, alias)
-
-
-def round_roster(survey_round: Round, alias: str) -> list[RosterOrg]:
-    """The round's roster, with the codes of the local governments for the report."""
-    return [
-        lookup_org_name(e.org_name) or ListedOrg(e.org_name, e.org_kind, e.prefecture)
-        for e in survey_round.roster.using(alias).all()
-    ]
+    parts = [("", data), *data.by_seido]
+    for name, part in parts:
+        counts = part.level_counts()
+        title = f"リスク判定（団体数）制度 {shown(name)}" if name else "リスク判定（団体数）"
+        if name == "" and data.by_seido:
+            title += " 全体（制度ごとの合計）"
+        table = Table("区分", *LEVELS, "未提出", title=title)
+        for group in part.groups:
+            table.add_row(group, *(str(counts[group][lv]) for lv in (*LEVELS, "未提出")))
+        console.print(table)
 
 
 def roster_orgs(roster: Path | None, q: Questionnaire) -> Sequence[RosterOrg]:
@@ -115,10 +105,12 @@ def report(
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="report.json も書き出す")] = False,
+    seido: SeidoOption = None,
 ) -> None:
     """回答を集計し、リスクを判定して、Excel・HTML・CSV（--json で JSON も）を書き出す。
 
     回答は既定で調査回（tenken survey ingest で取り込み、提出済みとして数える回答）から読みます。
+    制度が複数の調査回は、全体と制度ごとの集計・リスク判定を出します（--seido でその制度だけ）。
     """
 
     def body() -> int:
@@ -127,35 +119,43 @@ def report(
                 "--answers と --db・--round は同時に指定できません",
                 hint="フォルダの回答なら --answers、取り込み済みの回答なら --round（省略可）",
             )
+        if answers is not None and seido is not None:
+            raise InputError("--seido は調査回の回答（--round）にだけ使えます")
         check_report_folder(out)  # before any work: a wrong --out costs nothing
         skipped: list[str] = []
         documents: Sequence[AnswerDocument | StoredAnswer]
         if answers is not None:
             pack = resolve_pack(questionnaire or DEFAULT_QUESTIONNAIRE)
-            q = pack.questionnaire
-            documents, skipped = read_answer_dir(answers, q)
-            orgs = roster_orgs(roster, q)
+            documents, skipped = read_answer_dir(answers, pack.questionnaire)
+            for message in skipped:
+                err_console.print(f"[yellow]読み飛ばし:[/] {shown(message)}", highlight=False)
+            pack = _with_rules(pack, rules)
+            orgs = roster_orgs(roster, pack.questionnaire)
+            data = build_pack_report(pack, orgs, documents, now_text())
+            count = len(documents)
         else:
             alias, survey_round = open_round(db, round_code)
             from tenken.store import api
 
-            pack = api.pack_of(survey_round)
-            q = pack.questionnaire
-            documents = counted_documents(survey_round, alias)
-            orgs = roster_orgs(roster, q) if roster else round_roster(survey_round, alias)
-        for message in skipped:
-            err_console.print(f"[yellow]読み飛ばし:[/] {shown(message)}", highlight=False)
-        if rules is not None:
-            pack = pack.with_rules(load_rules(rules, pack.questionnaire))
-        data = build_pack_report(pack, orgs, documents, now_text())
+            pack = _with_rules(api.pack_of(survey_round), rules)
+            listed = roster_orgs(roster, pack.questionnaire) if roster else None
+            data = api.round_report(
+                survey_round, now_text(), alias, seido=seido, pack=pack, roster=listed
+            )
+            count = api.counted(survey_round, alias, seido=seido).count()
         written = write_report(data, out, with_json=as_json)
         print_summary(data)
-        console.print(f"回答 {len(documents)} 件（読み飛ばし {len(skipped)} 件）を集計しました。")
+        console.print(f"回答 {count} 件（読み飛ばし {len(skipped)} 件）を集計しました。")
         for path in written:
             console.print(f"  {shown(path)}")
         return EXIT_OK
 
     run(body)
+
+
+def _with_rules(pack: Pack, rules: Path | None) -> Pack:
+    """The pack, or (``--rules``) the pack with those risk rules."""
+    return pack if rules is None else pack.with_rules(load_rules(rules, pack.questionnaire))
 
 
 # ---------------------------------------------------------------- demo steps
@@ -241,14 +241,13 @@ def _build_report(ctx: DemoContext) -> None:
 
     alias = setup(demo_db_url(ctx))
     survey_round = _demo_main_round(alias, load_bundled_pack().questionnaire)
-    pack = api.pack_of(survey_round)
-    documents = counted_documents(survey_round, alias)
-    data = build_pack_report(pack, round_roster(survey_round, alias), documents, now_text())
+    data = api.round_report(survey_round, now_text(), alias)
+    documents = api.counted(survey_round, alias)
     out = ctx.workspace / "report"
     write_report(data, out, with_json=True)
     print_summary(data)
     console.print(
-        f"調査回 {survey_round.code} の提出済みの回答 {len(documents):,} 件を集計"
+        f"調査回 {survey_round.code} の提出済みの回答 {documents.count():,} 件を集計"
         f"（tenken survey report --round {survey_round.code}）"
     )
     console.print(f"HTML レポート: [bold]{(out / HTML_NAME).resolve()}[/]")

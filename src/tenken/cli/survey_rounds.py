@@ -34,6 +34,10 @@ RoundOption = Annotated[
     str | None,
     typer.Option("--round", help="調査回ID（データベースに調査回が1つだけなら省略可）"),
 ]
+SeidoOption = Annotated[
+    str | None,
+    typer.Option("--seido", help="制度等: この制度だけを対象にする（既定: 調査回のすべての制度）"),
+]
 
 
 def parse_deadline(text: str) -> dt.date:
@@ -71,12 +75,20 @@ def create(
         Path | None, typer.Option("--roster", help="名簿 CSV（既定: 全1,788自治体）")
     ] = None,
     questionnaire: QuestionnaireOption = DEFAULT_QUESTIONNAIRE,
+    seidos: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--seido",
+            help="この調査回で聞く制度（調査票の制度等の選択肢。複数指定可: 組織は制度ごとに回答）",
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """調査回を作る（名簿・回答期限・調査パックを回ごとに持つ）。
 
     調査パック（調査票・レポート設定・リスク判定ルール）は丸ごと調査回に保存され、
-    その回はいつもこの内容で点検・集計・判定されます。
+    その回はいつもこの内容で点検・集計・判定されます。--seido を複数指定すると、
+    各組織は制度ごとに回答し、回答状況・集計・リスク判定は制度ごとと全体で出ます。
     """
 
     def body() -> int:
@@ -100,13 +112,22 @@ def create(
             )
         text = pack_text(pack)
         made = api.create_round(
-            code, title, q, api.end_of_day(day), members, questionnaire_yaml=text, alias=alias
+            code,
+            title,
+            q,
+            api.end_of_day(day),
+            members,
+            questionnaire_yaml=text,
+            alias=alias,
+            seidos=seidos or (),
         )
         console.print(
             f"調査回 {made.code}「{made.title}」を作成しました（名簿 {len(members):,} 団体、"
             f"回答期限 {day.isoformat()}、調査票 {q.id} 版 {q.version}）",
             highlight=False,
         )
+        if made.seidos:
+            console.print("制度等: " + "、".join(made.seidos), highlight=False)
         return EXIT_OK
 
     run(body)
@@ -134,6 +155,7 @@ def list_rounds(db: DbOption = None, as_json: JsonOption = False) -> None:
                     "state": r.state,
                     "roster": r.roster.using(alias).count(),
                     "counted": api.counted(r, alias).count(),
+                    **({"seidos": r.seidos} if r.seidos else {}),
                 }
             )
         if as_json:
@@ -212,9 +234,11 @@ def export(
     encoding: Annotated[
         str, typer.Option("--encoding", help="CSV の文字コード: utf-8（BOM 付き）か cp932")
     ] = "utf-8",
+    seido: SeidoOption = None,
     db: DbOption = None,
 ) -> None:
-    """調査回のすべての回答（自由記載・連絡先を含む）を、1団体1行で書き出す。"""
+    """調査回のすべての回答（自由記載・連絡先を含む）を、1団体1行（制度が複数の回は1団体・
+    1制度1行）で書き出す。"""
 
     def body() -> int:
         from tenken.survey import export as raw
@@ -227,7 +251,9 @@ def export(
         alias, survey_round = open_round(db, round_code)
         from tenken.store import api
 
-        data = raw.table(api.questionnaire_of(survey_round), api.export_rows(survey_round, alias))
+        api.check_seido(survey_round, seido)
+        rows = api.export_rows(survey_round, alias, seido=seido)
+        data = raw.table(api.questionnaire_of(survey_round), rows)
         lost = 0
         if out.suffix.lower() == ".xlsx":
             payload = raw.to_xlsx(data)
@@ -256,9 +282,11 @@ def remind(
             "--out", help="SMTP がないときの差し込み印刷用 CSV（既定: 督促_<調査回>.csv）"
         ),
     ] = None,
+    seido: SeidoOption = None,
     db: DbOption = None,
 ) -> None:
-    """未提出・不備ありの組織に督促メールを送る（TENKEN_SMTP_* がなければ差し込み印刷用 CSV）。"""
+    """未提出・不備ありの組織（制度が複数の回は組織・制度ごと）に督促メールを送る
+    （TENKEN_SMTP_* がなければ差し込み印刷用 CSV）。"""
 
     def body() -> int:
         import getpass
@@ -266,13 +294,17 @@ def remind(
         from tenken.survey.xlsx.writer import write_atomically
 
         alias, survey_round = open_round(db, round_code)
-        from tenken.store import reminders
+        from tenken.store import api, reminders
 
-        found = reminders.targets(survey_round, alias)
+        api.check_seido(survey_round, seido)
+        found = reminders.targets(survey_round, alias, seido)
         smtp = reminders.smtp_from_env()
-        table = Table("組織名", "メールアドレス", "文面")
+        divided = bool(survey_round.seidos)
+        table = Table("組織名", *(["制度等"] if divided else []), "メールアドレス", "文面")
         for t in found:
-            table.add_row(t.org_name, t.email or "（なし）", t.template)
+            table.add_row(
+                t.org_name, *([t.seido] if divided else []), t.email or "（なし）", t.template
+            )
         console.print(table)
         if dry_run:
             way = f"SMTP {smtp.host}:{smtp.port}" if smtp else "差し込み印刷用 CSV"

@@ -22,7 +22,7 @@ from tenken.cli.output import (
     shown,
 )
 from tenken.cli.survey import JsonOption, QuestionnaireOption, resolve_questionnaire
-from tenken.cli.survey_rounds import DbOption, RoundOption, open_round
+from tenken.cli.survey_rounds import DbOption, RoundOption, SeidoOption, open_round
 from tenken.errors import InputError
 from tenken.survey.loader import DEFAULT_QUESTIONNAIRE
 from tenken.survey.local_governments import lookup_org_name
@@ -70,14 +70,18 @@ def form(
             help="調査回ID: その回の調査票・名簿で作り、回を記録する（別の回への取り込みは拒否）",
         ),
     ] = None,
+    seido: SeidoOption = None,
     db: DbOption = None,
 ) -> None:
-    """回答シート（別添2の様式の Excel）を作る。--roster・--round なら組織ごとに1ファイル。"""
+    """回答シート（別添2の様式の Excel）を作る。--roster・--round なら組織ごとに1ファイル
+    （制度が複数の調査回は組織・制度ごとに1ファイル）。"""
 
     def body() -> int:
         q = resolve_questionnaire(questionnaire)
         if round_code is not None:
-            return _round_forms(db, round_code, roster, out_dir)
+            return _round_forms(db, round_code, roster, out_dir, seido)
+        if seido is not None:
+            raise InputError("--seido は --round と一緒に指定してください")
         if roster is not None:
             if out_dir is None or out is not None or org is not None:
                 raise InputError(
@@ -115,6 +119,10 @@ def ingest(
         typer.Option("--questionnaire", "-q", help="調査票（既定: 調査回の調査票。違えば拒否）"),
     ] = None,
     workers: Annotated[int, typer.Option(help="読み込みの並列数")] = min(2, os.cpu_count() or 1),
+    seido: Annotated[
+        str | None,
+        typer.Option("--seido", help="この制度の回答だけを取り込む（他の制度のシートは拒否）"),
+    ] = None,
 ) -> None:
     """回答シートを点検して調査回に取り込む（同じファイルは二重に取り込まない）。"""
 
@@ -127,7 +135,9 @@ def ingest(
             api.check_questionnaire(survey_round, resolve_questionnaire(questionnaire))
         from tenken.store.ingest import ingest as run_ingest
 
-        report = run_ingest(paths, survey_round, q, alias, workers=workers, progress=_show_outcome)
+        report = run_ingest(
+            paths, survey_round, q, alias, workers=workers, progress=_show_outcome, seido=seido
+        )
         console.print(
             f"調査回 {survey_round.code}: 取り込み 最新 {report.count('current')} 件、"
             f"履歴 {report.count('history')} 件、"
@@ -138,8 +148,11 @@ def ingest(
     run(body)
 
 
-def _round_forms(db: str | None, code: str, roster: Path | None, out_dir: Path | None) -> int:
-    """One sheet per organisation of the round (or of ``roster``), each marked with the round."""
+def _round_forms(
+    db: str | None, code: str, roster: Path | None, out_dir: Path | None, seido: str | None
+) -> int:
+    """One sheet per organisation of the round (or of ``roster``) and 制度 it answers, each
+    marked with the round and its 制度 (``seido``: that 制度's sheets only)."""
     if out_dir is None:
         raise InputError("--round には --out-dir を指定してください")
     alias, survey_round = open_round(db, code)
@@ -147,12 +160,14 @@ def _round_forms(db: str | None, code: str, roster: Path | None, out_dir: Path |
     from tenken.survey.xlsx.batch import write_roster_forms
 
     q = api.questionnaire_of(survey_round)
+    api.check_seido(survey_round, seido)
+    seidos = [s for s in survey_round.seidos if seido in (None, s)]
     if roster is not None:
         entries = read_roster(roster, q)
     else:
         rows = survey_round.roster.using(alias).all()
         entries = [RosterEntry(e.org_name, e.org_kind, e.seido, e.zokusei, e.email) for e in rows]
-    paths = write_roster_forms(q, entries, out_dir, survey_round.code)
+    paths = write_roster_forms(q, entries, out_dir, survey_round.code, seidos)
     console.print(
         f"調査回 {survey_round.code} の回答シート {len(paths)} 件と送付一覧.csv を {out_dir} に"
         "作成しました。"
@@ -183,15 +198,17 @@ def status(
     problems_only: Annotated[
         bool, typer.Option("--problems", help="「提出済み（不備あり）」の組織だけを一覧する")
     ] = False,
+    seido: SeidoOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """調査回の名簿に対して、提出済み・提出済み（不備あり）・一時保存・未着手を一覧する。"""
+    """調査回の名簿に対して、提出済み・提出済み（不備あり）・一時保存・未着手を一覧する
+    （制度が複数の調査回は制度ごとと全体）。"""
 
     def body() -> int:
         alias, survey_round = open_round(db, round_code)
         from tenken.store.status import status as compute
 
-        report = compute(survey_round, alias)
+        report = compute(survey_round, alias, seido)
         if as_json:
             data = report.to_json()
             if problems_only:
@@ -210,9 +227,13 @@ def _print_status(report: object, problems_only: bool = False) -> None:
 
     assert isinstance(report, StatusReport)
     deadline = api.local(report.deadline).strftime("%Y-%m-%d %H:%M")
-    console.print(f"[bold]回答状況[/] 調査回 {report.round_code}（期限 {deadline}）")
-    summary = Table(*report.summary().keys())
-    summary.add_row(*(str(v) for v in report.summary().values()))
+    about = f" 制度 {shown(report.seido)}" if report.seido else ""
+    console.print(f"[bold]回答状況[/] 調査回 {report.round_code}{about}（期限 {deadline}）")
+    by_seido = report.by_seido()
+    summary = Table(*(["制度等"] if by_seido else []), *report.summary().keys())
+    for name, figures in by_seido.items():
+        summary.add_row(shown(name), *(str(v) for v in figures.values()))
+    summary.add_row(*(["全体"] if by_seido else []), *(str(v) for v in report.summary().values()))
     console.print(summary)
     if report.with_problems:
         table = Table(
@@ -225,7 +246,7 @@ def _print_status(report: object, problems_only: bool = False) -> None:
         )
         for o in report.with_problems:
             table.add_row(
-                shown(o.org_name),
+                shown(o.org_name) + (f"（{shown(o.seido)}）" if o.seido else ""),
                 "あり" if o.missing_info else "なし",
                 "あり" if o.unanswered else "なし",
                 str(o.problems),
@@ -234,7 +255,11 @@ def _print_status(report: object, problems_only: bool = False) -> None:
         console.print(table)
     if problems_only:
         return
-    missing = [o.org_name for o in report.organisations if not o.submitted]
+    missing = [
+        o.org_name + (f"（{o.seido}）" if o.seido else "")
+        for o in report.organisations
+        if not o.submitted
+    ]
     if missing:
         listed = "、".join(shown(name) for name in missing[:30]) + (
             f" …ほか {len(missing) - 30} 件" if len(missing) > 30 else ""

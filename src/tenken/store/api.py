@@ -6,8 +6,10 @@
 * reading: :func:`counted` (THE rule for what counts), :func:`current`, :func:`history`,
   :func:`submission_state`, and :mod:`tenken.store.status` (the status against the roster).
 
-What counts, in one place: an organisation's latest *submitted* response in the round (an
-ingested file or a web submission). A later web draft is kept as the current version (the form
+What counts, in one place: an organisation's latest *submitted* response for a 制度 in the round
+(an ingested file or a web submission). A round that covers several 制度 keys every answer by
+(organisation, 制度) (:mod:`tenken.survey.seido`); an undivided round keys them all ``""``.
+A later web draft is kept as the current version (the form
 shows it) but never withdraws the submission: that stays counted until a new one is submitted.
 """
 
@@ -17,7 +19,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -35,6 +37,8 @@ from tenken.survey.engine import Evaluation
 from tenken.survey.model import Questionnaire
 from tenken.survey.pack import Pack, load_bundled_pack, stored_pack
 from tenken.survey.prepare import Prepared
+from tenken.survey.seido import UNDIVIDED, asked, check_round_seidos, unknown_in_roster
+from tenken.survey.seido import units as seido_units
 from tenken.survey.states import (
     DRAFT,
     NOT_STARTED,
@@ -83,10 +87,11 @@ def _create(
     questionnaire_yaml: str,
     alias: str,
     actor: Any,
+    seidos: Sequence[str] = (),
 ) -> Round:
     with transaction.atomic(using=alias):
         return _create_in_transaction(
-            code, title, q, deadline, roster, questionnaire_yaml, alias, actor
+            code, title, q, deadline, roster, questionnaire_yaml, alias, actor, seidos
         )
 
 
@@ -99,7 +104,15 @@ def _create_in_transaction(
     questionnaire_yaml: str,
     alias: str,
     actor: Any,
+    seidos: Sequence[str] = (),
 ) -> Round:
+    members = _unique(roster)
+    unknown = unknown_in_roster((m.seido for m in members), seidos)
+    if unknown:
+        raise InputError(
+            "名簿の制度等に、この調査回の対象でない制度があります: " + "、".join(unknown),
+            hint="名簿の制度等は空欄（すべての制度）か、--seido で指定した制度にしてください",
+        )
     survey_round = Round.objects.using(alias).create(
         code=code,
         title=title,
@@ -107,9 +120,13 @@ def _create_in_transaction(
         questionnaire_version=q.version,
         questionnaire_fingerprint=fingerprint_of(q),
         questionnaire_yaml=questionnaire_yaml,
+        seidos=list(seidos),
         deadline=deadline,
     )
-    audit(actor, "round.create", survey_round, {"code": code, "title": title}, alias)
+    details: dict[str, Any] = {"code": code, "title": title}
+    if seidos:
+        details["seidos"] = list(seidos)
+    audit(actor, "round.create", survey_round, details, alias)
     RosterEntry.objects.using(alias).bulk_create(
         RosterEntry(
             round=survey_round,
@@ -120,7 +137,7 @@ def _create_in_transaction(
             seido=m.seido,
             zokusei=m.zokusei,
         )
-        for m in _unique(roster)
+        for m in members
     )
     return survey_round
 
@@ -139,8 +156,14 @@ def create_round(
     questionnaire_yaml: str = "",
     alias: str = "default",
     actor: Any = "cli",
+    seidos: Sequence[str] = (),
 ) -> Round:
-    """A new open round with its roster; ``code`` None gives ``r<id>`` (the site's rounds)."""
+    """A new open round with its roster; ``code`` None gives ``r<id>`` (the site's rounds).
+
+    ``seidos``: the 制度 the round covers (each one of the questionnaire's 制度等 list); none
+    gives an undivided round, as every round before 制度 were counted.
+    """
+    seidos = check_round_seidos(q, seidos) if seidos else []
     if code is not None:
         if not CODE_PATTERN.match(code):
             raise InputError(
@@ -149,11 +172,11 @@ def create_round(
             )
         if Round.objects.using(alias).filter(code=code).exists():
             raise InputError(f"調査回ID {code!r} はすでにあります", hint=_known(alias))
-        return _create(code, title, q, deadline, roster, questionnaire_yaml, alias, actor)
+        return _create(code, title, q, deadline, roster, questionnaire_yaml, alias, actor, seidos)
     with transaction.atomic(using=alias):
         temporary = "tmp-" + hashlib.sha256(repr(timezone.now()).encode()).hexdigest()[:20]
         survey_round = _create(
-            temporary, title, q, deadline, roster, questionnaire_yaml, alias, actor
+            temporary, title, q, deadline, roster, questionnaire_yaml, alias, actor, seidos
         )
         survey_round.code = f"r{survey_round.pk}"
         while Round.objects.using(alias).filter(code=survey_round.code).exists():
@@ -187,6 +210,27 @@ def resolve_round(code: str | None, alias: str = "default") -> Round:
             hint="tenken survey round create ID --title 調査名 --deadline YYYY-MM-DD で作成",
         )
     raise InputError("調査回が複数あります。--round で指定してください", hint=_known(alias))
+
+
+def units(survey_round: Round) -> list[str]:
+    """The round's 制度 keys: its 制度 in order, or ``[""]`` for an undivided round."""
+    return seido_units(survey_round.seidos)
+
+
+def asked_units(survey_round: Round, roster_seido: str) -> list[str]:
+    """The 制度 keys a roster organisation answers (its roster 制度等 blank: all of them)."""
+    return asked(roster_seido, survey_round.seidos)
+
+
+def check_seido(survey_round: Round, seido: str | None) -> None:
+    """``seido`` (a filter or a form's 制度) must be one of the round's 制度."""
+    if seido is None or seido in units(survey_round):
+        return
+    offered = "、".join(survey_round.seidos) or "（制度の指定なし）"
+    raise InputError(
+        f"制度「{seido}」は調査回 {survey_round.code} の対象ではありません",
+        hint=f"調査回の制度: {offered}",
+    )
 
 
 def questionnaire_of(survey_round: Round) -> Questionnaire:
@@ -226,56 +270,81 @@ def check_questionnaire(survey_round: Round, q: Questionnaire) -> None:
 # ---------------------------------------------------------------- reading
 
 
-def counted(survey_round: Round, alias: str = "default") -> QuerySet[Response]:
-    """The responses that count in a round: each organisation's latest submitted one.
+def counted(
+    survey_round: Round, alias: str = "default", *, seido: str | None = None
+) -> QuerySet[Response]:
+    """The responses that count in a round: each organisation's latest submitted one per 制度
+    (``seido`` given: of that 制度 only; None: every 制度, the overall figures).
 
     Status, dashboard, reports, risk and reminders all read this (``is_counted`` is kept by
     :func:`tenken.store.ingest.store`, the one writer).
     """
-    return Response.objects.using(alias).filter(round=survey_round, is_counted=True)
+    found = Response.objects.using(alias).filter(round=survey_round, is_counted=True)
+    return found if seido is None else found.filter(seido=seido)
 
 
-def counted_answers(survey_round: Round, alias: str = "default") -> list[StoredAnswer]:
+def counted_answers(
+    survey_round: Round, alias: str = "default", *, seido: str | None = None
+) -> list[StoredAnswer]:
     """The :func:`counted` answers for a report, each with the problems the store kept (so the
     report's 提出済み（不備あり） is the one status and the dashboard show)."""
-    return [answer for _name, answer in _counted_answers(survey_round, alias)]
+    return [answer for _unit, answer in _counted_answers(survey_round, alias, seido)]
 
 
-def _counted_answers(survey_round: Round, alias: str) -> Iterator[tuple[str, StoredAnswer]]:
-    fields = ("org_name", "respondent", "answers", "source_name", "problems")
-    for r in counted(survey_round, alias).only(*fields).iterator():
+def _counted_answers(
+    survey_round: Round, alias: str, seido: str | None = None
+) -> Iterator[tuple[tuple[str, str], StoredAnswer]]:
+    fields = ("org_name", "seido", "respondent", "answers", "source_name", "problems")
+    for r in counted(survey_round, alias, seido=seido).only(*fields).iterator():
         document = AnswerDocument(dict(r.respondent), dict(r.answers), source=r.source_name)
-        yield r.org_name, StoredAnswer(document, tuple(r.problems))
+        yield (r.org_name, r.seido), StoredAnswer(document, tuple(r.problems), r.seido)
 
 
-def risk_levels(survey_round: Round, alias: str = "default") -> dict[str, str]:
+def risk_levels(
+    survey_round: Round, alias: str = "default", *, seido: str | None = None
+) -> dict[str, str]:
     """組織名 → 高 / 中 / 低 of each counted answer, by the round's pack and the report's rule
-    (:func:`tenken.survey.report.model.risk_level`)."""
+    (:func:`tenken.survey.report.model.risk_level`). In a round with several 制度, give
+    ``seido`` (or read :func:`unit_risk_levels`): an organisation has one level per 制度."""
+    return {org: level for (org, _s), level in unit_risk_levels(survey_round, alias, seido).items()}
+
+
+def unit_risk_levels(
+    survey_round: Round, alias: str = "default", seido: str | None = None
+) -> dict[tuple[str, str], str]:
+    """(組織名, 制度) → 高 / 中 / 低 of each counted answer (see :func:`risk_levels`)."""
     from tenken.survey.report.model import risk_level
 
     pack = pack_of(survey_round)
-    answers = _counted_answers(survey_round, alias)
-    return {name: risk_level(pack, answer) for name, answer in answers}
+    answers = _counted_answers(survey_round, alias, seido)
+    return {unit: risk_level(pack, answer) for unit, answer in answers}
 
 
-def current(survey_round: Round, org_name: str, alias: str = "default") -> Response | None:
-    """The organisation's latest version (a draft or a submission): what the form shows."""
+def current(
+    survey_round: Round, org_name: str, alias: str = "default", *, seido: str = UNDIVIDED
+) -> Response | None:
+    """The organisation's latest version for ``seido`` (a draft or a submission): what the
+    form shows."""
     return (
         Response.objects.using(alias)
-        .filter(round=survey_round, org_name=org_name, is_current=True)
+        .filter(round=survey_round, org_name=org_name, seido=seido, is_current=True)
         .first()
     )
 
 
-def counted_one(survey_round: Round, org_name: str, alias: str = "default") -> Response | None:
-    return counted(survey_round, alias).filter(org_name=org_name).first()
+def counted_one(
+    survey_round: Round, org_name: str, alias: str = "default", *, seido: str = UNDIVIDED
+) -> Response | None:
+    return counted(survey_round, alias, seido=seido).filter(org_name=org_name).first()
 
 
-def history(survey_round: Round, org_name: str, alias: str = "default") -> list[Response]:
-    """Every version the organisation sent in this round, newest first."""
+def history(
+    survey_round: Round, org_name: str, alias: str = "default", *, seido: str = UNDIVIDED
+) -> list[Response]:
+    """Every version the organisation sent for ``seido`` in this round, newest first."""
     return list(
         Response.objects.using(alias)
-        .filter(round=survey_round, org_name=org_name)
+        .filter(round=survey_round, org_name=org_name, seido=seido)
         .defer("answers", "respondent")
         .order_by("-received_at", "-pk")
     )
@@ -293,12 +362,13 @@ def submission_state(counted_response: Response | None, has_draft: bool = False)
     return state_label(True, has_problems(counted_response))
 
 
-def drafts_after_submission(survey_round: Round, alias: str = "default") -> set[str]:
-    """Organisations whose current version is a draft (saved after or without a submission)."""
+def drafts_after_submission(survey_round: Round, alias: str = "default") -> set[tuple[str, str]]:
+    """(organisation, 制度) whose current version is a draft (saved after or without a
+    submission)."""
     rows = Response.objects.using(alias).filter(
         round=survey_round, is_current=True, origin=Origin.WEB_DRAFT
     )
-    return set(rows.values_list("org_name", flat=True))
+    return set(rows.values_list("org_name", "seido"))
 
 
 @dataclass(frozen=True)
@@ -313,6 +383,7 @@ class OrgLine:
     missing_info: bool = False
     unanswered: bool = False
     problem_count: int = 0
+    seido: str = UNDIVIDED
 
     @property
     def flagged(self) -> bool:
@@ -337,22 +408,41 @@ def overview_version(survey_round: Round, alias: str = "default") -> tuple[Any, 
     return (survey_round.pk, newest(Response), newest(RosterEntry), int(newest_attachment))
 
 
-def overview(survey_round: Round, alias: str = "default") -> list[OrgLine]:
-    """Every roster organisation with its state (:func:`counted` + drafts), in roster order."""
-    fields = ("org_name", "received_at", "missing_info", "unanswered", "problems")
-    counted_rows = {row[0]: row for row in counted(survey_round, alias).values_list(*fields)}
+def roster_units(
+    survey_round: Round, alias: str = "default", seido: str | None = None
+) -> Iterator[tuple[RosterEntry, str]]:
+    """Every (roster entry, 制度) the round asks, in roster order then the round's 制度 order
+    (``seido`` given: that 制度's only). What status, overview and reminders go through."""
+    roster = RosterEntry.objects.using(alias).filter(round=survey_round).order_by("org_name")
+    for entry in roster:
+        for unit in asked_units(survey_round, entry.seido):
+            if seido is None or unit == seido:
+                yield entry, unit
+
+
+def overview(
+    survey_round: Round, alias: str = "default", *, seido: str | None = None
+) -> list[OrgLine]:
+    """Every (roster organisation, 制度) with its state (:func:`counted` + drafts), in roster
+    order; ``seido`` given: that 制度's lines only."""
+    fields = ("org_name", "seido", "received_at", "missing_info", "unanswered", "problems")
+    rows = counted(survey_round, alias, seido=seido).values_list(*fields)
+    counted_rows = {(row[0], row[1]): row for row in rows}
     drafts = drafts_after_submission(survey_round, alias)
     lines = []
-    roster = RosterEntry.objects.using(alias).filter(round=survey_round).order_by("org_name")
-    for name, kind, prefecture in roster.values_list("org_name", "org_kind", "prefecture"):
-        row = counted_rows.get(name)
+    for entry, unit in roster_units(survey_round, alias, seido):
+        name, kind, prefecture = entry.org_name, entry.org_kind, entry.prefecture
+        row = counted_rows.get((name, unit))
         if row is None:
-            lines.append(OrgLine(name, kind, prefecture, DRAFT if name in drafts else NOT_STARTED))
+            state = DRAFT if (name, unit) in drafts else NOT_STARTED
+            lines.append(OrgLine(name, kind, prefecture, state, seido=unit))
             continue
-        _name, received, missing, unanswered, problems = row
+        _name, _unit, received, missing, unanswered, problems = row
         state = state_label(True, with_problems(missing, unanswered, len(problems)))
         lines.append(
-            OrgLine(name, kind, prefecture, state, received, missing, unanswered, len(problems))
+            OrgLine(
+                name, kind, prefecture, state, received, missing, unanswered, len(problems), unit
+            )
         )
     return lines
 
@@ -371,11 +461,14 @@ def save_web(
     username: str,
     actor: Any = None,
     alias: str = "default",
+    seido: str = UNDIVIDED,
 ) -> tuple[str, Response]:
-    """Store the form's document as a new version (draft or submission); (outcome, response).
+    """Store the form's document as a new version (draft or submission) for the 制度
+    ``seido``; (outcome, response).
 
     The attachments of the version it replaces are carried over (none are lost).
     """
+    check_seido(survey_round, seido)
     from tenken.store.ingest import store
 
     now = timezone.now()
@@ -386,6 +479,8 @@ def save_web(
         "by": username,
         "origin": str(origin),
     }
+    if seido:
+        record["seido"] = seido
     data = json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8")
     prepared = Prepared.of(
         document,
@@ -395,6 +490,7 @@ def save_web(
         org_name=member.org_name,
         org_kind=member.org_kind,
         received_at=now,
+        seido=seido,
     )
     outcome = store(
         prepared,
@@ -475,20 +571,24 @@ def add_attachment(
         audit(actor, "survey.attachment_upload", response, details, alias)
 
 
-def export_rows(survey_round: Round, alias: str = "default") -> list[Any]:
-    """One :class:`tenken.survey.export.ExportRow` per roster organisation, from the counted
-    answers (what the ministry aggregates)."""
+def export_rows(
+    survey_round: Round, alias: str = "default", *, seido: str | None = None
+) -> list[Any]:
+    """One :class:`tenken.survey.export.ExportRow` per roster organisation and 制度, from the
+    counted answers (what the ministry aggregates); ``seido`` given: that 制度's rows only."""
     from tenken.survey.export import ExportRow
 
-    fields = ("org_name", "received_at", "source_name", "problems", "respondent", "answers")
-    found = {r[0]: r for r in counted(survey_round, alias).values_list(*fields)}
+    fields = ("org_name", "seido", "received_at", "source_name", "problems", "respondent")
+    rows_found = counted(survey_round, alias, seido=seido).values_list(*fields, "answers")
+    found = {(r[0], r[1]): r for r in rows_found}
     rows = []
-    for line in overview(survey_round, alias):
-        row = found.get(line.org_name)
+    for line in overview(survey_round, alias, seido=seido):
+        row = found.get((line.org_name, line.seido))
         if row is None:
-            rows.append(ExportRow(line.org_name, line.org_kind, line.prefecture, line.state))
+            where = (line.org_kind, line.prefecture, line.state)
+            rows.append(ExportRow(line.org_name, *where, seido=line.seido))
             continue
-        _name, received, source, problems, respondent, answers = row
+        _name, _seido, received, source, problems, respondent, answers = row
         rows.append(
             ExportRow(
                 line.org_name,
@@ -499,6 +599,48 @@ def export_rows(survey_round: Round, alias: str = "default") -> list[Any]:
                 source,
                 len(problems),
                 AnswerDocument(dict(respondent), dict(answers)),
+                line.seido,
             )
         )
     return rows
+
+
+def report_roster(
+    survey_round: Round, alias: str = "default", seido: str | None = None
+) -> list[Any]:
+    """The round's roster for a report: one row per (organisation, 制度) it asks, with the
+    codes of the local governments (the CLI's and the site's reports read this)."""
+    from tenken.survey.local_governments import lookup_org_name
+    from tenken.survey.report.model import ListedOrg
+
+    rows: list[Any] = []
+    for entry, unit in roster_units(survey_round, alias, seido):
+        government = lookup_org_name(entry.org_name)
+        if government is not None and not unit:
+            rows.append(government)
+            continue
+        code = government.code if government else ""
+        prefecture = government.prefecture if government else entry.prefecture
+        rows.append(ListedOrg(entry.org_name, entry.org_kind, prefecture, code, unit))
+    return rows
+
+
+def round_report(
+    survey_round: Round,
+    generated_at: str,
+    alias: str = "default",
+    *,
+    seido: str | None = None,
+    pack: Pack | None = None,
+    roster: Sequence[Any] | None = None,
+) -> Any:
+    """The round's :class:`tenken.survey.report.ReportData` from its counted answers, judged by
+    its pack (or ``pack``: ``--rules``), against its roster (or ``roster``); ``seido`` given:
+    that 制度's report, else the overall one with a report per 制度 (a round with several)."""
+    from tenken.survey.report.model import build_seido_report
+
+    check_seido(survey_round, seido)
+    answers = counted_answers(survey_round, alias, seido=seido)
+    rows = roster if roster is not None else report_roster(survey_round, alias, seido)
+    seidos = survey_round.seidos if seido is None else [seido]
+    return build_seido_report(pack or pack_of(survey_round), rows, answers, generated_at, seidos)

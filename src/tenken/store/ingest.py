@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any, Literal
@@ -27,6 +27,7 @@ from tenken.store.auditing import audit
 from tenken.store.models import SUBMITTED_ORIGINS, Origin, Response, ResponseAttachment, Round
 from tenken.survey.model import Questionnaire
 from tenken.survey.prepare import Prepared, Rejected, collect, prepare, with_attachments
+from tenken.survey.seido import SEIDO_FIELD, key_of, other_seido
 from tenken.workers import die_with_parent
 
 Outcome = Literal["current", "history", "duplicate", "rejected"]
@@ -54,6 +55,23 @@ def check_questionnaire(survey_round: Round, q: Questionnaire) -> None:
     from tenken.store.api import check_questionnaire as check
 
     check(survey_round, q)
+
+
+def admit(
+    prepared: Prepared, survey_round: Round, wanted_seido: str | None = None
+) -> tuple[Prepared, str]:
+    """(the answer with its 制度 key, why it is refused or "") for ``survey_round``.
+
+    The one admission rule of the CLI's ingest and the site's upload: the sheet's round, then
+    its 制度 (:func:`tenken.survey.seido.key_of`), then, when only one 制度 is taken
+    (``--seido``, or the site's form of one 制度), that it is that 制度's answer.
+    """
+    wrong = other_round(prepared, survey_round)
+    if wrong:
+        return prepared, wrong
+    written = prepared.respondent.get(SEIDO_FIELD, "")
+    key, wrong = key_of(written, prepared.issued_seido, survey_round.seidos)
+    return replace(prepared, seido=key), wrong or other_seido(key, wanted_seido)
 
 
 def other_round(prepared: Prepared, survey_round: Round) -> str:
@@ -103,7 +121,9 @@ def store(
         with transaction.atomic(using=alias):
             if responses.filter(sha256=prepared.sha256).exists():
                 return "duplicate"
-            mine = responses.select_for_update().filter(org_name=prepared.org_name)
+            mine = responses.select_for_update().filter(
+                org_name=prepared.org_name, seido=prepared.seido
+            )
             current = mine.filter(is_current=True).first()
             counted = mine.filter(is_counted=True).first()
             newest = current is None or prepared.received_at >= current.received_at
@@ -118,6 +138,7 @@ def store(
                 questionnaire_version=q.version,
                 org_name=prepared.org_name,
                 org_kind=prepared.org_kind,
+                seido=prepared.seido,
                 origin=origin,
                 respondent=prepared.respondent,
                 answers=prepared.answers,
@@ -145,6 +166,7 @@ def _details(response: Response) -> dict[str, Any]:
     return {
         "round": response.round.code,
         "org": response.org_name,
+        **({"seido": response.seido} if response.seido else {}),
         "origin": response.origin,
         "file": response.source_name,
         "counted": response.is_counted,
@@ -178,16 +200,23 @@ def ingest(
     *,
     workers: int = 2,
     progress: Callable[[str, Outcome, str], None] | None = None,
+    seido: str | None = None,
 ) -> IngestReport:
-    """Ingest every answer file under ``paths`` into ``survey_round`` of the database ``alias``.
+    """Ingest every answer file under ``paths`` into ``survey_round`` of the database ``alias``
+    (``seido`` given: only answers of that 制度 are taken, others are refused).
 
     A closed round or another questionnaire than the round's is refused before any file is read.
     """
+    from tenken.store.api import check_seido
+
     check_open(survey_round)
     check_questionnaire(survey_round, q)
+    check_seido(survey_round, seido)
     report = IngestReport()
     for item in _prepared(collect(paths), q, workers, alias):
-        wrong = "" if isinstance(item, Rejected) else other_round(item, survey_round)
+        wrong = ""
+        if not isinstance(item, Rejected):
+            item, wrong = admit(item, survey_round, seido)
         if isinstance(item, Rejected):
             entry: tuple[str, Outcome, str] = (item.path, "rejected", item.message)
         elif wrong:

@@ -28,6 +28,9 @@ class Round(models.Model):
     questionnaire_version = models.CharField("調査票の版", max_length=40)
     questionnaire_fingerprint = models.CharField("調査票の指紋", max_length=64, blank=True)
     questionnaire_yaml = models.TextField("調査票ファイル", blank=True)
+    # The 制度 the round covers, in order (each answered once per organisation); empty: the
+    # round is undivided and every answer's 制度 key is "" (see tenken.survey.seido).
+    seidos = models.JSONField("調査対象の制度等", default=list, blank=True)
     deadline = models.DateTimeField("回答期限")
     state = models.CharField(
         "状態", max_length=10, choices=RoundState.choices, default=RoundState.OPEN
@@ -94,10 +97,12 @@ SUBMITTED_ORIGINS = (Origin.FILE, Origin.WEB_SUBMISSION)
 
 
 class Response(models.Model):
-    """One answer of one organisation in one round: a file, a web draft or a web submission.
+    """One answer of one organisation for one 制度 in one round: a file, a web draft or a web
+    submission (``seido`` is "" in a round without a 制度 list).
 
     ``is_current`` marks the latest version (what the form shows); ``is_counted`` the latest
-    submitted one (what status, dashboard, reports and risk count): see ``store.api``.
+    submitted one (what status, dashboard, reports and risk count), each per (organisation,
+    制度): see ``store.api``.
     """
 
     round = models.ForeignKey(Round, models.PROTECT, related_name="responses")
@@ -105,6 +110,7 @@ class Response(models.Model):
     questionnaire_version = models.CharField("調査票の版", max_length=40)
     org_name = models.CharField("組織名", max_length=200)
     org_kind = models.CharField("組織区分", max_length=40, blank=True)
+    seido = models.CharField("制度等", max_length=200, blank=True, default="")
     origin = models.CharField("受付経路", max_length=20, choices=Origin.choices)
     respondent = models.JSONField("回答者情報")
     answers = models.JSONField("回答")
@@ -125,12 +131,12 @@ class Response(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["round", "sha256"], name="response_file_once"),
             models.UniqueConstraint(
-                fields=["round", "org_name"],
+                fields=["round", "org_name", "seido"],
                 condition=Q(is_current=True),
                 name="response_one_current",
             ),
             models.UniqueConstraint(
-                fields=["round", "org_name"],
+                fields=["round", "org_name", "seido"],
                 condition=Q(is_counted=True),
                 name="response_one_counted",
             ),
@@ -164,10 +170,12 @@ class ResponseAttachment(models.Model):
 
 
 class Reminder(models.Model):
-    """A reminder sent (or written to the mail-merge file) to one organisation of a round."""
+    """A reminder sent (or written to the mail-merge file) to one organisation of a round, about
+    one of its 制度 (``seido`` "" in a round without a 制度 list)."""
 
     round = models.ForeignKey(Round, models.CASCADE, related_name="reminders")
     org_name = models.CharField("組織名", max_length=200)
+    seido = models.CharField("制度等", max_length=200, blank=True, default="")
     email = models.CharField("宛先", max_length=254, blank=True)
     template = models.CharField("文面", max_length=60)
     channel = models.CharField("送り方", max_length=20)  # smtp / csv
@@ -179,3 +187,84 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org_name} {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class Delegation(models.Model):
+    """A municipality a prefecture has delegated work to (「条例等により一部の事務を管内市区町村に
+    委任」), asked the same questionnaire so that the prefecture answers for both.
+
+    Keyed per (round, prefecture, 制度): ``seido`` is "" in a round without a 制度 list. The
+    invitation link's token is kept as its SHA-256 only (a database leak reveals no usable link).
+    """
+
+    round = models.ForeignKey(Round, models.CASCADE, related_name="delegations")
+    prefecture = models.CharField("都道府県（組織名）", max_length=200)
+    seido = models.CharField("制度等", max_length=200, blank=True, default="")
+    municipality = models.CharField("委任先の市区町村（組織名）", max_length=200)
+    email = models.CharField("連絡先メールアドレス", max_length=254, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.CharField("登録者", max_length=150)
+    created_at = models.DateTimeField("登録日時", auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "prefecture", "seido", "municipality"],
+                name="delegation_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefecture} → {self.municipality}"
+
+
+class DelegateAnswer(models.Model):
+    """One version of a delegated municipality's answer (web form or sheet).
+
+    A table of its own, not a :class:`Response`: a delegate's answer is evidence for the
+    prefecture's consolidated answer and never counts as a submission of its own.
+    """
+
+    delegation = models.ForeignKey(Delegation, models.CASCADE, related_name="answers")
+    origin = models.CharField("受付経路", max_length=20, choices=Origin.choices)
+    respondent = models.JSONField("回答者情報")
+    answers = models.JSONField("回答")
+    problems = models.JSONField("不備")
+    missing_info = models.BooleanField("情報未入力あり")
+    unanswered = models.BooleanField("未回答あり")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    source_name = models.CharField("ファイル名", max_length=500)
+    received_at = models.DateTimeField("受信日時")
+    is_current = models.BooleanField("最新", default=False)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["delegation", "sha256"], name="delegate_answer_once"),
+            models.UniqueConstraint(
+                fields=["delegation"],
+                condition=Q(is_current=True),
+                name="delegate_answer_one_current",
+            ),
+        ]
+
+    @property
+    def submitted(self) -> bool:
+        return self.origin in SUBMITTED_ORIGINS
+
+
+class Consolidation(models.Model):
+    """The provenance of a prefecture's consolidated submission: per item, whose answer it is,
+    what was proposed and, when the prefecture changed it, why."""
+
+    response = models.OneToOneField(Response, models.PROTECT, related_name="consolidation")
+    prefecture = models.CharField("都道府県（組織名）", max_length=200)
+    seido = models.CharField("制度等", max_length=200, blank=True, default="")
+    provenance = models.JSONField("回答の出所")
+    delegates = models.JSONField("委任先", default=list)
+    created_by = models.CharField("提出者", max_length=150)
+    created_at = models.DateTimeField("提出日時", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]

@@ -1,5 +1,6 @@
 """Reminders: one e-mail to every organisation of a round that has not submitted or whose
-counted answer has problems, over SMTP (``TENKEN_SMTP_*``), or a mail-merge CSV when no SMTP
+counted answer has problems (in a round with several 制度: one per such organisation and 制度),
+over SMTP (``TENKEN_SMTP_*``), or a mail-merge CSV when no SMTP
 server is configured. Every reminder is recorded (who, when, which template).
 """
 
@@ -23,15 +24,15 @@ TEMPLATES = {
     api.DRAFT: "not_submitted",
     api.SUBMITTED_WITH_PROBLEMS: "problems",
 }
-SUBJECT = "【{title}】回答のお願い（期限 {deadline}）"
+SUBJECT = "【{title}】{about}回答のお願い（期限 {deadline}）"
 BODIES = {
     "not_submitted": (
-        "{org} ご担当者様\n\n「{title}」への回答をまだ受け付けていません。\n"
+        "{org} ご担当者様\n\n「{title}」{about}への回答をまだ受け付けていません。\n"
         "回答期限（{deadline}）までに、回答シートまたは Web の回答画面から提出をお願いします。\n"
         "すでに送付いただいている場合は、行き違いですのでご容赦ください。\n"
     ),
     "problems": (
-        "{org} ご担当者様\n\n「{title}」への回答を受け付けましたが、記入漏れ等（情報未入力・"
+        "{org} ご担当者様\n\n「{title}」{about}への回答を受け付けましたが、記入漏れ等（情報未入力・"
         "未回答・添付なし）があります。\n回答期限（{deadline}）までに、修正した回答の提出を"
         "お願いします。\n"
     ),
@@ -75,18 +76,22 @@ class Target:
     template: str
     subject: str
     body: str
+    seido: str = ""
 
 
-def targets(survey_round: Round, alias: str = "default") -> list[Target]:
-    """Who gets a reminder: not submitted, or submitted with problems (the store's one rule)."""
+def targets(survey_round: Round, alias: str = "default", seido: str | None = None) -> list[Target]:
+    """Who gets a reminder: not submitted, or submitted with problems (the store's one rule),
+    per (organisation, 制度) the round asks (``seido`` given: that 制度 only)."""
     emails = dict(survey_round.roster.using(alias).values_list("org_name", "email"))
     deadline = api.local(survey_round.deadline).strftime("%Y年%-m月%-d日")
     found = []
-    for line in api.overview(survey_round, alias):
+    for line in api.overview(survey_round, alias, seido=seido):
         template = TEMPLATES.get(line.state)
         if template is None:
             continue
+        about = f"（制度: {line.seido}）" if line.seido else ""
         values = {"org": line.org_name, "title": survey_round.title, "deadline": deadline}
+        values["about"] = about
         found.append(
             Target(
                 line.org_name,
@@ -94,6 +99,7 @@ def targets(survey_round: Round, alias: str = "default") -> list[Target]:
                 template,
                 SUBJECT.format(**values),
                 BODIES[template].format(**values),
+                line.seido,
             )
         )
     return found
@@ -105,9 +111,20 @@ def mail_merge_csv(found: list[Target]) -> bytes:
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["組織名", "メールアドレス", "件名", "本文", "文面"])
+    divided = any(t.seido for t in found)
+    writer.writerow(
+        ["組織名", *(["制度等"] if divided else []), "メールアドレス", "件名", "本文", "文面"]
+    )
     for t in found:
-        writer.writerow([csv_text(v) for v in (t.org_name, t.email, t.subject, t.body, t.template)])
+        values = (
+            t.org_name,
+            *([t.seido] if divided else []),
+            t.email,
+            t.subject,
+            t.body,
+            t.template,
+        )
+        writer.writerow([csv_text(v) for v in values])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -166,6 +183,7 @@ def _record(
             Reminder(
                 round=survey_round,
                 org_name=t.org_name,
+                seido=t.seido,
                 email=t.email,
                 template=t.template,
                 channel=channel,

@@ -1,5 +1,6 @@
-"""Where each organisation of a round's roster stands: submitted (with or without problems),
-draft only, not started; late or on time against its own deadline (extensions included).
+"""Where each organisation of a round's roster stands (per 制度 in a round with several):
+submitted (with or without problems), draft only, not started; late or on time against its own
+deadline (extensions included).
 
 Built from :func:`tenken.store.api.counted`, so the CLI's ``survey status``, the dashboard and
 the reports count the same responses.
@@ -8,7 +9,7 @@ the reports count the same responses.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,7 @@ from tenken.errors import redact
 from tenken.store import api
 from tenken.store.models import Response, Round
 from tenken.survey.engine import flags_json
+from tenken.survey.seido import divided
 
 JST = ZoneInfo("Asia/Tokyo")
 
@@ -37,6 +39,7 @@ class OrgStatus:
     source_name: str = ""
     versions: int = 0
     email: str = ""
+    seido: str = ""
 
     @property
     def flagged(self) -> bool:
@@ -50,6 +53,7 @@ class OrgStatus:
         # names come from respondents' files: a My Number typed there is not printed whole
         return {
             "組織名": redact(self.org_name),
+            **({"制度等": self.seido} if self.seido else {}),
             "組織区分": self.org_kind,
             "都道府県": self.prefecture,
             "状況": self.state,
@@ -69,11 +73,28 @@ class OrgStatus:
 class StatusReport:
     round_code: str
     deadline: dt.datetime
-    organisations: list[OrgStatus]
+    organisations: list[OrgStatus]  # one per (roster organisation, 制度 it answers)
     not_in_roster: list[OrgStatus]
+    seidos: list[str] = field(default_factory=list)  # the round's 制度 ([] undivided)
+    seido: str | None = None  # the 制度 this report is restricted to (None: every 制度)
 
     def count(self, state: str) -> int:
         return sum(1 for o in self.organisations if o.state == state)
+
+    def of_seido(self, seido: str) -> StatusReport:
+        """The same report for one 制度 (the overall figures are the sum of these)."""
+        return replace(
+            self,
+            organisations=[o for o in self.organisations if o.seido == seido],
+            not_in_roster=[o for o in self.not_in_roster if o.seido == seido],
+            seido=seido,
+        )
+
+    def by_seido(self) -> dict[str, dict[str, int]]:
+        """制度 → its summary, in the round's order (empty for a round with one 制度 or none)."""
+        if not divided(self.seidos) or self.seido is not None:
+            return {}
+        return {s: self.of_seido(s).summary() for s in self.seidos}
 
     @property
     def flagged(self) -> list[OrgStatus]:
@@ -93,10 +114,14 @@ class StatusReport:
         }
 
     def to_json(self) -> dict[str, Any]:
+        by_seido = self.by_seido()
         return {
             "round": self.round_code,
             "deadline": self.deadline.astimezone(JST).isoformat(),
+            **({"seidos": self.seidos} if self.seidos else {}),
+            **({"seido": self.seido} if self.seido is not None else {}),
             "summary": self.summary(),
+            **({"summary_by_seido": by_seido} if by_seido else {}),
             "organisations": [o.to_json() for o in self.organisations],
             "not_in_roster": [o.to_json() for o in self.not_in_roster],
         }
@@ -106,43 +131,53 @@ def missing_attachments(problems: list[dict[str, str]]) -> int:
     return sum(1 for p in problems if p.get("kind") == "missing_attachment")
 
 
-def status(survey_round: Round, alias: str = "default") -> StatusReport:
-    """Each roster organisation's state in ``survey_round``."""
+Unit = tuple[str, str]  # (組織名, 制度)
+
+
+def status(survey_round: Round, alias: str = "default", seido: str | None = None) -> StatusReport:
+    """Each roster organisation's state in ``survey_round``, per 制度 it answers (``seido``
+    given: that 制度 only)."""
+    api.check_seido(survey_round, seido)
     responses = Response.objects.using(alias).filter(round=survey_round)
-    versions = dict(
-        responses.values("org_name").annotate(n=Count("pk")).values_list("org_name", "n")
-    )
-    fields = ("org_name", "org_kind", "received_at", "missing_info", "unanswered", "problems")
-    counted = {r.org_name: r for r in api.counted(survey_round, alias).only(*fields, "source_name")}
+    per_unit = responses.values("org_name", "seido").annotate(n=Count("pk"))
+    versions = {(r["org_name"], r["seido"]): r["n"] for r in per_unit}
+    fields = ("org_name", "seido", "org_kind", "received_at", "missing_info", "unanswered")
+    found = api.counted(survey_round, alias).only(*fields, "problems", "source_name")
+    counted = {(r.org_name, r.seido): r for r in found}
     drafts = api.drafts_after_submission(survey_round, alias)
-    roster = list(survey_round.roster.using(alias).all())
-    organisations = [
-        _org(e.org_name, e.org_kind, e.prefecture, e.email, e.deadline, counted, drafts, versions)
-        for e in roster
-    ]
-    listed = {e.org_name for e in roster}
+    organisations = []
+    for e, unit in api.roster_units(survey_round, alias):
+        where = (e.prefecture, e.email, e.deadline)
+        key = (e.org_name, unit)
+        organisations.append(_org(key, e.org_kind, *where, counted, drafts, versions))
+    listed = {(o.org_name, o.seido) for o in organisations}
     others = [
-        _org(name, r.org_kind, "", "", survey_round.deadline, counted, drafts, versions)
-        for name, r in sorted(counted.items())
-        if name not in listed
+        _org(key, r.org_kind, "", "", survey_round.deadline, counted, drafts, versions)
+        for key, r in sorted(counted.items())
+        if key not in listed
     ]
-    return StatusReport(survey_round.code, survey_round.deadline, organisations, others)
+    report = StatusReport(
+        survey_round.code, survey_round.deadline, organisations, others, list(survey_round.seidos)
+    )
+    return report if seido is None else report.of_seido(seido)
 
 
 def _org(
-    name: str,
+    unit: Unit,
     kind: str,
     prefecture: str,
     email: str,
     deadline: dt.datetime,
-    counted: dict[str, Response],
-    drafts: set[str],
-    versions: dict[str, int],
+    counted: dict[Unit, Response],
+    drafts: set[Unit],
+    versions: dict[Unit, int],
 ) -> OrgStatus:
-    r = counted.get(name)
-    state = api.submission_state(r, name in drafts)
+    name, seido = unit
+    r = counted.get(unit)
+    state = api.submission_state(r, unit in drafts)
     if r is None:
-        return OrgStatus(name, kind, state, prefecture, versions=versions.get(name, 0), email=email)
+        n = versions.get(unit, 0)
+        return OrgStatus(name, kind, state, prefecture, versions=n, email=email, seido=seido)
     return OrgStatus(
         name,
         kind,
@@ -155,6 +190,7 @@ def _org(
         problems=len(r.problems),
         missing_attachments=missing_attachments(r.problems),
         source_name=r.source_name,
-        versions=versions.get(name, 0),
+        versions=versions.get(unit, 0),
         email=email,
+        seido=seido,
     )

@@ -32,6 +32,7 @@ class Response:
     document: AnswerDocument
     evaluation: Evaluation
     counted: dict[str, AnswerValue]  # evaluation.counted(), computed once
+    seido: str = ""  # the 制度 it answers ("" in a round without a 制度 list)
 
     def counted_codes(self, item: str) -> list[str]:
         """The counted answer of ``item`` as a list of codes (empty when it does not count)."""
@@ -55,6 +56,7 @@ class StoredAnswer:
 
     document: AnswerDocument
     problems: tuple[dict[str, str], ...]
+    seido: str = ""  # the 制度 key the store filed it under
 
 
 def make_response(questionnaire: Questionnaire, answer: AnswerDocument | StoredAnswer) -> Response:
@@ -77,6 +79,7 @@ def make_response(questionnaire: Questionnaire, answer: AnswerDocument | StoredA
         document=document,
         evaluation=evaluation,
         counted=counted,
+        seido=answer.seido if isinstance(answer, StoredAnswer) else "",
     )
 
 

@@ -39,6 +39,7 @@ class AnswerDocument:
     answers: dict[str, AnswerValue] = field(default_factory=dict)
     source: str = "<document>"
     issued_round: str = ""  # the round an Excel sheet was generated for ("" = any)
+    issued_seido: str = ""  # the 制度 an Excel sheet was generated for ("" = not said)
 
     def value(self, name: str) -> AnswerValue:
         if name in self.respondent:

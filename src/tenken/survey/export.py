@@ -15,6 +15,7 @@ from typing import Literal
 
 from tenken.survey.document import AnswerDocument
 from tenken.survey.model import Questionnaire
+from tenken.survey.seido import SEIDO_FIELD
 from tenken.survey.textcells import csv_text, set_text, without_control_characters
 
 Encoding = Literal["utf-8", "cp932"]
@@ -31,6 +32,13 @@ class ExportRow:
     source_name: str = ""
     problems: int = 0
     document: AnswerDocument | None = None
+    seido: str = ""  # the 制度 of the row (a round with several: one row per organisation and 制度)
+
+    def value(self, name: str) -> str | list[str]:
+        """The row's answer to ``name`` (a row not yet answered still names its 制度)."""
+        if self.document is not None:
+            return self.document.value(name)
+        return self.seido if name == SEIDO_FIELD else ""
 
 
 def header(q: Questionnaire) -> list[str]:
@@ -39,7 +47,7 @@ def header(q: Questionnaire) -> list[str]:
 
 
 def table(q: Questionnaire, rows: Sequence[ExportRow]) -> list[list[str]]:
-    """Header and one row per organisation (multi-select answers joined by 「、」)."""
+    """Header and one row per organisation and 制度 (multi-select answers joined by 「、」)."""
     names = [f.name for f in q.respondent_fields if f.name not in ("組織名", "組織区分")]
     names += [f.name for f in q.items]
     out = [header(q)]
@@ -47,7 +55,7 @@ def table(q: Questionnaire, rows: Sequence[ExportRow]) -> list[list[str]]:
         values = [row.org_name, row.org_kind, row.prefecture, row.state, row.received_at,
                   row.source_name, str(row.problems) if row.document else ""]  # fmt: skip
         for name in names:
-            value = row.document.value(name) if row.document else ""
+            value = row.value(name)
             values.append("、".join(value) if isinstance(value, list) else value)
         out.append(values)
     return out

@@ -18,6 +18,7 @@ from tenken.survey.expr import Expr
 # (the 別添2 convention); the site fixes them, tallies group by the kind.
 ORG_NAME_FIELD = "組織名"
 ORG_KIND_FIELD = "組織区分"
+SEIDO_FIELD = "制度等"  # the 制度 an answer is about (see tenken.survey.seido)
 
 FieldKind = Literal["select_one", "select_multiple", "text", "integer", "decimal", "date"]
 KIND_NAMES: dict[str, str] = {

@@ -6,11 +6,12 @@ A pack is one validated unit. On disk it is a folder::
     PACK/report.yaml          cross-tabs, charted items, free-text items (optional)
     PACK/risk.yaml            risk rules (optional: without it nobody is flagged)
     PACK/sample.yaml          answer weights for generated sample answers (optional)
+    PACK/caution.yaml         order of caution per item, for delegated answers (optional)
 
 A bundled pack is ``questionnaires/ID.yaml`` with companions ``ID.report.yaml``,
-``ID.risk.yaml``, ``ID.sample.yaml``. :func:`pack_text` writes the whole pack as one YAML
-document (what a round stores, so that it always reports with the rules it was run with) and
-:func:`parse_pack_text` reads it back; it also accepts a bare questionnaire.
+``ID.risk.yaml``, ``ID.sample.yaml``, ``ID.caution.yaml``. :func:`pack_text` writes the whole
+pack as one YAML document (what a round stores, so that it always reports with the rules it was
+run with) and :func:`parse_pack_text` reads it back; it also accepts a bare questionnaire.
 
 Loading collects the problems of every file and raises one :class:`SpecError` listing each
 with its file and line. When the questionnaire itself is broken the other files are not
@@ -29,13 +30,14 @@ from typing import Any
 import yaml
 
 from tenken.errors import ErrorList, SpecError
+from tenken.survey.delegation import CautionOrder
 from tenken.survey.loader import DEFAULT_QUESTIONNAIRE, _at_field, _field_lines, build, bundled_ids
 from tenken.survey.model import Questionnaire
 from tenken.survey.risk import RuleSet, build_rules, no_rules
 from tenken.survey.xlsx.formulas import FieldRefs, relevant_formula
 from tenken.survey.yamlsrc import at, load_yaml, plain
 
-PARTS = ("questionnaire", "report", "risk", "sample")
+PARTS = ("questionnaire", "report", "risk", "sample", "caution")
 FOLDER_FILES = {part: f"{part}.yaml" for part in PARTS}
 PACK_FORMAT = 1
 _WHAT = {
@@ -43,6 +45,7 @@ _WHAT = {
     "report": "レポート設定",
     "risk": "リスク判定ルール",
     "sample": "サンプル回答の設定",
+    "caution": "慎重さの順",
 }
 
 
@@ -85,6 +88,7 @@ class Pack:
     sample: SampleSettings
     raw: Mapping[str, Any]  # part -> parsed YAML (plain), for pack_text
     source: str
+    caution: CautionOrder = field(default_factory=CautionOrder)
 
     @property
     def id(self) -> str:
@@ -93,7 +97,7 @@ class Pack:
     def with_rules(self, rules: RuleSet) -> Pack:
         """The same pack judged by other rules (``survey report --rules``)."""
         return Pack(self.questionnaire, rules, True, self.report, self.sample, self.raw,
-                    self.source)  # fmt: skip
+                    self.source, self.caution)  # fmt: skip
 
 
 # ---------------------------------------------------------------- locating
@@ -220,6 +224,7 @@ def _build(data: Mapping[str, tuple[Any, str]], source: str, problems: list[str]
         "risk": lambda raw, where: build_rules(raw, q, where),
         "report": lambda raw, where: build_report_settings(raw, q, where),
         "sample": lambda raw, where: build_sample_settings(raw, q, where),
+        "caution": lambda raw, where: build_caution(raw, q, where),
     }
     built: dict[str, Any] = {}
     for part, builder in builders.items():
@@ -232,8 +237,9 @@ def _build(data: Mapping[str, tuple[Any, str]], source: str, problems: list[str]
     rules = built.get("risk", rules)
     report = built.get("report", report)
     sample = built.get("sample", sample)
+    caution = built.get("caution", CautionOrder())
     raw_parts = {part: plain(value) for part, (value, _where) in data.items()}
-    return Pack(q, rules, "risk" in built, report, sample, raw_parts, source)
+    return Pack(q, rules, "risk" in built, report, sample, raw_parts, source, caution)
 
 
 def _sheet_problems(q: Questionnaire, raw: Any, where: str) -> list[str]:
@@ -372,3 +378,41 @@ def build_sample_settings(data: Any, q: Questionnaire, source: str) -> SampleSet
             respondent = texts_of
     errors.raise_if_any()
     return SampleSettings(tables["weights"], tables["option_odds"], texts, respondent)
+
+
+# ---------------------------------------------------------------- order of caution
+
+_CAUTION_KEYS = {"items", "quote"}
+
+
+def build_caution(data: Any, q: Questionnaire, source: str) -> CautionOrder:
+    """Validate ``caution.yaml``: each item is a select_one item of the questionnaire and lists
+    every choice of its list exactly once, least safe first (:mod:`tenken.survey.delegation`)."""
+    errors = ErrorList(
+        "慎重さの順", source, hint="items: {項目: [最も危うい選択肢, …, 最も安全な選択肢]}"
+    )
+    if data is None:
+        return CautionOrder()
+    _check_keys(data, _CAUTION_KEYS, errors)
+    items = data.get("items") or {}
+    if not isinstance(items, Mapping):
+        errors.add(
+            at("items", data, "items"), "項目ごとの選択肢のリスト（マッピング）である必要があります"
+        )
+        errors.raise_if_any()
+    fields = {f.name: f for f in q.items}
+    orders: dict[str, tuple[str, ...]] = {}
+    for name, order in items.items():
+        where = at(f"items.{name}", items, name)
+        f = fields.get(str(name))
+        if f is None or f.kind != "select_one":
+            errors.add(where, f"項目 {name} は調査票の択一式（select_one）の調査項目ではありません")
+            continue
+        codes = q.choices_of(f).codes()
+        given = [str(c) for c in order] if isinstance(order, list) else []
+        if sorted(given) != sorted(codes) or len(set(given)) != len(given):
+            errors.add(where, f"選択肢 {'・'.join(codes)} を1回ずつ、最も危うい順に並べます")
+            continue
+        orders[str(name)] = tuple(given)
+    errors.raise_if_any()
+    return CautionOrder(orders, str(data.get("quote", "")).strip())

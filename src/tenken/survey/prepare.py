@@ -51,6 +51,8 @@ class Prepared:
     received_at: dt.datetime
     attachments: list[FileInfo] = field(default_factory=list)
     issued_round: str = ""
+    issued_seido: str = ""  # the 制度 its sheet was generated for ("" = not said)
+    seido: str = ""  # the 制度 key the store files it under (set by the store's admission)
 
     @classmethod
     def of(
@@ -64,6 +66,7 @@ class Prepared:
         org_kind: str,
         received_at: dt.datetime,
         attachments: list[FileInfo] | None = None,
+        seido: str = "",
     ) -> Prepared:
         """What the store keeps of a document and the engine's evaluation of it."""
         return cls(
@@ -80,6 +83,8 @@ class Prepared:
             received_at=received_at,
             attachments=attachments or [],
             issued_round=document.issued_round,
+            issued_seido=document.issued_seido,
+            seido=seido,
         )
 
 

@@ -6,7 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from tenken.web.accounts import views as account_views
-from tenken.web.site import answer_views, sheet_views
+from tenken.web.site import answer_views, delegation_views, sheet_views
 from tenken.web.site import views as site_views
 
 urlpatterns = [
@@ -56,6 +56,27 @@ urlpatterns = [
         "rounds/<int:round_id>/answers/<int:org_id>/attachments/<int:attachment_id>",
         sheet_views.download_attachment,
         name="attachment",
+    ),
+    path(
+        "rounds/<int:round_id>/answers/<int:org_id>/delegation/",
+        delegation_views.delegation,
+        name="delegation",
+    ),
+    path(
+        "rounds/<int:round_id>/answers/<int:org_id>/delegation/<int:delegation_id>/sheet.xlsx",
+        delegation_views.delegate_sheet,
+        name="delegate_sheet",
+    ),
+    path(
+        "rounds/<int:round_id>/answers/<int:org_id>/delegation/<int:delegation_id>/sheet/",
+        delegation_views.delegate_sheet_upload,
+        name="delegate_sheet_upload",
+    ),
+    path("delegate/<str:token>/", delegation_views.delegate_answer, name="delegate_answer"),
+    path(
+        "delegate/<str:token>/sheet.xlsx",
+        delegation_views.delegate_own_sheet,
+        name="delegate_own_sheet",
     ),
     path("dashboard/", site_views.dashboard, name="dashboard"),
     path("review/", include("tenken.web.casework.urls")),

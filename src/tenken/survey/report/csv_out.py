@@ -39,12 +39,15 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
 
 def organisations_csv(data: ReportData) -> str:
     """One row per organisation: status, flags, level and the rules that fired."""
-    header = ["団体コード", "組織名", "組織区分", "都道府県", "状況", "名簿内", "情報未入力あり",
-              "未回答あり", "不備件数", "判定", "該当ルール"]  # fmt: skip
+    divided = any(o.seido for o in data.orgs)
+    header = ["団体コード", "組織名", *(["制度等"] if divided else []), "組織区分", "都道府県",
+              "状況", "名簿内", "情報未入力あり", "未回答あり", "不備件数", "判定",
+              "該当ルール"]  # fmt: skip
     rows: Iterable[list[Cell]] = (
         [
             o.code,
             o.org_name,
+            *([o.seido] if divided else []),
             o.kind,
             o.prefecture,
             o.state,
@@ -61,7 +64,8 @@ def organisations_csv(data: ReportData) -> str:
 
 
 def tallies_csv(data: ReportData) -> str:
-    """One row per item, group and choice: respondents and share."""
+    """One row per item, group and choice: respondents and share (a round with several 制度:
+    the overall rows, then each 制度's, with a 制度等 column)."""
     header = [
         "項番",
         "区分",
@@ -73,11 +77,17 @@ def tallies_csv(data: ReportData) -> str:
         "回答対象",
         "無回答",
     ]
+    parts = [("全体", data), *data.by_seido] if data.by_seido else [("", data)]
+    if data.by_seido:
+        header.insert(0, "制度等")
     rows: list[list[Cell]] = []
-    for tally in data.tallies:
-        for group, g in tally.groups.items():
-            for code, label in zip(tally.codes, tally.labels, strict=True):
-                count = g.counts[code]
-                rows.append([tally.item, group, code, label, count, share(count, g.answered),
-                             g.answered, g.applicable, g.no_answer])  # fmt: skip
+    for name, part in parts:
+        seido = [name] if data.by_seido else []
+        for tally in part.tallies:
+            for group, g in tally.groups.items():
+                for code, label in zip(tally.codes, tally.labels, strict=True):
+                    count = g.counts[code]
+                    rows.append([*seido, tally.item, group, code, label, count,
+                                 share(count, g.answered), g.answered, g.applicable,
+                                 g.no_answer])  # fmt: skip
     return to_csv(header, rows)

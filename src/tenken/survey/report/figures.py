@@ -62,6 +62,7 @@ def org_json(org: OrgRow) -> dict[str, Any]:
         "problems": org.problems,
         "level": org.level,
         "rules": list(org.rules),
+        **({"seido": org.seido} if org.seido else {}),
     }
 
 
@@ -69,20 +70,13 @@ def report_json(data: ReportData) -> dict[str, Any]:
     """Every figure of the report."""
     q, rules = data.questionnaire, data.rules
     rule_counts = data.rule_counts()
+    by_seido = {
+        name: {**_figures(part), "rule_counts": part.rule_counts()} for name, part in data.by_seido
+    }
     return {
         "questionnaire": {"id": q.id, "version": q.version, "title": q.title},
         "generated_at": data.generated_at,
         "note": rules.note,
-        "summary": {
-            "organisations": sum(1 for o in data.orgs if o.in_roster),
-            "submitted": len(data.submitted),
-            "not_submitted": len(data.not_submitted),
-            "outside_roster": sum(1 for o in data.orgs if not o.in_roster),
-            "flagged": len(data.flagged),
-            "submitted_with_problems": len(data.flagged),
-            "duplicates": list(data.duplicates),
-            "levels": data.level_counts(),
-        },
         "levels": rules.levels,
         "rules": [
             {
@@ -96,6 +90,24 @@ def report_json(data: ReportData) -> dict[str, Any]:
             }
             for r in rules.rules
         ],
+        **_figures(data),
+        **({"by_seido": by_seido} if by_seido else {}),
+    }
+
+
+def _figures(data: ReportData) -> dict[str, Any]:
+    """The counts of one report (the whole round, or one 制度 of it)."""
+    return {
+        "summary": {
+            "organisations": sum(1 for o in data.orgs if o.in_roster),
+            "submitted": len(data.submitted),
+            "not_submitted": len(data.not_submitted),
+            "outside_roster": sum(1 for o in data.orgs if not o.in_roster),
+            "flagged": len(data.flagged),
+            "submitted_with_problems": len(data.flagged),
+            "duplicates": list(data.duplicates),
+            "levels": data.level_counts(),
+        },
         "items": [tally_json(t) for t in data.tallies],
         "crosstabs": [crosstab_json(t) for t in data.crosstabs],
         "texts": [

@@ -41,6 +41,7 @@ def render_html(data: ReportData) -> str:
             _items(data),
             _crosstabs(data),
             _texts(data),
+            _seidos(data),
             _org_lists(data),
         )
     )
@@ -52,6 +53,33 @@ def render_html(data: ReportData) -> str:
         f"<body><main>{body}</main><footer>tenken（点検）で作成 · {_e(data.generated_at)}"
         "</footer></body></html>\n"
     )
+
+
+def _seidos(data: ReportData) -> str:
+    """One section per 制度 (a round with several): its own summary, tallies and cross-tabs;
+    the figures above are the whole round (the sum of these)."""
+    if not data.by_seido:
+        return ""
+    parts = "".join(
+        f'<section class="seido" id="seido-{i}"><h2>制度別: {_e(name)}</h2>'
+        + _scoped(_summary(part) + _items(part) + _crosstabs(part), f"seido-{i}-")
+        + "</section>"
+        for i, (name, part) in enumerate(data.by_seido, start=1)
+    )
+    names = "、".join(_e(name) for name, _part in data.by_seido)
+    note = f'<p class="meta">この調査回の制度: {names}。ここまでの数値は全制度の合計です。</p>'
+    return note + parts
+
+
+def _scoped(html: str, prefix: str) -> str:
+    """A 制度's sections inside the page: ids and in-page links prefixed (ids stay unique), its
+    headings one level down."""
+    html = html.replace(' id="', f' id="{prefix}').replace('href="#', f'href="#{prefix}')
+    for level in (3, 2):
+        html = html.replace(f"<h{level}", f"<h{level + 1}").replace(
+            f"</h{level}>", f"</h{level + 1}>"
+        )
+    return html
 
 
 def _header(data: ReportData) -> str:

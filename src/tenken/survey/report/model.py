@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from tenken.errors import redact
@@ -26,6 +26,7 @@ from tenken.survey.document import AnswerDocument
 from tenken.survey.model import Questionnaire
 from tenken.survey.pack import Pack, ReportSettings
 from tenken.survey.risk import LEVELS, RuleSet, assess, level_rank
+from tenken.survey.seido import divided
 from tenken.survey.states import state_label, with_problems
 
 NOT_SUBMITTED = "未提出"
@@ -46,12 +47,20 @@ class RosterOrg(Protocol):
 
 @dataclass(frozen=True)
 class ListedOrg:
-    """A roster organisation that is not a local government of the bundled list."""
+    """A roster organisation that is not a local government of the bundled list; ``seido``:
+    the 制度 it is asked about, in a round with several (one ListedOrg per organisation and 制度).
+    """
 
     org_name: str
     kind: str
     prefecture: str = ""
     code: str = ""
+    seido: str = ""
+
+
+def seido_of(org: object) -> str:
+    """The 制度 a roster row is about ("" for a plain roster organisation)."""
+    return str(getattr(org, "seido", ""))
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,7 @@ class OrgRow:
     level: str  # 高 / 中 / 低, or 未提出
     rules: tuple[str, ...]
     source: str
+    seido: str = ""  # the 制度 of the row (a round with several: one row per organisation and 制度)
 
     @property
     def flagged(self) -> bool:
@@ -104,6 +114,7 @@ class ReportData:
     groups: tuple[str, ...]
     duplicates: tuple[str, ...]  # 組織名 answered more than once (the last answer is used)
     texts: tuple[TextList, ...] = ()
+    by_seido: tuple[tuple[str, ReportData], ...] = ()  # per 制度 (a round with several)
 
     @property
     def submitted(self) -> tuple[OrgRow, ...]:
@@ -144,17 +155,23 @@ def build_report(
     Answers read from the store come as :class:`StoredAnswer` (its kept problems count, as in
     status and on the dashboard); a bare document is checked on its own (``--answers``).
     """
-    by_name: dict[str, Response] = {}
-    seen: Counter[str] = Counter()
+    by_unit: dict[tuple[str, str], Response] = {}
+    seen: Counter[tuple[str, str]] = Counter()
     for document in documents:
         response = make_response(questionnaire, document)
-        seen[response.org_name] += 1
-        by_name[response.org_name] = response  # the last answer of an organisation wins
-    responses = list(by_name.values())
-    orgs = [_roster_row(questionnaire, rules, lg, by_name.get(lg.org_name)) for lg in roster]
-    roster_names = {lg.org_name for lg in roster}
+        unit = (response.org_name, response.seido)
+        seen[unit] += 1
+        by_unit[unit] = response  # the last answer of an organisation (for a 制度) wins
+    responses = list(by_unit.values())
+    orgs = [
+        _roster_row(questionnaire, rules, lg, by_unit.get((lg.org_name, seido_of(lg))))
+        for lg in roster
+    ]
+    roster_units = {(lg.org_name, seido_of(lg)) for lg in roster}
     orgs += [
-        _outside_row(questionnaire, rules, r) for r in responses if r.org_name not in roster_names
+        _outside_row(questionnaire, rules, r)
+        for r in responses
+        if (r.org_name, r.seido) not in roster_units
     ]
     orgs.sort(key=lambda o: (level_rank(o.level), not o.in_roster, o.code, o.org_name))
     return ReportData(
@@ -167,7 +184,7 @@ def build_report(
         ),
         crosstabs=tuple(crosstab(questionnaire, responses, a, b) for a, b in settings.crosstabs),
         groups=tuple(group_names(questionnaire, responses)),
-        duplicates=tuple(sorted(redact(name) for name, n in seen.items() if n > 1)),
+        duplicates=tuple(sorted({redact(name) for (name, _s), n in seen.items() if n > 1})),
         texts=tuple(_text_list(questionnaire, name, responses) for name in settings.free_text),
     )
 
@@ -182,6 +199,34 @@ def build_pack_report(
     return build_report(
         pack.questionnaire, pack.rules, roster, documents, generated_at, pack.report
     )
+
+
+def build_seido_report(
+    pack: Pack,
+    roster: Sequence[RosterOrg],
+    answers: Sequence[AnswerDocument | StoredAnswer],
+    generated_at: str,
+    seidos: Sequence[str],
+) -> ReportData:
+    """The report of a round over every (organisation, 制度) it asks, with one report per 制度
+    in ``by_seido`` when it covers several: each (organisation, 制度) is one unit, so the
+    overall figures are the sum of the 制度's (the roster rows and answers carry their 制度)."""
+    overall = build_pack_report(pack, roster, answers, generated_at)
+    if not divided(seidos):
+        return overall
+    parts = tuple(
+        (
+            s,
+            build_pack_report(
+                pack,
+                [o for o in roster if seido_of(o) == s],
+                [a for a in answers if isinstance(a, StoredAnswer) and a.seido == s],
+                generated_at,
+            ),
+        )
+        for s in seidos
+    )
+    return replace(overall, by_seido=parts)
 
 
 def risk_level(pack: Pack, answer: AnswerDocument | StoredAnswer) -> str:
@@ -207,7 +252,7 @@ def _roster_row(
 ) -> OrgRow:
     if response is None:
         return OrgRow(lg.org_name, lg.kind, lg.prefecture, lg.code, False, True,
-                      False, False, 0, NOT_SUBMITTED, (), "")  # fmt: skip
+                      False, False, 0, NOT_SUBMITTED, (), "", seido_of(lg))  # fmt: skip
     return _answered_row(q, rules, response, lg.kind, lg.prefecture, lg.code, True)
 
 
@@ -239,4 +284,5 @@ def _answered_row(
         level=assessment.level,
         rules=assessment.rule_ids,
         source=redact(response.document.source),
+        seido=response.seido,
     )

@@ -70,6 +70,8 @@ def write_workbook(data: ReportData, path: Path) -> None:
     if data.texts:
         _texts_sheet(wb.create_sheet("記述・数値の回答"), data.texts)
     _rules_sheet(wb.create_sheet("リスク判定ルール"), data)
+    for i, (name, part) in enumerate(data.by_seido, start=1):
+        _summary(wb.create_sheet(), part, f"制度{i}", name)
     _org_sheet(wb.create_sheet("団体別判定"), data.orgs)
     attention = tuple(o for o in data.orgs if not o.submitted or o.flagged or o.problems)
     _org_sheet(wb.create_sheet("未提出・不備"), attention)
@@ -96,10 +98,11 @@ def _texts_sheet(ws: Worksheet, texts: Sequence[TextList]) -> None:
     _widths(ws, [28, 80])
 
 
-def _summary(ws: Worksheet, data: ReportData) -> None:
-    ws.title = "概要"
+def _summary(ws: Worksheet, data: ReportData, title: str = "概要", seido: str = "") -> None:
+    ws.title = title
     q = data.questionnaire
-    put(ws, 1, 1, f"{q.title} 集計とリスク判定")
+    about = f"（制度: {seido}）" if seido else ("（全制度の合計）" if data.by_seido else "")
+    put(ws, 1, 1, f"{q.title} 集計とリスク判定{about}")
     ws.cell(row=1, column=1).font = Font(bold=True, size=14)
     put(ws, 2, 1, f"調査票 {q.id}（{q.version}）・作成 {data.generated_at}")
     put(ws, 3, 1, "回答の扱い: " + data.rules.note)
@@ -207,10 +210,13 @@ def _rules_sheet(ws: Worksheet, data: ReportData) -> None:
 def _org_sheet(ws: Worksheet, orgs: Sequence[OrgRow]) -> None:
     header = ["団体コード", "組織名", "組織区分", "都道府県", "判定", "該当ルール",
               "情報未入力あり", "未回答あり", "不備件数", "名簿内", "状況"]  # fmt: skip
+    divided = any(o.seido for o in orgs)
+    header += ["制度等"] if divided else []
     put_row(ws, 1, header, head=True)
     for i, o in enumerate(orgs, start=2):
         values: list[Value] = [o.code, o.org_name, o.kind, o.prefecture, o.level, " ".join(o.rules),
                   o.missing_info, o.unanswered, o.problems, o.in_roster, o.state]  # fmt: skip
+        values += [o.seido] if divided else []
         put_row(ws, i, values)
         ws.cell(row=i, column=5).fill = _LEVEL_FILLS.get(o.level, _HEAD_FILL)
     ws.freeze_panes = "C2"

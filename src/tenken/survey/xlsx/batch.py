@@ -12,22 +12,32 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from tenken.fileio import write_atomically
 from tenken.survey.model import Questionnaire
 from tenken.survey.roster import RosterEntry
+from tenken.survey.seido import SEIDO_FIELD, asked
 from tenken.survey.textcells import csv_text, without_control_characters
-from tenken.survey.xlsx.layout import ROUND_KEY
+from tenken.survey.xlsx.layout import ROUND_KEY, SEIDO_KEY
 from tenken.survey.xlsx.writer import default_prefill, form_bytes
 
 MAILING_LIST = "送付一覧.csv"
 
 
-def sheet_name(entry: RosterEntry) -> str:
-    return f"{entry.org_name}.xlsx"
+def sheet_name(entry: RosterEntry, seido: str = "") -> str:
+    """``組織名.xlsx``; in a round with a 制度 list, ``組織名_制度.xlsx`` (one per 制度)."""
+    return f"{entry.org_name}_{seido}.xlsx" if seido else f"{entry.org_name}.xlsx"
+
+
+def sheet_prefill(entry: RosterEntry, round_code: str, seido: str = "") -> dict[str, str]:
+    """What one sheet is issued with: the roster's values, its round and (if any) its 制度."""
+    values = {**entry.prefill(), ROUND_KEY: round_code}
+    if seido:
+        values.update({SEIDO_FIELD: seido, SEIDO_KEY: seido})
+    return values
 
 
 _PARTS = "xl/worksheets/"
@@ -38,7 +48,7 @@ class SheetTemplate:
 
     def __init__(self, q: Questionnaire) -> None:
         self.q = q
-        self.names = [*(f.name for f in q.respondent_fields), ROUND_KEY]
+        self.names = [*(f.name for f in q.respondent_fields), ROUND_KEY, SEIDO_KEY]
         self.tokens = {name: f"@@TENKEN_PREFILL_{i}@@" for i, name in enumerate(self.names)}
         data = form_bytes(q, self.tokens)
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -81,25 +91,36 @@ def template_for(q: Questionnaire) -> SheetTemplate:
     return template
 
 
-def _write_one(entry: RosterEntry, q: Questionnaire, out_dir: Path, round_code: str) -> str:
-    path = out_dir / sheet_name(entry)
-    write_atomically(path, template_for(q).render({**entry.prefill(), ROUND_KEY: round_code}))
+def _write_one(
+    entry: RosterEntry, q: Questionnaire, out_dir: Path, round_code: str, seido: str
+) -> str:
+    path = out_dir / sheet_name(entry, seido)
+    write_atomically(path, template_for(q).render(sheet_prefill(entry, round_code, seido)))
     return path.name
 
 
 def write_roster_forms(
-    q: Questionnaire, entries: list[RosterEntry], out_dir: Path, round_code: str = ""
+    q: Questionnaire,
+    entries: list[RosterEntry],
+    out_dir: Path,
+    round_code: str = "",
+    seidos: Sequence[str] = (),
 ) -> list[Path]:
-    """Write one sheet per roster entry into ``out_dir`` (each atomically) and 送付一覧.csv.
+    """Write one sheet per roster entry (and per 制度 it answers, when the round has
+    ``seidos``) into ``out_dir`` (each atomically) and 送付一覧.csv.
 
-    ``round_code`` marks the sheets as issued for that round (ingest into another is refused).
+    ``round_code`` and the 制度 mark each sheet as issued for them (ingest into another round,
+    or as another 制度's answer, is refused).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    names = [_write_one(entry, q, out_dir, round_code) for entry in entries]
+    sheets = [(entry, seido) for entry in entries for seido in asked(entry.seido, seidos)]
+    names = [_write_one(entry, q, out_dir, round_code, seido) for entry, seido in sheets]
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow(["組織名", "組織区分", "メールアドレス", "ファイル"])
-    for entry, name in zip(entries, names, strict=True):
-        writer.writerow([csv_text(v) for v in (entry.org_name, entry.org_kind, entry.email, name)])
+    divided = [SEIDO_FIELD] if seidos else []
+    writer.writerow(["組織名", "組織区分", *divided, "メールアドレス", "ファイル"])
+    for (entry, seido), name in zip(sheets, names, strict=True):
+        values = (entry.org_name, entry.org_kind, *([seido] if seidos else []), entry.email, name)
+        writer.writerow([csv_text(v) for v in values])
     write_atomically(out_dir / MAILING_LIST, text.getvalue().encode("utf-8-sig"))
     return [out_dir / name for name in names]

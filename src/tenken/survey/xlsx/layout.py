@@ -27,10 +27,14 @@ MARKER = "tenken-answer-sheet"
 FORMAT_VERSION = "1"
 HEADER = ("項番", "質問", "回答", "選択肢")
 
-# Hidden sheet: identity in A1:B6, helper rows from row 10, lists from column F.
-META_KEYS = ("marker", "format", "questionnaire", "version", "fingerprint", "issued_to", "round")
-# The prefill key that carries the round a sheet was issued for (not a field: kept in _tenken).
+# Hidden sheet: identity in A1:B8, helper rows from row 10, lists from column F.
+META_KEYS = (
+    "marker", "format", "questionnaire", "version", "fingerprint", "issued_to", "round", "seido",
+)  # fmt: skip
+# The prefill keys that carry the round and the 制度 a sheet was issued for (not fields: kept
+# in _tenken; the 制度 is also in the sheet's 制度等, which must still name it when read).
 ROUND_KEY = "@round"
+SEIDO_KEY = "@seido"
 CALC_FIRST_ROW = 10
 LIST_FIRST_COLUMN = 6
 

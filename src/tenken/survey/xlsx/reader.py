@@ -62,8 +62,11 @@ def read_sheet_bytes(data: bytes, q: Questionnaire, source: str) -> AnswerDocume
     _check_identity(hidden, q, layout, source)
     _check_formulas(main, hidden, layout, source)
     document = _document(main, layout, source)
-    issued = str(hidden.get(layout.meta_cell("round"), ("", "s"))[0] or "")
-    return replace(document, issued_round=issued) if issued else document
+    issued = {key: str(hidden.get(layout.meta_cell(key), ("", "s"))[0] or "")
+              for key in ("round", "seido")}  # fmt: skip
+    if not any(issued.values()):
+        return document
+    return replace(document, issued_round=issued["round"], issued_seido=issued["seido"])
 
 
 def _fast(data: bytes, layout: Layout) -> tuple[Cells, Cells] | None:

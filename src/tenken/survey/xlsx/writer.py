@@ -35,6 +35,7 @@ from tenken.survey.xlsx.layout import (
     MARKER,
     META_KEYS,
     ROUND_KEY,
+    SEIDO_KEY,
     FieldCells,
     Layout,
     absolute,
@@ -74,7 +75,8 @@ def build_workbook(q: Questionnaire, prefill: Mapping[str, str] | None = None) -
     assert ws is not None
     ws.title = MAIN
     hidden = wb.create_sheet(HIDDEN)
-    _write_hidden(wb, hidden, layout, values.get("組織名", ""), values.get(ROUND_KEY, ""))
+    issued = (values.get("組織名", ""), values.get(ROUND_KEY, ""), values.get(SEIDO_KEY, ""))
+    _write_hidden(wb, hidden, layout, *issued)
     _write_main(ws, layout, values)
     hidden.sheet_state = "veryHidden"
     hidden.protection.sheet = True
@@ -95,7 +97,12 @@ def write_form(q: Questionnaire, path: Path, prefill: Mapping[str, str] | None =
 
 
 def _write_hidden(
-    wb: Workbook, ws: Worksheet, layout: Layout, issued_to: str, round_code: str = ""
+    wb: Workbook,
+    ws: Worksheet,
+    layout: Layout,
+    issued_to: str,
+    round_code: str = "",
+    seido: str = "",
 ) -> None:
     q = layout.questionnaire
     meta = {
@@ -106,6 +113,7 @@ def _write_hidden(
         "fingerprint": fingerprint(q),
         "issued_to": issued_to,
         "round": round_code,
+        "seido": seido,
     }
     for i, key in enumerate(META_KEYS, start=1):
         ws.cell(i, 1, key)

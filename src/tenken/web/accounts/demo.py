@@ -32,6 +32,10 @@ DEMO_ROSTER = """組織名,組織区分,メールアドレス
 27大阪府大阪市,市区町村,fukushi@city.osaka.example.lg.jp
 """
 
+# Respondent accounts the demo can sign in as: a municipality, and a prefecture (which may
+# record the municipalities it has delegated work to and answer for them).
+DEMO_RESPONDENTS = {"respondent": "14神奈川県相模原市", "prefecture": "14神奈川県"}
+
 
 def seed(workspace: Path) -> dict[str, dict[str, str]]:
     """Create the demo round and accounts; return {role: {username, password}}."""
@@ -49,10 +53,9 @@ def seed(workspace: Path) -> dict[str, dict[str, str]]:
             roster = parse_roster(DEMO_ROSTER.encode("utf-8"), q, "demo-roster.csv")
             deadline = timezone.now() + timedelta(days=14)
             survey_round = services.create_round(DEMO_ROUND, text, roster, deadline, admin)
-        member = Membership.objects.get(
-            role=Role.RESPONDENT, organisation__name="14神奈川県相模原市"
-        )
-        _password(accounts, "respondent", member.user)
+        for key, org_name in DEMO_RESPONDENTS.items():
+            member = Membership.objects.get(role=Role.RESPONDENT, organisation__name=org_name)
+            _password(accounts, key, member.user)
     workspace.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -9,6 +9,7 @@ from django import forms
 from tenken.errors import TenkenError
 from tenken.survey.loader import DEFAULT_QUESTIONNAIRE, bundled_ids
 from tenken.survey.pack import load_bundled_pack, pack_text
+from tenken.survey.seido import check_round_seidos
 from tenken.web.accounts.roster import RosterRow, parse_roster
 from tenken.web.accounts.services import parse_questionnaire
 
@@ -29,6 +30,12 @@ class RoundForm(forms.Form):
     deadline = forms.DateTimeField(
         label="回答期限", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
+    seidos = forms.CharField(
+        label="この調査で聞く制度（調査票の制度等の選択肢を1行に1つ。2つ以上なら各団体は制度ごと"
+        "に回答。空欄: 制度の区別なし）",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -36,6 +43,7 @@ class RoundForm(forms.Form):
         self.fields["bundled"].initial = DEFAULT_QUESTIONNAIRE
         self.questionnaire_text = ""
         self.roster: list[RosterRow] = []
+        self.seido_list: list[str] = []
 
     def clean_questionnaire_file(self) -> Any:
         upload = self.cleaned_data.get("questionnaire_file")
@@ -71,4 +79,18 @@ class RoundForm(forms.Form):
                 self.roster = parse_roster(upload.read(), q, upload.name)
             except TenkenError as error:
                 self.add_error("roster_file", str(error))
+        if self.questionnaire_text and not self.errors:
+            self._clean_seidos(str(data.get("seidos") or ""))
         return data
+
+    def _clean_seidos(self, text: str) -> None:
+        """The 制度 of the round: each one of the questionnaire's 制度等 list (one rule with
+        the CLI's ``--seido``: :func:`tenken.survey.seido.check_round_seidos`)."""
+        given = [line.strip() for line in text.splitlines() if line.strip()]
+        if not given:
+            return
+        try:
+            q = parse_questionnaire(self.questionnaire_text, "調査票")
+            self.seido_list = check_round_seidos(q, given)
+        except TenkenError as error:
+            self.add_error("seidos", str(error))

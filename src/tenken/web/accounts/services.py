@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -48,10 +48,16 @@ def questionnaire_of(survey_round: Round) -> Questionnaire:
 
 @transaction.atomic
 def create_round(
-    title: str, questionnaire_text: str, roster: Iterable[RosterRow], deadline: datetime, by: Any
+    title: str,
+    questionnaire_text: str,
+    roster: Iterable[RosterRow],
+    deadline: datetime,
+    by: Any,
+    seidos: Sequence[str] = (),
 ) -> Round:
-    """A round in the store with its roster; each organisation gets one respondent account
-    (no password yet). ``by`` is the administrator (recorded by the audit trail when it lands).
+    """A round in the store with its roster (and the 制度 it covers, each organisation then
+    answering once per 制度); each organisation gets one respondent account (no password yet).
+    ``by`` is the administrator (recorded by the audit trail when it lands).
     """
     questionnaire = parse_questionnaire(questionnaire_text, title)
     rows = list(roster)
@@ -64,6 +70,7 @@ def create_round(
         members,
         questionnaire_yaml=questionnaire_text,
         actor=by,
+        seidos=seidos,
     )
     for row in rows:
         organisation, _ = Organisation.objects.get_or_create(

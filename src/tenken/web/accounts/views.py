@@ -61,6 +61,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
             form.roster,
             form.cleaned_data["deadline"],
             request.user,
+            form.seido_list,
         )
         messages.success(
             request, f"調査「{survey_round.title}」を作成しました（{len(form.roster)} 団体）。"

@@ -49,7 +49,8 @@ def targets(user: Any, org: str) -> list[Target]:
     found = []
     for entry in entries_of_organisation(int(organisation.pk)):
         if entry.can_edit():
-            found.append(_target(entry))
+            # a round with several 制度: one answer (and target) per 制度
+            found.extend(_target(entry.picked(seido)) for seido in entry.seidos)
     return found
 
 
@@ -72,8 +73,12 @@ def attach_summary(request: HttpRequest) -> HttpResponse:
     back = redirect("review:incidents")
     if org not in incident_views.editable(request.user):
         raise PermissionDenied("この組織の事例の登録簿を変更する権限がありません")
-    round_id = request.POST.get("round", "")
-    chosen = [t for t in targets(request.user, org) if str(t.entry.survey_round_id) == round_id]
+    round_id, seido = request.POST.get("round", ""), request.POST.get("seido", "")
+    chosen = [
+        t
+        for t in targets(request.user, org)
+        if str(t.entry.survey_round_id) == round_id and (t.entry.seido or "") == seido
+    ]
     if not chosen:
         raise PermissionDenied(
             "この組織の調査の回答を変更する権限がありません（回答者のみ、期限内）"

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from tenken.store import api
 from tenken.survey.document import AnswerDocument
@@ -72,14 +73,16 @@ def _question(action: str, evaluation: Any, entry: Entry, confirmed: bool) -> st
 
 @login_required
 def answer(request: HttpRequest, round_id: int, org_id: int) -> HttpResponse:
-    entry = get_entry(round_id, org_id)
+    entry = get_entry(round_id, org_id, request.GET.get("seido"))
     access = access_of(request.user)
     require(request, access.can_read(entry.organisation))
+    if entry.seido is None:
+        return _pick(request, entry)
     can_answer = access.can_answer(entry.organisation)
     editable = can_answer and entry.can_edit()
     questionnaire = questionnaire_for(entry)
+    fixed = fixed_for(entry, questionnaire)
     org = entry.organisation
-    fixed = formspec.fixed_values(questionnaire, org.kind, org.name)
     source = f"{entry.survey_round.title}/{org.name}"
 
     if request.method == "POST":
@@ -103,7 +106,7 @@ def answer(request: HttpRequest, round_id: int, org_id: int) -> HttpResponse:
                     entry, questionnaire, document, evaluation, submit, username, request.user
                 )
                 messages.success(request, _done_message(action, evaluation))
-                return redirect("answer", round_id=round_id, org_id=org_id)
+                return redirect(answer_url(entry))
         view = _View(entry, questionnaire, fixed, editable, can_answer, store.load(entry))
         return _render(request, view, document, checked=True, question=(action, question))
 
@@ -111,6 +114,32 @@ def answer(request: HttpRequest, round_id: int, org_id: int) -> HttpResponse:
     document = stored.document if stored else AnswerDocument(dict(fixed), {}, source)
     view = _View(entry, questionnaire, fixed, editable, can_answer, stored)
     return _render(request, view, document, checked=False)
+
+
+def answer_url(entry: Entry) -> str:
+    """The answer page of the entry's organisation and 制度."""
+    page = reverse("answer", args=[entry.survey_round_id, entry.organisation_id])
+    return page + entry.query
+
+
+def fixed_for(entry: Entry, q: Questionnaire) -> dict[str, str]:
+    """What the site fills in the respondent block of the entry's form (its 制度 included)."""
+    org = entry.organisation
+    return formspec.fixed_values(q, org.kind, org.name, entry.unit)
+
+
+def _pick(request: HttpRequest, entry: Entry) -> HttpResponse:
+    """The 制度 the organisation answers in the round, each with its state and form."""
+    seidos = [
+        {
+            "seido": s,
+            "status": store.state_label(entry.picked(s)),
+            "url": answer_url(entry.picked(s)),
+        }
+        for s in entry.seidos
+    ]
+    context = {"entry": entry, "questionnaire": questionnaire_for(entry), "seidos": seidos}
+    return render(request, "tenken/answer_pick.html", context)
 
 
 @dataclass(frozen=True)
@@ -187,5 +216,12 @@ def _render(
         "history": store.history(view.entry),
         "flag_missing": FLAG_MISSING_INFO,
         "flag_unanswered": FLAG_UNANSWERED,
+        **_delegation_links(view.entry),
     }
     return render(request, "tenken/answer.html", context, status=200)
+
+
+def _delegation_links(entry: Entry) -> dict[str, Any]:
+    from tenken.web.site.delegation_views import page_links
+
+    return page_links(entry)

@@ -12,14 +12,41 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
+from tenken.store import api
 from tenken.store.models import RosterEntry, Round
 from tenken.web.accounts.models import Organisation
 
 
 @dataclass(frozen=True)
 class Entry:
+    """``seido``: the 制度 whose form this is ("" in a round without a 制度 list; None when the
+    round asks the organisation several and the respondent has not picked one yet)."""
+
     roster: RosterEntry
     organisation: Organisation
+    seido: str | None = ""
+
+    @property
+    def seidos(self) -> list[str]:
+        """The 制度 keys this organisation answers in the round (``[""]``: undivided)."""
+        return api.asked_units(self.roster.round, self.roster.seido)
+
+    @property
+    def unit(self) -> str:
+        """The picked 制度 (404 when none is: the pages of one form need one)."""
+        if self.seido is None:
+            raise Http404("制度を選んでください")
+        return self.seido
+
+    @property
+    def query(self) -> str:
+        """The URL query naming the picked 制度 ("" when the organisation answers one or none)."""
+        if self.seido is None or len(self.seidos) < 2:
+            return ""
+        return seido_query(self.roster.round, self.seido)
+
+    def picked(self, seido: str) -> Entry:
+        return Entry(self.roster, self.organisation, seido)
 
     @property
     def survey_round(self) -> Round:
@@ -49,8 +76,12 @@ class Entry:
         return self.roster.can_edit()
 
 
-def get_entry(round_id: int, org_id: int) -> Entry:
-    """The entry of the URL's round and organisation (404 when either is not in the roster)."""
+def get_entry(round_id: int, org_id: int, seido: str | None = None) -> Entry:
+    """The entry of the URL's round and organisation (404 when either is not in the roster).
+
+    ``seido`` is the URL's ``?seido=N`` (the round's N-th 制度, :func:`seido_query`): a round
+    that asks the organisation one 制度 (or none) needs none; with several and none given, the
+    entry's 制度 is None (the answer page then lets the respondent pick one)."""
     organisation = Organisation.objects.filter(pk=org_id).first()
     if organisation is None:
         raise Http404("団体がありません")
@@ -61,7 +92,27 @@ def get_entry(round_id: int, org_id: int) -> Entry:
     )
     if roster is None:
         raise Http404("この調査の名簿にない団体です")
-    return Entry(roster, organisation)
+    entry = entry_of(roster, organisation)
+    units = entry.seidos
+    if entry.seido is not None or not seido:
+        return entry
+    listed = roster.round.seidos
+    picked = listed[int(seido) - 1] if seido.isdigit() and 1 <= int(seido) <= len(listed) else None
+    if picked not in units:
+        raise Http404("この団体が回答する制度ではありません")
+    return entry.picked(picked)
+
+
+def entry_of(roster: RosterEntry, organisation: Organisation) -> Entry:
+    """The entry of its one 制度 (or undivided); several: none picked yet (``seido`` None)."""
+    entry = Entry(roster, organisation, None)
+    units = entry.seidos
+    return entry.picked(units[0]) if len(units) == 1 else entry
+
+
+def seido_query(survey_round: Round, seido: str) -> str:
+    """``?seido=N`` for the round's N-th 制度 (URLs stay short and plain ASCII)."""
+    return f"?seido={list(survey_round.seidos).index(seido) + 1}" if seido else ""
 
 
 def organisation_ids(names: list[str]) -> dict[str, int]:
@@ -87,7 +138,7 @@ def organisation_ids_cached() -> tuple[tuple[int, int], dict[str, int]]:
 def entries_of_organisation(organisation_id: int) -> list[Entry]:
     organisation = Organisation.objects.get(pk=organisation_id)
     rosters = RosterEntry.objects.select_related("round").filter(org_name=organisation.name)
-    return [Entry(r, organisation) for r in rosters.order_by("-round__created_at")]
+    return [entry_of(r, organisation) for r in rosters.order_by("-round__created_at")]
 
 
 def entries_of_round(survey_round: Round) -> list[Entry]:
@@ -95,4 +146,4 @@ def entries_of_round(survey_round: Round) -> list[Entry]:
     rosters = list(survey_round.roster.all())
     names = [r.org_name for r in rosters]
     by_name = {o.name: o for o in Organisation.objects.filter(name__in=names)}
-    return [Entry(r, by_name[r.org_name]) for r in rosters if r.org_name in by_name]
+    return [entry_of(r, by_name[r.org_name]) for r in rosters if r.org_name in by_name]

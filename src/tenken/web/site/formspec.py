@@ -19,7 +19,14 @@ from typing import Any
 from tenken.survey.document import AnswerDocument, AnswerValue
 from tenken.survey.engine import Evaluation, Problem
 from tenken.survey.expr import BinOp, Call, Current, Literal_, Node, Ref
-from tenken.survey.model import ORG_KIND_FIELD, ORG_NAME_FIELD, Choice, Field, Questionnaire
+from tenken.survey.model import (
+    ORG_KIND_FIELD,
+    ORG_NAME_FIELD,
+    SEIDO_FIELD,
+    Choice,
+    Field,
+    Questionnaire,
+)
 from tenken.survey.textcells import control_characters
 
 PREFIX = "q:"
@@ -94,14 +101,19 @@ def control_character_problems(q: Questionnaire, document: AnswerDocument) -> li
     return found
 
 
-def fixed_values(questionnaire: Questionnaire, kind: str, org_name: str) -> dict[str, str]:
-    """Respondent-block values the site fills: the organisation, single-choice ministry fields."""
+def fixed_values(
+    questionnaire: Questionnaire, kind: str, org_name: str, seido: str = ""
+) -> dict[str, str]:
+    """Respondent-block values the site fills: the organisation, single-choice ministry fields,
+    and the 制度 of the form (a round with a 制度 list: one form per 制度)."""
     values = {ORG_KIND_FIELD: kind, ORG_NAME_FIELD: org_name}
     for f in questionnaire.respondent_fields:
         if f.filled_by == "ministry" and f.is_select:
             codes = questionnaire.choices_of(f).codes()
             if len(codes) == 1:
                 values[f.name] = codes[0]
+    if seido:
+        values[SEIDO_FIELD] = seido
     return values
 
 

@@ -21,12 +21,13 @@ from tenken.store import api
 from tenken.store.models import Round
 from tenken.survey.report.model import NOT_SUBMITTED
 from tenken.survey.risk import LEVELS
+from tenken.web.site.entries import seido_query
 
 STATES = api.STATES
 RISK_LEVELS = (*LEVELS, NOT_SUBMITTED)
 _CACHE: dict[int, tuple[tuple[Any, ...], list[api.OrgLine]]] = {}
 _PAGES: dict[tuple[Any, ...], Any] = {}
-_LEVELS: dict[int, tuple[tuple[Any, ...], dict[str, str]]] = {}
+_LEVELS: dict[int, tuple[tuple[Any, ...], dict[tuple[str, str], str]]] = {}
 _LOCK = threading.Lock()
 
 
@@ -44,14 +45,14 @@ def overview(survey_round: Round) -> tuple[tuple[Any, ...], list[api.OrgLine]]:
     return version, lines
 
 
-def risk_levels(survey_round: Round, version: tuple[Any, ...]) -> dict[str, str]:
-    """組織名 → risk level of the counted answers (``api.risk_levels``: the report's rule),
-    kept per process like the overview; computed only when the risk filter is used."""
+def risk_levels(survey_round: Round, version: tuple[Any, ...]) -> dict[tuple[str, str], str]:
+    """(組織名, 制度) → risk level of the counted answers (``api.unit_risk_levels``: the report's
+    rule), kept per process like the overview; computed only when the risk filter is used."""
     with _LOCK:
         kept = _LEVELS.get(survey_round.pk)
     if kept is not None and kept[0] == version:
         return kept[1]
-    levels = api.risk_levels(survey_round)
+    levels = api.unit_risk_levels(survey_round)
     with _LOCK:
         _LEVELS[survey_round.pk] = (version, levels)
     return levels
@@ -91,7 +92,7 @@ def dashboard_page(
     page = min(max(int(page_text), 1), pages) if page_text.isdigit() else 1
     result = Page(
         shown,
-        rows_html(shown.rows[(page - 1) * page_size : page * page_size], survey_round.pk),
+        rows_html(shown.rows[(page - 1) * page_size : page * page_size], survey_round),
         page,
         pages,
         sorted({e.prefecture for e in lines if e.prefecture}, key=prefecture_order),
@@ -141,14 +142,19 @@ def progress(
     state: str = "",
     flag: str = "",
     risk: str = "",
-    levels: dict[str, str] | None = None,
+    levels: dict[tuple[str, str], str] | None = None,
+    seido: str = "",
 ) -> Progress:
-    """Rows for the organisations that pass the filters, and the counts over those rows.
+    """Rows for the organisations (and 制度) that pass the filters, and the counts over those
+    rows.
 
-    ``risk`` (高 / 中 / 低 / 未提出) needs ``levels`` (組織名 → level of a counted answer)."""
+    ``risk`` (高 / 中 / 低 / 未提出) needs ``levels`` ((組織名, 制度) → level of a counted
+    answer); ``seido`` keeps one 制度's rows (a round with several)."""
     rows = []
     for line in lines:
-        if risk and (levels or {}).get(line.org_name, NOT_SUBMITTED) != risk:
+        if risk and (levels or {}).get((line.org_name, line.seido), NOT_SUBMITTED) != risk:
+            continue
+        if seido and line.seido != seido:
             continue
         if prefecture and line.prefecture != prefecture:
             continue
@@ -165,7 +171,7 @@ def progress(
     return Progress(rows, {s: counts.get(s, 0) for s in STATES}, sum(r.flagged for r in rows))
 
 
-def rows_html(rows: Iterable[Row], round_id: int) -> SafeString:
+def rows_html(rows: Iterable[Row], survey_round: Round) -> SafeString:
     """The organisations table's rows, formatted in Python: the page shows 100 rows of 8 cells,
     which Django's template engine renders about five times slower (escaped all the same)."""
     from django.utils import timezone
@@ -173,12 +179,18 @@ def rows_html(rows: Iterable[Row], round_id: int) -> SafeString:
     parts = []
     for row in rows:
         line = row.line
+        name = f"{line.org_name}（{line.seido}）" if line.seido else line.org_name
         if row.org_id is not None:
+            query = seido_query(survey_round, line.seido)
             link = format_html(
-                '<a href="/rounds/{}/answers/{}/">{}</a>', round_id, row.org_id, line.org_name
+                '<a href="/rounds/{}/answers/{}/{}">{}</a>',
+                survey_round.pk,
+                row.org_id,
+                query,
+                name,
             )
         else:
-            link = conditional_escape(line.org_name)
+            link = conditional_escape(name)
         if line.received_at is not None:
             when = timezone.localtime(line.received_at)
             facts = format_html(

@@ -15,26 +15,19 @@ from django.utils import timezone
 
 from tenken.store import api
 from tenken.store.models import Round
-from tenken.survey.local_governments import lookup_org_name
-from tenken.survey.report import ReportData, build_pack_report
+from tenken.survey.report import ReportData
 from tenken.survey.report.figures import report_json
 from tenken.survey.report.html import render_html
-from tenken.survey.report.model import ListedOrg
 from tenken.survey.report.xlsx import write_workbook
 
 
-def round_report(survey_round: Round) -> ReportData:
+def round_report(survey_round: Round, seido: str | None = None) -> ReportData:
     """Tallies and risk levels of a round's counted answers (``api.counted``) against its roster,
-    judged by the pack the round kept (its rules and report settings)."""
-    pack = api.pack_of(survey_round)
-    roster = []
-    for entry in survey_round.roster.all():
-        government = lookup_org_name(entry.org_name)
-        code = government.code if government else ""
-        roster.append(ListedOrg(entry.org_name, entry.org_kind, entry.prefecture, code))
-    documents = api.counted_answers(survey_round)
+    judged by the pack the round kept (its rules and report settings); per 制度 and overall in
+    a round with several (``seido``: that 制度's report)."""
     generated = timezone.localtime().strftime("%Y-%m-%d %H:%M")
-    return build_pack_report(pack, roster, documents, generated)
+    data: ReportData = api.round_report(survey_round, generated, seido=seido)
+    return data
 
 
 def as_html(data: ReportData) -> str:

@@ -20,29 +20,32 @@ from tenken.survey.document import AnswerDocument
 from tenken.survey.engine import evaluate
 from tenken.survey.model import Attachment
 from tenken.survey.xlsx.fill import fill_sheet
-from tenken.survey.xlsx.layout import ROUND_KEY
+from tenken.survey.xlsx.layout import ROUND_KEY, SEIDO_KEY
 from tenken.survey.xlsx.writer import form_bytes
 from tenken.web.accounts.roles import access_of, require
-from tenken.web.site import attachments, formspec, store
-from tenken.web.site.answer_views import questionnaire_for
+from tenken.web.site import attachments, store
+from tenken.web.site.answer_views import answer_url, fixed_for, questionnaire_for
 from tenken.web.site.entries import Entry, get_entry
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _entry(round_id: int, org_id: int) -> Entry:
-    return get_entry(round_id, org_id)
+def _entry(request: HttpRequest, round_id: int, org_id: int) -> Entry:
+    """The URL's entry, of one 制度 (``?seido=N`` when the organisation answers several)."""
+    entry = get_entry(round_id, org_id, request.GET.get("seido"))
+    entry.unit  # noqa: B018  (404 when no 制度 is picked)
+    return entry
 
 
 @login_required
 def download_sheet(request: HttpRequest, round_id: int, org_id: int) -> HttpResponse:
     """The answer sheet with this organisation's facts and current answers filled in."""
-    entry = _entry(round_id, org_id)
+    entry = _entry(request, round_id, org_id)
     require(request, access_of(request.user).can_read(entry.organisation))
     q = questionnaire_for(entry)
     org = entry.organisation
-    fixed = formspec.fixed_values(q, org.kind, org.name)
-    data = form_bytes(q, {**fixed, ROUND_KEY: entry.survey_round.code})
+    fixed = fixed_for(entry, q)
+    data = form_bytes(q, {**fixed, ROUND_KEY: entry.survey_round.code, SEIDO_KEY: entry.unit})
     stored = store.load(entry)
     if stored is not None:
         document = stored.document
@@ -50,7 +53,8 @@ def download_sheet(request: HttpRequest, round_id: int, org_id: int) -> HttpResp
             data, q, AnswerDocument({**document.respondent, **fixed}, document.answers)
         )
     response = HttpResponse(data, content_type=XLSX)
-    filename = quote(f"{org.name}_回答シート.xlsx")
+    about = f"_{entry.unit}" if entry.query else ""
+    filename = quote(f"{org.name}{about}_回答シート.xlsx")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
     response["Cache-Control"] = "no-store"
     return response
@@ -63,10 +67,10 @@ MAX_SHEET_BYTES = 5 * 1024 * 1024
 @require_POST
 def upload_sheet(request: HttpRequest, round_id: int, org_id: int) -> HttpResponse:
     """A filled sheet instead of answering online: checked and stored by the CLI's ingest."""
-    entry = _entry(round_id, org_id)
+    entry = _entry(request, round_id, org_id)
     require(request, access_of(request.user).can_answer(entry.organisation) and entry.can_edit())
     upload = request.FILES.get("sheet")
-    back = redirect("answer", round_id=round_id, org_id=org_id)
+    back = redirect(answer_url(entry))
     if upload is None:
         messages.error(request, "ファイルを選んでください。")
         return back
@@ -97,9 +101,9 @@ def upload_sheet(request: HttpRequest, round_id: int, org_id: int) -> HttpRespon
 @require_POST
 def upload_attachment(request: HttpRequest, round_id: int, org_id: int) -> HttpResponse:
     """One requested document (e.g. 事務取扱要領), checked by type and size, then attached."""
-    entry = _entry(round_id, org_id)
+    entry = _entry(request, round_id, org_id)
     require(request, access_of(request.user).can_answer(entry.organisation) and entry.can_edit())
-    back = redirect("answer", round_id=round_id, org_id=org_id)
+    back = redirect(answer_url(entry))
     requested = request.POST.get("requested", "")
     labels = {a.name: a.label for a in requested_attachments(entry)}
     upload = request.FILES.get("file")
@@ -127,10 +131,7 @@ def requested_attachments(entry: Entry) -> list[Attachment]:
     """Attachments the questionnaire asks of this organisation's current answer."""
     q = questionnaire_for(entry)
     stored = store.load(entry)
-    org = entry.organisation
-    document = (
-        stored.document if stored else AnswerDocument(formspec.fixed_values(q, org.kind, org.name))
-    )
+    document = stored.document if stored else AnswerDocument(fixed_for(entry, q))
     return list(evaluate(q, document).attachments)
 
 
@@ -139,7 +140,7 @@ def download_attachment(
     request: HttpRequest, round_id: int, org_id: int, attachment_id: int
 ) -> HttpResponse:
     """An attached file, for whoever may read the organisation's answer."""
-    entry = _entry(round_id, org_id)
+    entry = _entry(request, round_id, org_id)
     require(request, access_of(request.user).can_read(entry.organisation))
     found = {a.id: a for a in store.attachments(entry)}
     if attachment_id not in found:

@@ -79,20 +79,24 @@ def _stored(response: Response) -> Stored:
 
 def load(entry: Entry) -> Stored | None:
     """The current version (what the form shows)."""
-    current = api.current(entry.survey_round, entry.organisation.name)
+    current = api.current(entry.survey_round, entry.organisation.name, seido=entry.unit)
     return _stored(current) if current is not None else None
 
 
 def state_label(entry: Entry) -> str:
-    """提出済み / 提出済み（不備あり） / 一時保存 / 未着手, by the store's one rule."""
-    counted = api.counted_one(entry.survey_round, entry.organisation.name)
-    current = api.current(entry.survey_round, entry.organisation.name)
+    """提出済み / 提出済み（不備あり） / 一時保存 / 未着手, by the store's one rule (of the
+    entry's 制度; an entry with several 制度 not yet picked: each 制度's, joined)."""
+    if entry.seido is None:
+        return "、".join(f"{s} {state_label(entry.picked(s))}" for s in entry.seidos)
+    counted = api.counted_one(entry.survey_round, entry.organisation.name, seido=entry.unit)
+    current = api.current(entry.survey_round, entry.organisation.name, seido=entry.unit)
     has_draft = current is not None and current.origin == Origin.WEB_DRAFT
     return api.submission_state(counted, has_draft)
 
 
 def has_submission(entry: Entry) -> bool:
-    return api.counted_one(entry.survey_round, entry.organisation.name) is not None
+    found = api.counted_one(entry.survey_round, entry.organisation.name, seido=entry.unit)
+    return found is not None
 
 
 def history(entry: Entry) -> list[HistoryRow]:
@@ -105,7 +109,7 @@ def history(entry: Entry) -> list[HistoryRow]:
             r.is_current,
             r.is_counted,
         )
-        for r in api.history(entry.survey_round, entry.organisation.name)
+        for r in api.history(entry.survey_round, entry.organisation.name, seido=entry.unit)
     ]
 
 
@@ -128,13 +132,14 @@ def save(
         submit=submit,
         username=username,
         actor=actor,
+        seido=entry.unit,
     )
     return outcome
 
 
 def attachments(entry: Entry) -> list[StoredAttachment]:
     """Attachments of the organisation's current version."""
-    current = api.current(entry.survey_round, entry.organisation.name)
+    current = api.current(entry.survey_round, entry.organisation.name, seido=entry.unit)
     if current is None:
         return []
     return [StoredAttachment(a.pk, a.name, a.size, a.sha256) for a in current.attachments.all()]
@@ -142,7 +147,7 @@ def attachments(entry: Entry) -> list[StoredAttachment]:
 
 def add_attachment(entry: Entry, name: str, size: int, sha256: str, actor: Any) -> bool:
     """Attach a kept file to the current version; False when there is no answer yet."""
-    current = api.current(entry.survey_round, entry.organisation.name)
+    current = api.current(entry.survey_round, entry.organisation.name, seido=entry.unit)
     if current is None:
         return False
     api.add_attachment(current, name, size, sha256, actor)
@@ -194,9 +199,9 @@ def ingest_upload(
     prepared = prepare((path, []), q, given)
     if isinstance(prepared, Rejected):
         raise ValueError(site_message(prepared, Path(name).name))
-    from tenken.store.ingest import other_round
+    from tenken.store.ingest import admit
 
-    wrong = other_round(prepared, entry.survey_round)
+    prepared, wrong = admit(prepared, entry.survey_round, entry.unit)
     if wrong:
         raise ValueError(f"{Path(name).name}: {wrong}")
     if prepared.org_name != entry.organisation.name:

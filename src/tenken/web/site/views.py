@@ -45,7 +45,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if not rounds:
         return render(request, "tenken/dashboard.html", context)
     chosen = _chosen_round(rounds, request.GET.get("round", ""))
-    keys = ("prefecture", "kind", "state", "flag", "risk")
+    keys = ("prefecture", "kind", "state", "flag", "risk", "seido")
     filters = {key: request.GET.get(key, "") for key in keys}
     shown = progress.dashboard_page(
         chosen,
