@@ -35,7 +35,7 @@ from tenken.normalize._blocks import (
     parse_units,
 )
 from tenken.normalize._reference import Municipality, Reference, Town, fold_place
-from tenken.normalize._text import arabic_numerals, clean, unify_dashes
+from tenken.normalize._text import arabic_numerals, clean, kanji_to_int, unify_dashes
 
 Level = Literal["none", "prefecture", "municipality", "town"]
 
@@ -105,14 +105,13 @@ def prepare(text: str) -> str:
     return _prepare(text)[0]
 
 
-def _prepare(text: str, town: str = "") -> tuple[str, str]:
-    """(prepared text, the same before spaces were dropped). With ``town``, the numerals
-    before and after the first place that reads as that town are read apart."""
+def _prepare(text: str, numerals: Callable[[str], str] = arabic_numerals) -> tuple[str, str]:
+    """(prepared text, the same before spaces were dropped), kanji numerals read by
+    ``numerals`` (another reading when the usual one finds no town: see :func:`_read`)."""
     text = clean(text)
     if text[:1] == "〒" or text[:1].isdigit():
         text = _POSTAL_CODE.sub("", text)
     text = unify_dashes(text)
-    numerals = _numerals_apart(town) if town else arabic_numerals
     if " " not in text:
         text = numerals(text)
         return text, text
@@ -136,20 +135,71 @@ def _numerals_apart(town: str) -> Callable[[str], str]:
     return numerals
 
 
+def _unit_led_apart(text: str) -> str:
+    """:func:`arabic_numerals` that keeps a leading 十/百/千 of a numeral run as text: 古豊千六百八
+    is the town 古豊千 + 608, not 古豊 + 1608 (tried only when the usual reading finds no town)."""
+
+    def apart(match: re.Match[str]) -> str:
+        value = kanji_to_int(match.group(2))
+        return match.group() if value is None else f"{match.group(1)}{value}"
+
+    return arabic_numerals(_UNIT_LED_RUN.sub(apart, text))
+
+
+_UNIT_LED_RUN = re.compile("([十百千])([〇一二三四五六七八九十百千]+)")
+_BOATS = (str.maketrans("舟", "船"), str.maketrans("船", "舟"))
+#: A lone 十/百/千 right after a town, ending the text or before a non-kanji, is the 番地
+#: (中島公園千 = 中島公園1000); arabic_numerals keeps a lone unit as text (千葉, 十日町).
+_LONE_UNIT_BLOCK = re.compile(r"[十百千](?![\u3400-\u9fff\uf900-\ufaff])")
+
+
 def _read(text: str, ref: Reference) -> _State:
-    """Prepare and resolve ``text``; when the town found ends inside a number (細8|50, the
-    town's numeral merged with the kanji number after it), read the numerals apart."""
+    """Prepare and resolve ``text``. When the town found ends inside a number (細8|50, the
+    town's numeral merged with the kanji number after it), read the numerals apart; when no
+    town is found, try the readings a person would (:func:`_other_readings`)."""
     prepared, spaced = _prepare(text)
     state = _resolve(prepared, ref)
     pos, town = state.pos, state.town
     if town is not None and 0 < pos < len(prepared) and prepared[pos - 1 : pos + 1].isdigit():
-        again, again_spaced = _prepare(text, town.name)
+        again, again_spaced = _prepare(text, _numerals_apart(town.name))
         if again != prepared:
             other = _resolve(again, ref)
             if other.town is town:
                 state, spaced = other, again_spaced
+    elif town is None and len(state.codes) == 1:
+        state, spaced = _other_readings(text, ref, state, prepared, spaced)
     state.spaced = spaced
+    _lone_unit_block(state)
     return state
+
+
+def _other_readings(
+    text: str, ref: Reference, state: _State, prepared: str, spaced: str
+) -> tuple[_State, str]:
+    """The first other reading that finds a town of the same municipality, when the usual one
+    found none: a leading 十/百/千 of a number kept with the town (古豊千六百八), or 舟 and 船
+    read for each other after the municipality (一之舟入町 = 一之船入町; 舟屋町 and 船屋町 of
+    中京区 are both towns, so a town found as written is never swapped)."""
+    again, again_spaced = _prepare(text, _unit_led_apart)
+    readings = [(again, again_spaced)] if again != prepared else []
+    head, rest = prepared[: state.pos], prepared[state.pos :]
+    readings += [(head + rest.translate(t), spaced) for t in _BOATS if rest.translate(t) != rest]
+    for reading, reading_spaced in readings:
+        other = _resolve(reading, ref)
+        if other.town is not None and other.codes == state.codes:
+            return other, reading_spaced
+    return state, spaced
+
+
+def _lone_unit_block(state: _State) -> None:
+    """A lone 十/百/千 right after the resolved town read as its number (_LONE_UNIT_BLOCK)."""
+    if state.town is None:
+        return
+    match = _LONE_UNIT_BLOCK.match(state.text, state.pos)
+    if match is not None:
+        value = str(kanji_to_int(match.group()))
+        state.text = state.text[: state.pos] + value + state.text[match.end() :]
+        state.folded = fold_place(state.text)
 
 
 def _spaced_tail(state: _State, end: int) -> str:
@@ -228,10 +278,20 @@ def _town_alias(ref: Reference, code: str, state: _State, pos: int) -> tuple[Tow
     found = towns.get(segment + "町")
     if found is None:
         fits = [t for k, t in towns.items() if len(k) > len(segment) and k.endswith(segment)]
+        if not fits:
+            fits = [t for k, t in towns.items() if _without_one_cho(k, segment)]
         if len(fits) != 1:
             return None
         found = fits[0]
     return found, end, ""
+
+
+def _without_one_cho(key: str, segment: str) -> bool:
+    """``segment`` is the town ``key`` with one 町 inside left out (木之本西山 = 木之本町西山,
+    the 大字 of a merged 町 written without it)."""
+    if len(key) != len(segment) + 1 or "町" not in key[1:-1]:
+        return False
+    return any(key[i] == "町" and key[:i] + key[i + 1 :] == segment for i in range(1, len(key) - 1))
 
 
 def _resolve_town(ref: Reference, state: _State) -> None:
