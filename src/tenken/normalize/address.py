@@ -34,7 +34,8 @@ from tenken.normalize._blocks import (
     parse_blocks,
     parse_units,
 )
-from tenken.normalize._reference import Municipality, Reference, Town, fold_place
+from tenken.normalize._readings import town_for_kana
+from tenken.normalize._reference import Municipality, Reference, Town, fold_place, place_key
 from tenken.normalize._text import arabic_numerals, clean, kanji_to_int, unify_dashes
 
 Level = Literal["none", "prefecture", "municipality", "town"]
@@ -280,10 +281,19 @@ def _town_alias(ref: Reference, code: str, state: _State, pos: int) -> tuple[Tow
         fits = [t for k, t in towns.items() if len(k) > len(segment) and k.endswith(segment)]
         if not fits:
             fits = [t for k, t in towns.items() if _without_one_cho(k, segment)]
+        if not fits:
+            fits = _kana_for_rare_kanji(towns, code, segment)
         if len(fits) != 1:
             return None
         found = fits[0]
     return found, end, ""
+
+
+def _kana_for_rare_kanji(towns: dict[str, Town], code: str, segment: str) -> list[Town]:
+    """The town written with kana for its rare kanji (くじ野川 = 鬮野川), when one fits."""
+    name = town_for_kana(code, segment)
+    town = towns.get(place_key(name)) if name else None
+    return [town] if town else []
 
 
 def _without_one_cho(key: str, segment: str) -> bool:
