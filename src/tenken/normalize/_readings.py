@@ -63,15 +63,16 @@ def _rare_runs(town: str) -> list[tuple[int, int]]:
     return runs
 
 
-def town_for_kana(code: str, segment: str) -> str | None:
-    """The one town of ``code`` that the folded ``segment`` writes with kana for a rare kanji."""
-    if _KATAKANA.search(segment) is None:
+def town_for_kana(code: str, segment: str, written: str) -> str | None:
+    """The one town of ``code`` that ``segment`` (folded: fold_place) writes with kana for a
+    rare kanji; ``written`` is the same text in katakana, unfolded (the fold makes が ケ)."""
+    if _KATAKANA.search(written) is None:
         return None
     fits = set()
     for town, before, after, reading in _patterns().get(code, ()):
         middle_end = len(segment) - len(after)
         if len(before) < middle_end and segment.startswith(before) and segment.endswith(after):
-            kana = segment[len(before) : middle_end]
+            kana = written[len(before) : middle_end]
             if _KATAKANA.fullmatch(kana) and _unvoiced(kana) in reading:
                 fits.add(town)
     return fits.pop() if len(fits) == 1 else None

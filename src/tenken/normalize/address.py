@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal
 
@@ -36,7 +36,13 @@ from tenken.normalize._blocks import (
 )
 from tenken.normalize._readings import town_for_kana
 from tenken.normalize._reference import Municipality, Reference, Town, fold_place, place_key
-from tenken.normalize._text import arabic_numerals, clean, kanji_to_int, unify_dashes
+from tenken.normalize._text import (
+    arabic_numerals,
+    clean,
+    hira_to_kata,
+    kanji_to_int,
+    unify_dashes,
+)
 
 Level = Literal["none", "prefecture", "municipality", "town"]
 
@@ -98,6 +104,7 @@ class _State:
     town: Town | None = None
     street: str = ""
     spaced: str = ""  # the cleaned text before spaces were dropped (for the remainder)
+    muni_end: int = 0  # where the municipality ends in ``text``
 
 
 def prepare(text: str) -> str:
@@ -151,7 +158,7 @@ _UNIT_LED_RUN = re.compile("([十百千])([〇一二三四五六七八九十百�
 _BOATS = (str.maketrans("舟", "船"), str.maketrans("船", "舟"))
 #: A lone 十/百/千 right after a town, ending the text or before a non-kanji, is the 番地
 #: (中島公園千 = 中島公園1000); arabic_numerals keeps a lone unit as text (千葉, 十日町).
-_LONE_UNIT_BLOCK = re.compile(r"[十百千](?![\u3400-\u9fff\uf900-\ufaff])")
+_LONE_UNIT_BLOCK = re.compile(r"[十百千](?![0-9\u3400-\u9fff\uf900-\ufaff])")
 
 
 def _read(text: str, ref: Reference) -> _State:
@@ -167,29 +174,69 @@ def _read(text: str, ref: Reference) -> _State:
             other = _resolve(again, ref)
             if other.town is town:
                 state, spaced = other, again_spaced
-    elif town is None and len(state.codes) == 1:
+    elif len(state.codes) == 1 and not _reads_whole(state):
         state, spaced = _other_readings(text, ref, state, prepared, spaced)
     state.spaced = spaced
     _lone_unit_block(state)
     return state
 
 
+def _reads_whole(state: _State) -> bool:
+    """A town was found right after the municipality and the numbers (or nothing) follow it:
+    no street before it, no unlisted text (小字) after it."""
+    return _quality(state) == 3
+
+
+def _quality(state: _State) -> int:
+    """How well a reading explains the text before the numbers: 0 no town, 1 a town and
+    unlisted text (小字) after it, 2 a town after a street (Kyoto), 3 a town and nothing else."""
+    if state.town is None:
+        return 0
+    text, pos = state.text, state.pos
+    numbers_follow = (
+        pos >= len(text)
+        or text[pos] in " -"
+        or BARE_NUMBER.match(text, pos) is not None
+        or _LONE_UNIT_BLOCK.match(text, pos) is not None
+    )
+    if not numbers_follow:
+        return 1
+    return 2 if state.street else 3
+
+
 def _other_readings(
     text: str, ref: Reference, state: _State, prepared: str, spaced: str
 ) -> tuple[_State, str]:
-    """The first other reading that finds a town of the same municipality, when the usual one
-    found none: a leading 十/百/千 of a number kept with the town (古豊千六百八), or 舟 and 船
-    read for each other after the municipality (一之舟入町 = 一之船入町; 舟屋町 and 船屋町 of
-    中京区 are both towns, so a town found as written is never swapped)."""
+    """The other reading that explains the text before the numbers best (:func:`_quality`),
+    when the usual one did not read it as one town of its municipality (no town, a shorter
+    town and a 小字, or a town after a street). Tried: the text as a town with a part left
+    out or kana for a rare kanji (:func:`_town_alias`: 木之本西山, 矢田かわら); a leading
+    十/百/千 of a number kept with the town (古豊千六百八); 舟 and 船 read for each other after
+    the municipality (小城町舟田 = 小城町船田; 舟屋町 and 船屋町 of 中京区 are both towns, so a
+    town read whole as written is never swapped)."""
     again, again_spaced = _prepare(text, _unit_led_apart)
     readings = [(again, again_spaced)] if again != prepared else []
-    head, rest = prepared[: state.pos], prepared[state.pos :]
+    head, rest = prepared[: state.muni_end], prepared[state.muni_end :]
     readings += [(head + rest.translate(t), spaced) for t in _BOATS if rest.translate(t) != rest]
+    candidates = [(_as_alias(ref, state), spaced)]
     for reading, reading_spaced in readings:
         other = _resolve(reading, ref)
-        if other.town is not None and other.codes == state.codes:
-            return other, reading_spaced
-    return state, spaced
+        candidates += [(other, reading_spaced), (_as_alias(ref, other), reading_spaced)]
+    best, best_spaced = state, spaced
+    for other, other_spaced in candidates:
+        if other.codes == state.codes and _quality(other) > _quality(best):
+            best, best_spaced = other, other_spaced
+    return best, best_spaced
+
+
+def _as_alias(ref: Reference, state: _State) -> _State:
+    """``state`` with the town :func:`_town_alias` reads right after the municipality."""
+    if len(state.codes) != 1:
+        return state
+    hit = _town_alias(ref, state.codes[0], state, state.muni_end)
+    if hit is None:
+        return state
+    return replace(state, town=hit[0], pos=hit[1], street="")
 
 
 def _lone_unit_block(state: _State) -> None:
@@ -273,6 +320,7 @@ def _town_alias(ref: Reference, code: str, state: _State, pos: int) -> tuple[Tow
     block = BLOCK_START.search(state.text, pos)
     end = block.start() if block else len(state.text)
     segment = state.folded[pos:end]
+    written = hira_to_kata(state.text[pos:end])  # kana as written (the fold makes が ケ)
     towns = ref.towns.get(code)
     if len(segment) < 2 or not towns:
         return None
@@ -282,16 +330,18 @@ def _town_alias(ref: Reference, code: str, state: _State, pos: int) -> tuple[Tow
         if not fits:
             fits = [t for k, t in towns.items() if _without_one_cho(k, segment)]
         if not fits:
-            fits = _kana_for_rare_kanji(towns, code, segment)
+            fits = _kana_for_rare_kanji(towns, code, segment, written)
         if len(fits) != 1:
             return None
         found = fits[0]
     return found, end, ""
 
 
-def _kana_for_rare_kanji(towns: dict[str, Town], code: str, segment: str) -> list[Town]:
+def _kana_for_rare_kanji(
+    towns: dict[str, Town], code: str, segment: str, written: str
+) -> list[Town]:
     """The town written with kana for its rare kanji (くじ野川 = 鬮野川), when one fits."""
-    name = town_for_kana(code, segment)
+    name = town_for_kana(code, segment, written)
     town = towns.get(place_key(name)) if name else None
     return [town] if town else []
 
@@ -356,6 +406,7 @@ def _resolve_from(state: _State, ref: Reference, pref: tuple[str, int] | None) -
     if codes:
         state.codes, state.muni_text = codes, state.text[state.pos : state.pos + length]
         state.pos += length
+        state.muni_end = state.pos
         _resolve_town(ref, state)
         if len(state.codes) == 1 or len({ref.municipalities[c].prefecture for c in codes}) == 1:
             state.prefecture = ref.municipalities[state.codes[0]].prefecture
