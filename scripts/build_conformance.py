@@ -397,11 +397,17 @@ def _cho_inside_pairs(rng: random.Random, ctx: _Context, places: list[Place]) ->
                          for i in range(1, len(k) - 1))]  # fmt: skip
         if len(twins) == 1 and _reads_only_as(keys, short, p.town):
             fits.append((p, short))
+    return _written_as("cho_inside_left_out", rng, fits)
+
+
+def _written_as(kind: str, rng: random.Random, fits: list[tuple[Place, str]]) -> list[list[str]]:
+    """Pairs of a place whose town is written another way (plain numbers) and its official
+    notation, for up to PER_PREFECTURE of ``fits`` (place, town as written)."""
     pairs = []
-    for place, short in rng.sample(fits, min(PER_PREFECTURE, len(fits))):
+    for place, town in rng.sample(fits, min(PER_PREFECTURE, len(fits))):
         nums = _numbers(rng, place)
-        written = place.prefecture + place.municipality + short + _plain(nums)
-        pairs.append(["cho_inside_left_out", written, _head(place) + _official(place, nums)])
+        written = place.prefecture + place.municipality + town + _plain(nums)
+        pairs.append([kind, written, _head(place) + _official(place, nums)])
     return pairs
 
 
@@ -419,11 +425,7 @@ def _boat_pairs(rng: random.Random, ctx: _Context, places: list[Place]) -> list[
             both.append((p, swapped))
         elif _reads_only_as(keys, swapped, p.town) and p.town.count("舟") + p.town.count("船") == 1:
             fits.append((p, swapped))
-    pairs = []
-    for place, swapped in rng.sample(fits, min(PER_PREFECTURE, len(fits))):
-        nums = _numbers(rng, place)
-        written = place.prefecture + place.municipality + swapped + _plain(nums)
-        pairs.append(["boat_kanji", written, _head(place) + _official(place, nums)])
+    pairs = _written_as("boat_kanji", rng, fits)
     for place, swapped in both:
         nums = _numbers(rng, place)
         other = place.prefecture + place.municipality + swapped + _plain(nums)
@@ -505,7 +507,7 @@ def _chome_town_pairs(rng: random.Random, ctx: _Context, places: list[Place]) ->
         match = _CHOME_TOWN.match(p.town)
         base = match and next((b for b in ctx.by_code[p.code] if b.town == match.group(1)), None)
         if match and base is not None and base.has_chome:
-            fits.append((p, base, nt_value(match.group(2))))
+            fits.append((p, base, _kanji_value(match.group(2))))
     pairs = []
     for place, base, chome in rng.sample(fits, min(PER_PREFECTURE, len(fits))):
         b, c = rng.randint(1, 40), rng.randint(1, 30)
@@ -514,7 +516,7 @@ def _chome_town_pairs(rng: random.Random, ctx: _Context, places: list[Place]) ->
     return pairs
 
 
-def nt_value(kanji: str) -> int:
+def _kanji_value(kanji: str) -> int:
     from tenken.normalize._text import kanji_to_int
 
     value = kanji_to_int(kanji)
