@@ -87,7 +87,7 @@ def main() -> None:
             if found is not None:
                 rows.append(f"{ch}\t{found[0]}\t{' '.join(found[1])}")
     OUT.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
-    print(f"{len(rows)} characters -> {OUT.relative_to(ROOT)}")
+    print(f"{len(rows)} characters -> {OUT}")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 from importlib.resources import files
+from pathlib import Path
 
 import pytest
 
@@ -93,3 +95,19 @@ def test_geta_stands_for_a_character_outside_jis_x0208(a: str, b: str, expected:
 def test_name_keys_of_ordinary_names_are_unchanged() -> None:
     assert name_key("山田　太郎") == "山田太郎"
     assert name_key("髙橋") == "高橋"
+
+
+@pytest.mark.slow
+def test_shrink_table_matches_a_rebuild_from_the_mj_map(tmp_path: Path) -> None:
+    """Rebuilding from the installed jntajis-python (the MJ縮退マップ) gives the bundled table."""
+    pytest.importorskip("jntajis")
+    spec = importlib.util.spec_from_file_location(
+        "build_mj", Path(__file__).parents[2] / "scripts/build_mj_shrink_table.py"
+    )
+    assert spec and spec.loader
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    build.OUT = tmp_path / "mj_shrink.tsv"
+    build.main()
+    bundled = files("tenken.normalize").joinpath("data/mj_shrink.tsv").read_text(encoding="utf-8")
+    assert build.OUT.read_text(encoding="utf-8") == bundled
