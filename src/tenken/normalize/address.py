@@ -145,7 +145,7 @@ def _numerals_apart(town: str) -> Callable[[str], str]:
 
 def _unit_led_apart(text: str) -> str:
     """:func:`arabic_numerals` that keeps a leading 十/百/千 of a numeral run as text: 古豊千六百八
-    is the town 古豊千 + 608, not 古豊 + 1608 (tried only when the usual reading finds no town)."""
+    is the town 古豊千 + 608, not 古豊 + 1608 (an other reading: see :func:`_other_readings`)."""
 
     def apart(match: re.Match[str]) -> str:
         value = kanji_to_int(match.group(2))
@@ -164,8 +164,10 @@ _LONE_UNIT_BLOCK = re.compile(r"[十百千](?![0-9\u3400-\u9fff\uf900-\ufaff])")
 
 def _read(text: str, ref: Reference) -> _State:
     """Prepare and resolve ``text``. When the town found ends inside a number (細8|50, the
-    town's numeral merged with the kanji number after it), read the numerals apart; when no
-    town is found, try the readings a person would (:func:`_other_readings`)."""
+    town's numeral merged with the kanji number after it), read the numerals apart; when the
+    text before the numbers is not read as one town, try the readings a person would
+    (:func:`_other_readings`). The fast path (:func:`_fast_key`) never gets here for text it
+    reads: it needs a town right after the municipality and numbers right after the town."""
     prepared, spaced = _prepare(text)
     state = _resolve(prepared, ref)
     pos, town = state.pos, state.town
