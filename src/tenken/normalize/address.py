@@ -485,27 +485,29 @@ _CHOME_IN_NAME = re.compile(r"^(.+?)([0-9]+)丁目$")
 _CHOME_SPLITS: list[tuple[Reference, dict[str, dict[str, tuple[str, str]]]]] = []
 
 
-def _chome_splits(ref: Reference) -> dict[str, dict[str, tuple[str, str]]]:
-    """code -> town key -> (base town, 丁目) for the towns the postal table lists with their
-    丁目 (本町三丁目) beside a base town with 丁目 (本町): such a town keys as the base town with
-    the 丁目 as its first number, so 本町三丁目34番28号 = 本町3-34-28. Built once per reference."""
-    if _CHOME_SPLITS and _CHOME_SPLITS[0][0] is ref:
-        return _CHOME_SPLITS[0][1]
-    table: dict[str, dict[str, tuple[str, str]]] = {}
-    for code, towns in ref.towns.items():
-        for key in towns:
+def _chome_splits(ref: Reference, code: str) -> dict[str, tuple[str, str]]:
+    """Town key -> (base town, 丁目) for the towns of ``code`` the postal table lists with
+    their 丁目 (本町三丁目) beside a base town with 丁目 (本町): such a town keys as the base town
+    with the 丁目 as its first number, so 本町三丁目34番28号 = 本町3-34-28. Built on first use
+    per municipality (and again for another reference)."""
+    if not _CHOME_SPLITS or _CHOME_SPLITS[0][0] is not ref:
+        _CHOME_SPLITS[:] = [(ref, {})]
+    by_code = _CHOME_SPLITS[0][1]
+    table = by_code.get(code)
+    if table is None:
+        table = by_code[code] = {}
+        towns = ref.towns.get(code, {})
+        for key in [k for k in towns if k.endswith("丁目")]:
             match = _CHOME_IN_NAME.match(key)
             base = towns.get(match.group(1)) if match else None
             if match and base is not None and base.has_chome:
-                table.setdefault(code, {})[key] = (match.group(1), match.group(2))
-    _CHOME_SPLITS[:] = [(ref, table)]
+                table[key] = (match.group(1), match.group(2))
     return table
 
 
 def _chome_town(ref: Reference, code: str, town_key: str) -> tuple[str, str] | None:
     """(base town, 丁目) of a town listed with its 丁目 (:func:`_chome_splits`), else None."""
-    splits = _chome_splits(ref).get(code)
-    return splits.get(town_key) if splits else None
+    return _chome_splits(ref, code).get(town_key)
 
 
 def _kept(numbers: tuple[str, ...] | list[str]) -> int:
@@ -570,8 +572,8 @@ def _fast_key(text: str, ref: Reference) -> str | None:
         blocks = parse_units(text, pos)
         found, end = blocks.numbers, blocks.end
     town_key = town.key
-    splits = _chome_splits(ref).get(code)  # rarely any: one dict lookup per address
-    if splits and town_key in splits:
+    splits = _chome_splits(ref, code)  # mostly empty: one dict lookup per address
+    if town_key in splits:
         town_key, chome = splits[town_key]
         found = (chome, *found)
     kept = len(found) if len(found) < 3 or len(found[2]) < 3 else 2  # _kept, for <= 3 numbers
