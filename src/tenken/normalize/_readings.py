@@ -17,7 +17,9 @@ from functools import cache
 
 from tenken.normalize._reference import _bundled_lines, place_key
 
-_KATAKANA = re.compile(r"[\u30a1-\u30fa\u30fc]+")
+#: What the kana for a kanji looks like: two kana or more (a lone ヶ of 外ヶ浜 is not one, and
+#: the bundled readings are loaded only when a text has such a run).
+_KANA_WORD = re.compile(r"[\u30a1-\u30fa\u30fc]{2,}")
 
 
 def _unvoiced(kana: str) -> str:
@@ -66,13 +68,13 @@ def _rare_runs(town: str) -> list[tuple[int, int]]:
 def town_for_kana(code: str, segment: str, written: str) -> str | None:
     """The one town of ``code`` that ``segment`` (folded: fold_place) writes with kana for a
     rare kanji; ``written`` is the same text in katakana, unfolded (the fold makes が ケ)."""
-    if _KATAKANA.search(written) is None:
+    if _KANA_WORD.search(written) is None:
         return None
     fits = set()
     for town, before, after, reading in _patterns().get(code, ()):
         middle_end = len(segment) - len(after)
         if len(before) < middle_end and segment.startswith(before) and segment.endswith(after):
             kana = written[len(before) : middle_end]
-            if _KATAKANA.fullmatch(kana) and _unvoiced(kana) in reading:
+            if _KANA_WORD.fullmatch(kana) and _unvoiced(kana) in reading:
                 fits.add(town)
     return fits.pop() if len(fits) == 1 else None

@@ -507,7 +507,7 @@ def _chome_splits(ref: Reference, code: str) -> dict[str, tuple[str, str]]:
 
 def _chome_town(ref: Reference, code: str, town_key: str) -> tuple[str, str] | None:
     """(base town, 丁目) of a town listed with its 丁目 (:func:`_chome_splits`), else None."""
-    return _chome_splits(ref, code).get(town_key)
+    return _chome_splits(ref, code).get(town_key) if town_key.endswith("丁目") else None
 
 
 def _kept(numbers: tuple[str, ...] | list[str]) -> int:
@@ -572,10 +572,10 @@ def _fast_key(text: str, ref: Reference) -> str | None:
         blocks = parse_units(text, pos)
         found, end = blocks.numbers, blocks.end
     town_key = town.key
-    splits = _chome_splits(ref, code)  # mostly empty: one dict lookup per address
-    if town_key in splits:
-        town_key, chome = splits[town_key]
-        found = (chome, *found)
+    if town_key.endswith("丁目"):  # rare: only then a town listed with its 丁目
+        split = _chome_town(ref, code, town_key)
+        if split is not None:
+            town_key, found = split[0], (split[1], *found)
     kept = len(found) if len(found) < 3 or len(found[2]) < 3 else 2  # _kept, for <= 3 numbers
     if len(found) > 3:
         kept = _kept(found)
