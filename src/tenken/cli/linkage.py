@@ -53,6 +53,10 @@ def inspect(
     engine: Annotated[
         str, typer.Option("--engine", help="実行エンジン: " + "、".join(ENGINES))
     ] = "duckdb",
+    gaiji: Annotated[
+        Path | None,
+        typer.Option("--gaiji", help="住基の外字対応表（列: 外字コード、文字）"),
+    ] = None,
 ) -> None:
     """紐付け済みの記録を住基と照合し直し、誤紐付けの疑いを判定する（verdicts.csv ほか）。"""
 
@@ -72,7 +76,7 @@ def inspect(
 
             summary = run(
                 registry, records, out, mapping=parse_mapping(mapping or []), truth=truth,
-                engine_name=engine, progress=step,
+                engine_name=engine, progress=step, gaiji=gaiji,
             )  # fmt: skip
         table = Table("判定", "件数")
         for code, n in summary["verdicts"].items():

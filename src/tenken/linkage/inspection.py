@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from tenken.errors import InputError
 from tenken.fileio import check_out_folder
@@ -27,10 +28,12 @@ from tenken.linkage import fastpath, keys
 from tenken.linkage import sql as q
 from tenken.linkage.columns import RECORD_COLUMNS, REGISTRY_COLUMNS
 from tenken.linkage.engine import Engine, engine_kind, make_engine
+from tenken.linkage.gaiji_table import load_gaiji_table
 from tenken.linkage.outputs import OUTPUT_NAMES, counts, write_all
 from tenken.linkage.readers import Loaded, check_unique, read
 from tenken.linkage.scoring import load_truth, score
 from tenken.normalize.address import address_key
+from tenken.normalize.gaiji import decode
 from tenken.normalize.name import reading_key
 
 Progress = Callable[[str], None]
@@ -48,8 +51,11 @@ class Inputs:
     records: Loaded
 
 
-def load(registry: Path, records: Path, mapping: Mapping[str, str]) -> Inputs:
-    """Read and check both files (columns present, 制度固有番号 unique and non-empty)."""
+def load(
+    registry: Path, records: Path, mapping: Mapping[str, str], gaiji: Path | None = None
+) -> Inputs:
+    """Read and check both files (columns present, 制度固有番号 unique and non-empty); with
+    the registry's 外字 table ``gaiji``, its names hold the characters the codes stand for."""
     known = {c.header for c in (*REGISTRY_COLUMNS, *RECORD_COLUMNS)}
     unknown = sorted(set(mapping) - known)
     if unknown:
@@ -58,9 +64,21 @@ def load(registry: Path, records: Path, mapping: Mapping[str, str]) -> Inputs:
             hint="使える列名: " + "、".join(sorted(known)),
         )
     reg = read(registry, REGISTRY_COLUMNS, mapping)
+    if gaiji is not None:
+        reg = _decoded(reg, load_gaiji_table(gaiji))
     rec = read(records, RECORD_COLUMNS, mapping)
     check_unique(rec, "rid")
     return Inputs(reg, rec)
+
+
+def _decoded(reg: Loaded, table: Mapping[str, str]) -> Loaded:
+    """The registry with its 外字 codes replaced by their characters (once per distinct name)."""
+    column = reg.table.column("name")
+    names = pc.unique(column).to_pylist()
+    decoded = {n: decode(n, table) for n in names if n is not None}
+    values = pa.array([decoded.get(n, n) if n is not None else None for n in column.to_pylist()])
+    index = reg.table.column_names.index("name")
+    return replace(reg, table=reg.table.set_column(index, "name", values))
 
 
 def _with_row(table: pa.Table) -> pa.Table:
@@ -161,8 +179,10 @@ def run(
     engine_name: str = "duckdb",
     progress: Progress = _quiet,
     fast: bool = True,
+    gaiji: Path | None = None,
 ) -> dict[str, Any]:
-    """Inspect ``records`` against ``registry`` and write the results into ``out``.
+    """Inspect ``records`` against ``registry`` and write the results into ``out``; ``gaiji``
+    is the registry's 外字 table (:mod:`tenken.linkage.gaiji_table`).
 
     Returns the summary (also written as summary.json). Bad input raises
     :class:`~tenken.errors.InputError` before anything is written.
@@ -177,7 +197,7 @@ def run(
     engine_kind(engine_name)  # an unknown engine stops before any file is read
     timed(STAGES[0])
     check_out_folder(out, OUTPUT_NAMES)  # before any work: a wrong --out costs nothing
-    inputs = load(registry, records, mapping or {})
+    inputs = load(registry, records, mapping or {}, gaiji)
     truth_table = load_truth(truth, dict(mapping or {})) if truth is not None else None
     engine = make_engine(engine_name)
     try:

@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 from tenken.errors import InputError, NormalizeError, echo
 from tenken.linkage.readers import Loaded, first_blank
 from tenken.normalize.date import parse_date
+from tenken.normalize.gaiji import geta_stands_for
 from tenken.normalize.mynumber import mask
 from tenken.normalize.name import compare_names, name_key, normalize_name
 from tenken.normalize.sex import normalize_sex
@@ -187,10 +188,17 @@ def name_keys(arrays: Iterable[pa.Array | pa.ChunkedArray]) -> pa.Table:
     return table.append_column("nu", pa.array(flags, pa.bool_()))
 
 
+def _compare(a: str, b: str) -> str:
+    """compare_names, with a 〓 where the other name holds a character outside JIS X 0208
+    taken as that character's degeneration (docs/address-key.md, "外字")."""
+    status = compare_names(a, b)
+    return "match" if status == "unverifiable" and geta_stands_for(a, b) else status
+
+
 def name_comparisons(pairs: pa.Table) -> pa.Table:
     """``a``, ``b`` -> ``status`` (match / mismatch / unverifiable) for distinct name pairs."""
     a, b = pairs.column("a").to_pylist(), pairs.column("b").to_pylist()
-    status = [compare_names(x or "", y or "") for x, y in zip(a, b, strict=True)]
+    status = [_compare(x or "", y or "") for x, y in zip(a, b, strict=True)]
     return pa.table(
         {"a": pa.array(a, pa.string()), "b": pa.array(b, pa.string()), "status": status}
     )

@@ -5,7 +5,8 @@ The population is built with numpy (no per-person Python loops), so a million pe
 - households (sizes at census-like shares) share a surname and an address in a real town;
 - names are drawn at real surname frequencies, so same-name-same-birthday pairs occur naturally;
 - the registry keeps history: some households moved, some spouses married (old surname, old
-  address), some registry names use 異体字 (髙橋) and a few a 外字 (private-use character);
+  address), some registry names use 異体字 (髙橋) and a few a 外字 (private-use character,
+  with the registry's 外字 table gaiji.csv naming the MJ 字形 of most codes);
 - the benefit system writes the same facts in other notations (hyphens, full-width digits,
   kanji 丁目, spacing, half-width kana, era dates) and sometimes still holds the pre-move state;
 - both carry the notation habits of real data (:class:`Habits`, issue 15): kanji numerals with
@@ -41,6 +42,7 @@ one mistyped digit; one number linked to two persons' records."""
 MISLINKS_PER_CAUSE_RATE = 0.00025
 UNLINKED_RATE = 0.02
 GAIJI_RATE = 0.0002
+GAIJI_UNIDENTIFIED = 10  # one 外字 code in 10 is missing from the registry's 外字 table
 KANA_TYPO_RATE = 0.0001
 HOUSEHOLD_SIZES = (np.array([1, 2, 3, 4, 5, 6]), np.array([0.38, 0.28, 0.16, 0.13, 0.04, 0.01]))
 BUILDINGS = np.array(
@@ -498,11 +500,28 @@ def _names(
 
 def _with_gaiji(names: pa.Array, rows: np.ndarray, record_form: bool) -> pa.Array:
     """Replace the last character of the given rows' names by a 外字 (registry) or 〓 (records)."""
+    return _with_gaiji_table(names, rows, record_form)[0]
+
+
+def _with_gaiji_table(
+    names: pa.Array, rows: np.ndarray, record_form: bool
+) -> tuple[pa.Array, pa.Table]:
+    """As :func:`_with_gaiji`, with the registry's 外字 table: each code stands for an MJ 字形
+    (the character with an IVS) of the character it replaced, which the records write plain
+    (縮退) or as 〓; one code in GAIJI_UNIDENTIFIED is missing (the vendor never identified it)."""
     values = names.to_pylist()
+    codes, chars = [], []
     for k, row in enumerate(rows):
-        mark = "〓" if record_form else chr(0xE000 + k % 6000)
+        code = chr(0xE000 + k % 6000)
+        mark = "〓" if record_form else code
+        if not record_form and k % GAIJI_UNIDENTIFIED != GAIJI_UNIDENTIFIED - 1:
+            codes.append(f"U+{ord(code):04X}")
+            chars.append(values[row][-1] + "\U000e0100")
         values[row] = values[row][:-1] + mark
-    return pa.array(values, pa.string())
+    table = pa.table(
+        {"外字コード": pa.array(codes, pa.string()), "文字": pa.array(chars, pa.string())}
+    )
+    return pa.array(values, pa.string()), table
 
 
 @dataclass
@@ -562,6 +581,7 @@ class Synthetic:
     registry: pa.Table
     records: pa.Table
     truth: pa.Table
+    gaiji: pa.Table | None = None  # the registry's 外字 table (外字コード, 文字)
 
 
 def _number_text(values: np.ndarray) -> pa.Array:
@@ -577,9 +597,9 @@ def _dates(values: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:
 
 def registry_table(
     rng: np.random.Generator, people: People, history: History, home: Addresses, inj: Injected
-) -> pa.Table:
+) -> tuple[pa.Table, pa.Table]:
     """One row per registry state: the current state of everyone, the older state of those who
-    moved or married (its end is the day before the event)."""
+    moved or married (its end is the day before the event); and the registry's 外字 table."""
     count = len(people.birth)
     has_old = history.has_old
     start = np.maximum(people.birth, MYNUMBER_START)
@@ -593,12 +613,14 @@ def registry_table(
     hh_itaiji = rng.random(int(people.household.max()) + 1) < 0.3
     itaiji = hh_itaiji[people.household[who]] & ~is_old
     kanji, kana = _names(surname, people.given[who], itaiji, pa.scalar("　"), people.foreign[who])
-    kanji = _with_gaiji(kanji, np.flatnonzero(np.isin(who, inj.gaiji)), record_form=False)
+    kanji, gaiji = _with_gaiji_table(
+        kanji, np.flatnonzero(np.isin(who, inj.gaiji)), record_form=False
+    )
     has_kana = (rng.random(count) < 0.3)[who]
     vfrom = np.where(is_old | ~has_old[who], start[who], history.day[who])
     vto = np.where(is_old, history.day[who] - 1, 0)
     sex = nt.num(people.sex[who])
-    return pa.table(
+    registry = pa.table(
         [
             _number_text(people.number[who]),
             kanji,
@@ -611,6 +633,7 @@ def registry_table(
         ],
         names=[c.header for c in REGISTRY_COLUMNS],
     )
+    return registry, gaiji
 
 
 def _record_kana(rng: np.random.Generator, kana: pa.Array, typo: np.ndarray) -> pa.Array:
@@ -709,22 +732,20 @@ def generate(people: int, seed: int) -> Synthetic:
     history = make_history(rng, population, home)
     inj = inject(rng, population)
     move_next_door(rng, home, inj.victims["homonym"], inj.twins)
-    registry = registry_table(rng, population, history, home, inj)
+    registry, gaiji = registry_table(rng, population, history, home, inj)
     records, truth = records_table(rng, population, history, home, inj)
-    return Synthetic(registry, records, truth)
+    return Synthetic(registry, records, truth, gaiji)
 
 
 def write(data: Synthetic, out: Path) -> dict[str, Path]:
-    """Write registry.csv, records.csv and truth.csv (UTF-8) into ``out``."""
+    """Write registry.csv, records.csv, truth.csv and the registry's 外字 table gaiji.csv
+    (UTF-8) into ``out``."""
     import pyarrow.csv as pacsv
 
     out.mkdir(parents=True, exist_ok=True)
     paths = {}
-    for name, table in (
-        ("registry", data.registry),
-        ("records", data.records),
-        ("truth", data.truth),
-    ):
+    tables = [("registry", data.registry), ("records", data.records), ("truth", data.truth)]
+    for name, table in tables + ([("gaiji", data.gaiji)] if data.gaiji is not None else []):
         path = out / f"{name}.csv"
         pacsv.write_csv(table, path)
         paths[name] = path

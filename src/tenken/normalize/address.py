@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal
 
@@ -34,8 +34,15 @@ from tenken.normalize._blocks import (
     parse_blocks,
     parse_units,
 )
-from tenken.normalize._reference import Municipality, Reference, Town, fold_place
-from tenken.normalize._text import arabic_numerals, clean, unify_dashes
+from tenken.normalize._readings import town_for_kana
+from tenken.normalize._reference import Municipality, Reference, Town, fold_place, place_key
+from tenken.normalize._text import (
+    arabic_numerals,
+    clean,
+    hira_to_kata,
+    kanji_to_int,
+    unify_dashes,
+)
 
 Level = Literal["none", "prefecture", "municipality", "town"]
 
@@ -97,6 +104,7 @@ class _State:
     town: Town | None = None
     street: str = ""
     spaced: str = ""  # the cleaned text before spaces were dropped (for the remainder)
+    muni_end: int = 0  # where the municipality ends in ``text``
 
 
 def prepare(text: str) -> str:
@@ -105,14 +113,13 @@ def prepare(text: str) -> str:
     return _prepare(text)[0]
 
 
-def _prepare(text: str, town: str = "") -> tuple[str, str]:
-    """(prepared text, the same before spaces were dropped). With ``town``, the numerals
-    before and after the first place that reads as that town are read apart."""
+def _prepare(text: str, numerals: Callable[[str], str] = arabic_numerals) -> tuple[str, str]:
+    """(prepared text, the same before spaces were dropped), kanji numerals read by
+    ``numerals`` (another reading when the usual one finds no town: see :func:`_read`)."""
     text = clean(text)
     if text[:1] == "〒" or text[:1].isdigit():
         text = _POSTAL_CODE.sub("", text)
     text = unify_dashes(text)
-    numerals = _numerals_apart(town) if town else arabic_numerals
     if " " not in text:
         text = numerals(text)
         return text, text
@@ -136,20 +143,114 @@ def _numerals_apart(town: str) -> Callable[[str], str]:
     return numerals
 
 
+def _unit_led_apart(text: str) -> str:
+    """:func:`arabic_numerals` that keeps a leading 十/百/千 of a numeral run as text: 古豊千六百八
+    is the town 古豊千 + 608, not 古豊 + 1608 (an other reading: see :func:`_other_readings`)."""
+
+    def apart(match: re.Match[str]) -> str:
+        value = kanji_to_int(match.group(2))
+        return match.group() if value is None else f"{match.group(1)}{value}"
+
+    return arabic_numerals(_UNIT_LED_RUN.sub(apart, text))
+
+
+_NUMERAL_CHARS = "〇一二三四五六七八九十百千"
+_UNIT_LED_RUN = re.compile(f"(?<![{_NUMERAL_CHARS}])([十百千])([{_NUMERAL_CHARS}]+)")
+_BOATS = (str.maketrans("舟", "船"), str.maketrans("船", "舟"))
+#: A lone 十/百/千 right after a town, ending the text or before a non-kanji, is the 番地
+#: (中島公園千 = 中島公園1000); arabic_numerals keeps a lone unit as text (千葉, 十日町).
+_LONE_UNIT_BLOCK = re.compile(r"[十百千](?![0-9\u3400-\u9fff\uf900-\ufaff])")
+
+
 def _read(text: str, ref: Reference) -> _State:
-    """Prepare and resolve ``text``; when the town found ends inside a number (細8|50, the
-    town's numeral merged with the kanji number after it), read the numerals apart."""
+    """Prepare and resolve ``text``. When the town found ends inside a number (細8|50, the
+    town's numeral merged with the kanji number after it), read the numerals apart; when the
+    text before the numbers is not read as one town, try the readings a person would
+    (:func:`_other_readings`). The fast path (:func:`_fast_key`) never gets here for text it
+    reads: it needs a town right after the municipality and numbers right after the town."""
     prepared, spaced = _prepare(text)
     state = _resolve(prepared, ref)
     pos, town = state.pos, state.town
     if town is not None and 0 < pos < len(prepared) and prepared[pos - 1 : pos + 1].isdigit():
-        again, again_spaced = _prepare(text, town.name)
+        again, again_spaced = _prepare(text, _numerals_apart(town.name))
         if again != prepared:
             other = _resolve(again, ref)
             if other.town is town:
                 state, spaced = other, again_spaced
+    elif len(state.codes) == 1 and not _reads_whole(state):
+        state, spaced = _other_readings(text, ref, state, prepared, spaced)
     state.spaced = spaced
+    _lone_unit_block(state)
     return state
+
+
+def _reads_whole(state: _State) -> bool:
+    """A town was found right after the municipality and the numbers (or nothing) follow it:
+    no street before it, no unlisted text (小字) after it."""
+    return _quality(state) == 3
+
+
+def _quality(state: _State) -> int:
+    """How well a reading explains the text before the numbers: 0 no town, 1 a town and
+    unlisted text (小字) after it, 2 a town after a street (Kyoto), 3 a town and nothing else."""
+    if state.town is None:
+        return 0
+    text, pos = state.text, state.pos
+    numbers_follow = (
+        pos >= len(text)
+        or text[pos] in " -"
+        or BARE_NUMBER.match(text, pos) is not None
+        or _LONE_UNIT_BLOCK.match(text, pos) is not None
+    )
+    if not numbers_follow:
+        return 1
+    return 2 if state.street else 3
+
+
+def _other_readings(
+    text: str, ref: Reference, state: _State, prepared: str, spaced: str
+) -> tuple[_State, str]:
+    """The other reading that explains the text before the numbers best (:func:`_quality`),
+    when the usual one did not read it as one town of its municipality (no town, a shorter
+    town and a 小字, or a town after a street). Tried: the text as a town with a part left
+    out or kana for a rare kanji (:func:`_town_alias`: 木之本西山, 矢田かわら); a leading
+    十/百/千 of a number kept with the town (古豊千六百八); 舟 and 船 read for each other after
+    the municipality (小城町舟田 = 小城町船田; 舟屋町 and 船屋町 of 中京区 are both towns, so a
+    town read whole as written is never swapped)."""
+    again, again_spaced = _prepare(text, _unit_led_apart)
+    readings = [(again, again_spaced)] if again != prepared else []
+    head, rest = prepared[: state.muni_end], prepared[state.muni_end :]
+    readings += [(head + rest.translate(t), spaced) for t in _BOATS if rest.translate(t) != rest]
+    candidates = [(_as_alias(ref, state), spaced)]
+    for reading, reading_spaced in readings:
+        other = _resolve(reading, ref)
+        candidates += [(other, reading_spaced), (_as_alias(ref, other), reading_spaced)]
+    best, best_spaced = state, spaced
+    for other, other_spaced in candidates:
+        if other.codes == state.codes and _quality(other) > _quality(best):
+            best, best_spaced = other, other_spaced
+    return best, best_spaced
+
+
+def _as_alias(ref: Reference, state: _State) -> _State:
+    """``state`` with the town :func:`_town_alias` reads right after the municipality."""
+    if len(state.codes) != 1:
+        return state
+    hit = _town_alias(ref, state.codes[0], state, state.muni_end)
+    if hit is None:
+        return state
+    return replace(state, town=hit[0], pos=hit[1], street="")
+
+
+def _lone_unit_block(state: _State) -> None:
+    """A lone 十/百/千 right after the resolved town read as its number (_LONE_UNIT_BLOCK)."""
+    if state.town is None:
+        return
+    match = _LONE_UNIT_BLOCK.match(state.text, state.pos)
+    if match is not None:
+        value = str(kanji_to_int(match.group()))
+        state.text = state.text[: state.pos] + value + state.text[match.end() :]
+        state.folded = fold_place(state.text)
 
 
 def _spaced_tail(state: _State, end: int) -> str:
@@ -222,16 +323,38 @@ def _town_alias(ref: Reference, code: str, state: _State, pos: int) -> tuple[Tow
     block = BLOCK_START.search(state.text, pos)
     end = block.start() if block else len(state.text)
     segment = state.folded[pos:end]
+    written = hira_to_kata(state.text[pos:end])  # kana as written (the fold makes が ケ)
     towns = ref.towns.get(code)
     if len(segment) < 2 or not towns:
         return None
     found = towns.get(segment + "町")
     if found is None:
         fits = [t for k, t in towns.items() if len(k) > len(segment) and k.endswith(segment)]
+        if not fits:
+            fits = [t for k, t in towns.items() if _without_one_cho(k, segment)]
+        if not fits:
+            fits = _kana_for_rare_kanji(towns, code, segment, written)
         if len(fits) != 1:
             return None
         found = fits[0]
     return found, end, ""
+
+
+def _kana_for_rare_kanji(
+    towns: dict[str, Town], code: str, segment: str, written: str
+) -> list[Town]:
+    """The town written with kana for its rare kanji (くじ野川 = 鬮野川), when one fits."""
+    name = town_for_kana(code, segment, written)
+    town = towns.get(place_key(name)) if name else None
+    return [town] if town else []
+
+
+def _without_one_cho(key: str, segment: str) -> bool:
+    """``segment`` is the town ``key`` with one 町 inside left out (木之本西山 = 木之本町西山,
+    the 大字 of a merged 町 written without it)."""
+    if len(key) != len(segment) + 1 or "町" not in key[1:-1]:
+        return False
+    return any(key[i] == "町" and key[:i] + key[i + 1 :] == segment for i in range(1, len(key) - 1))
 
 
 def _resolve_town(ref: Reference, state: _State) -> None:
@@ -286,6 +409,7 @@ def _resolve_from(state: _State, ref: Reference, pref: tuple[str, int] | None) -
     if codes:
         state.codes, state.muni_text = codes, state.text[state.pos : state.pos + length]
         state.pos += length
+        state.muni_end = state.pos
         _resolve_town(ref, state)
         if len(state.codes) == 1 or len({ref.municipalities[c].prefecture for c in codes}) == 1:
             state.prefecture = ref.municipalities[state.codes[0]].prefecture
@@ -344,11 +468,46 @@ def _keyed(state: _State, ref: Reference) -> _Keyed:
         level, area, town_key = "prefecture", ref.prefecture_codes[state.prefecture], koaza_key
     else:
         level, area, town_key = "none", "", koaza_key
-    numbers = blocks.numbers
+    numbers: tuple[str, ...] = blocks.numbers
+    prefix: tuple[str, ...] = ()
+    split = _chome_town(ref, muni.code, state.town.key) if muni and state.town else None
+    if split is not None and not koaza_key:
+        town_key, prefix = split[0], (split[1],)
+    numbers = prefix + numbers
     kept = _kept(numbers)
     tail = _tail(text, blocks.end, numbers[kept:])
     key = f"{area}/{town_key}/{'-'.join(numbers[:kept])}"
-    return _Keyed(koaza, blocks, muni, level, f"{key}#{tail}" if tail else key, kept, tail)
+    full = f"{key}#{tail}" if tail else key
+    return _Keyed(koaza, blocks, muni, level, full, kept - len(prefix), tail)
+
+
+_CHOME_IN_NAME = re.compile(r"^(.+?)([0-9]+)丁目$")
+_CHOME_SPLITS: list[tuple[Reference, dict[str, dict[str, tuple[str, str]]]]] = []
+
+
+def _chome_splits(ref: Reference, code: str) -> dict[str, tuple[str, str]]:
+    """Town key -> (base town, 丁目) for the towns of ``code`` the postal table lists with
+    their 丁目 (本町三丁目) beside a base town with 丁目 (本町): such a town keys as the base town
+    with the 丁目 as its first number, so 本町三丁目34番28号 = 本町3-34-28. Built on first use
+    per municipality (and again for another reference)."""
+    if not _CHOME_SPLITS or _CHOME_SPLITS[0][0] is not ref:
+        _CHOME_SPLITS[:] = [(ref, {})]
+    by_code = _CHOME_SPLITS[0][1]
+    table = by_code.get(code)
+    if table is None:
+        table = by_code[code] = {}
+        towns = ref.towns.get(code, {})
+        for key in [k for k in towns if k.endswith("丁目")]:
+            match = _CHOME_IN_NAME.match(key)
+            base = towns.get(match.group(1)) if match else None
+            if match and base is not None and base.has_chome:
+                table[key] = (match.group(1), match.group(2))
+    return table
+
+
+def _chome_town(ref: Reference, code: str, town_key: str) -> tuple[str, str] | None:
+    """(base town, 丁目) of a town listed with its 丁目 (:func:`_chome_splits`), else None."""
+    return _chome_splits(ref, code).get(town_key) if town_key.endswith("丁目") else None
 
 
 def _kept(numbers: tuple[str, ...] | list[str]) -> int:
@@ -412,10 +571,15 @@ def _fast_key(text: str, ref: Reference) -> str | None:
     else:
         blocks = parse_units(text, pos)
         found, end = blocks.numbers, blocks.end
+    town_key = town.key
+    if town_key.endswith("丁目"):  # rare: only then a town listed with its 丁目
+        split = _chome_town(ref, code, town_key)
+        if split is not None:
+            town_key, found = split[0], (split[1], *found)
     kept = len(found) if len(found) < 3 or len(found[2]) < 3 else 2  # _kept, for <= 3 numbers
     if len(found) > 3:
         kept = _kept(found)
-    key = f"{code}/{town.key}/{'-'.join(found[:kept])}"
+    key = f"{code}/{town_key}/{'-'.join(found[:kept])}"
     if end == len(text) and kept == len(found):
         return key
     tail = _tail(text, end, found[kept:])

@@ -1,8 +1,13 @@
-"""異体字 folding with tenken's own kanji-only table (data/itaiji.tsv).
+"""異体字 folding with tenken's own kanji-only tables (data/itaiji.tsv, data/mj_shrink.tsv).
 
-The table maps a variant (髙, 﨑, 邊, 澤, 櫻, ...) to its standard form; it is built by
-scripts/build_itaiji_table.py from Unihan's Jōyō/Jinmeiyō variant pairs plus a curated list, and
-loaded once, on first use. Apply it after NFKC (NFKC does not fold 﨑, and keys are NFKC-stable).
+itaiji.tsv maps a variant (髙, 﨑, 邊, 澤, 櫻, ...) to its standard form; it is built by
+scripts/build_itaiji_table.py from Unihan's Jōyō/Jinmeiyō variant pairs plus a curated list.
+mj_shrink.tsv adds the 縮退 of 13,000 kanji outside JIS X 0208 (𠮷 → 吉, 德 → 徳, 棃 → 梨) from
+the 文字情報基盤 MJ縮退マップ (scripts/build_mj_shrink_table.py; identity sources only, CC BY-SA
+2.1 JP): what a system without the character writes instead. Where both tables list a
+character itaiji.tsv decides, and a 縮退 target is itself folded by itaiji.tsv, so one pass of
+the table is a fixed point. Loaded once, on first use. Apply it after NFKC (NFKC does not fold
+﨑, and keys are NFKC-stable).
 """
 
 from __future__ import annotations
@@ -11,15 +16,22 @@ from functools import cache
 from importlib.resources import files
 
 
-@cache
-def table() -> dict[int, str]:
-    """The variant → standard table as a ``str.translate`` mapping (loaded once)."""
-    text = files("tenken.normalize").joinpath("data/itaiji.tsv").read_text(encoding="utf-8")
-    mapping: dict[int, str] = {}
+def _pairs(name: str) -> list[tuple[str, str]]:
+    text = files("tenken.normalize").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    pairs = []
     for line in text.splitlines():
         if line and not line.startswith("#"):
             variant, standard = line.split("\t")[:2]
-            mapping[ord(variant)] = standard
+            pairs.append((variant, standard))
+    return pairs
+
+
+@cache
+def table() -> dict[int, str]:
+    """The variant → standard table as a ``str.translate`` mapping (loaded once)."""
+    mapping = {ord(variant): standard for variant, standard in _pairs("itaiji.tsv")}
+    for variant, target in _pairs("mj_shrink.tsv"):
+        mapping.setdefault(ord(variant), mapping.get(ord(target), target))
     return mapping
 
 

@@ -28,7 +28,11 @@ UNKNOWN = "\ufffd"
 _MAX_CHARS = 200
 _CACHE_SIZE = 1 << 18
 _SMALL_KANA = str.maketrans("ァィゥェォッャュョヮヵヶ", "アイウエオツヤユヨワカケ")
-_IGNORED = str.maketrans(dict.fromkeys(" ・=＝,、.", ""))
+# Variation selectors (IVS U+E0100–E01EF, SVS U+FE00–FE0F) choose a glyph of the character
+# before them (葛󠄀 / 葛): one character, one name (JIS包摂; the registry's MJ 字形 and a
+# system's plain form agree).
+_VARIATION_SELECTORS = [chr(c) for c in (*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0))]
+_IGNORED = str.maketrans(dict.fromkeys([*" ・=＝,、.", *_VARIATION_SELECTORS], ""))
 _ALLOWED_SYMBOLS = set("々〆ヽヾゝゞー・=.,、'-")
 
 
