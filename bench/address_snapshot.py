@@ -25,6 +25,7 @@ import argparse
 import ast
 import dataclasses
 import gzip
+import itertools
 import json
 import random
 import sys
@@ -130,7 +131,7 @@ def results(values: list[str]) -> dict[str, Any]:
     prepared = [prepare(v) for v in values]
     # keys_agree of each key with the next in sorted order (the near misses: same main, tails)
     ordered = sorted(set(keys))
-    agree = [keys_agree(a, b) for a, b in zip(ordered, ordered[1:], strict=False)]
+    agree = [keys_agree(a, b) for a, b in itertools.pairwise(ordered)]
     return {"values": values, "keys": keys, "structs": structs, "prepared": prepared,
             "agree": agree}  # fmt: skip
 
