@@ -42,14 +42,18 @@ Level = Literal["none", "prefecture", "municipality", "town"]
 _POSTAL_CODE = re.compile(r"^〒?\s*[0-9]{3}-?[0-9]{4}\s*")
 #: A space separates two numbers when one side is an arabic digit and the other a digit or a
 #: kanji numeral (2-15-45 三田ハイツ, 下三分一 2835); every other space is dropped.
-_SEPARATING_SPACE = re.compile(
-    r"(?<=[0-9]) (?=[0-9〇一二三四五六七八九十百千])"
-    r"|(?<=[〇一二三四五六七八九十百千]) (?=[0-9])|( )"
+#: The other spaces, as one pattern replaced by "" (no callback per space): after a digit a
+#: space not before a digit or numeral, after a numeral one not before a digit, any other.
+_DROPPED_SPACE = re.compile(
+    r"(?<=[0-9]) (?![0-9〇一二三四五六七八九十百千])"
+    r"|(?<=[〇一二三四五六七八九十百千]) (?![0-9])"
+    r"|(?<![0-9〇一二三四五六七八九十百千]) "
 )
+_SPACED_DASH = re.compile(r" ?- ?")
 
 
 def _drop_spaces(text: str) -> str:
-    return _SEPARATING_SPACE.sub(lambda m: "" if m.group(1) else " ", text)
+    return _DROPPED_SPACE.sub("", text)
 
 
 _OAZA = re.compile(r"大字|字")
@@ -101,23 +105,31 @@ class _State:
 
 def prepare(text: str) -> str:
     """NFKC, postal code dropped, dashes unified, kanji numerals in arabic digits, spaces kept
-    only between two digits."""
-    return _prepare(text)[0]
+    only between two digits (what ``_prepare(text)[0]`` gives, without the spaced copy)."""
+    text = _cleaned(text)
+    if " " in text:
+        text = _drop_spaces(_SPACED_DASH.sub("-", text))
+    return arabic_numerals(text)
+
+
+def _cleaned(text: str) -> str:
+    """NFKC and spaces (:func:`clean`), postal code dropped, dashes unified."""
+    text = clean(text)
+    if text[:1] == "〒" or text[:1].isdigit():
+        text = _POSTAL_CODE.sub("", text)
+    return unify_dashes(text)
 
 
 def _prepare(text: str, town: str = "") -> tuple[str, str]:
     """(prepared text, the same before spaces were dropped). With ``town``, the numerals
     before and after the first place that reads as that town are read apart."""
-    text = clean(text)
-    if text[:1] == "〒" or text[:1].isdigit():
-        text = _POSTAL_CODE.sub("", text)
-    text = unify_dashes(text)
+    text = _cleaned(text)
     numerals = _numerals_apart(town) if town else arabic_numerals
     if " " not in text:
         text = numerals(text)
         return text, text
     # Spaces go before numerals are read: 東五 十子 is 東五十子, 豊洲 四-2-27 is 豊洲四-2-27.
-    spaced = re.sub(r" ?- ?", "-", text)
+    spaced = _SPACED_DASH.sub("-", text)
     return numerals(_drop_spaces(spaced)), numerals(spaced)
 
 
@@ -476,8 +488,7 @@ def address_key(text: str) -> str:
     if not isinstance(text, str):
         text = "" if text is None else str(text)
     ref = _reference.current()
-    prepared = _prepare(text)[0]
-    fast = _fast_key(prepared, ref)
+    fast = _fast_key(prepare(text), ref)
     if fast is not None:
         return fast
     return _keyed(_read(text, ref), ref).key
