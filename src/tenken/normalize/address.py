@@ -27,8 +27,7 @@ from tenken.normalize import _reference
 from tenken.normalize._blocks import (
     BARE_NUMBER,
     BLOCK_START,
-    OFFICIAL,
-    SIMPLE,
+    REGULAR_AFTER_TOWN,
     Blocks,
     number,
     parse_blocks,
@@ -415,12 +414,14 @@ def _fast_key(text: str, ref: Reference) -> str | None:
         if town is not None:
             pos += length
             break
-    if town is None or BARE_NUMBER.match(text, pos) is None or text[pos - 1].isdigit():
-        return None  # (a town ending in a digit before a number: see _read)
-    simple = SIMPLE.match(text, pos) or OFFICIAL.match(text, pos)
-    if simple is not None:
-        found = tuple([n if n[0] != "0" else number(n) for n in simple.groups() if n])
-        end = simple.end()
+    if town is None or pos >= len(text) or text[pos - 1].isdigit():
+        return None  # no numbers, or a town ending in a digit before a number: see _read
+    regular = REGULAR_AFTER_TOWN.match(text, pos)
+    if regular is not None:
+        found: tuple[str, ...] = tuple(filter(None, regular.groups()))
+        end = regular.end()
+    elif BARE_NUMBER.match(text, pos) is None:
+        return None
     else:
         blocks = parse_units(text, pos)
         found, end = blocks.numbers, blocks.end
