@@ -111,6 +111,9 @@ def kanji_to_int(text: str) -> int | None:
 
 
 _NUMERAL_RUN = re.compile("[〇一二三四五六七八九十百千壱弐参拾]+")
+#: One numeral character: to ask whether there is any, a search for one character is much
+#: cheaper than for the run (the regex engine tries the repeat at every position).
+_NUMERAL = re.compile("[〇一二三四五六七八九十百千壱弐参拾]")
 #: A lone 十/百/千 is a number before a unit or separator (北十条, 十番, 十-1) or after a block unit
 #: (12番地十, 3-十); elsewhere it is part of a name (十日町, 千葉, 古豊千608), which the
 #: reference spells the same way.
@@ -156,7 +159,7 @@ def arabic_numerals(text: str) -> str:
     Applied to addresses *and* to the reference's place names, so a name that holds a numeral
     (九十九里町 → 99里町, 八千代市 → 8000代市) is spelt the same way on both sides.
     """
-    if _NUMERAL_RUN.search(text) is None:
+    if _NUMERAL.search(text) is None:
         pass
     elif _UNIT_OR_ZERO.search(text) is None:
         # digits only (三田, 五祝町): one for one. Translating only the runs, not the whole

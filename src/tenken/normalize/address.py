@@ -58,12 +58,14 @@ def _drop_spaces(text: str) -> str:
 _OAZA = re.compile(r"大字|字")
 _OAZA_PREFIX = re.compile(r"^(?:大字|字)")
 _OAZA_FIRST = ("大", "字")
+_OAZA_WORDS = ("字", "大字")
 _OLD_WARD = re.compile(r"[^0-9\-]{1,4}区")
 #: What counts in a 方書: numbers (not those glued to a kanji of a name: サンハイツ三田), and
-#: letters standing alone (A棟, B-201), not words (Grand).
+#: letters standing alone (A棟, B-201), not words (Grand). The pattern starts with the digit
+#: or letter (the look-behinds follow it) so the regex engine skips to the next candidate.
 _TAIL_TOKEN = re.compile(
-    r"(?<![0-9])[0-9]+(?=[号階棟室番地]|[^0-9\u3400-\u9fff\uf900-\ufaff]|$)"
-    r"|(?<![A-Za-z])[A-Za-z](?![A-Za-z])"
+    r"[0-9A-Za-z](?:(?<=[0-9])(?<![0-9][0-9])[0-9]*(?=[号階棟室番地]|[^0-9\u3400-\u9fff\uf900-\ufaff]|$)"
+    r"|(?<=[A-Za-z])(?<![A-Za-z][A-Za-z])(?![A-Za-z]))"
 )
 _STRUCT_CACHE = 1 << 16  # Address objects are larger: keep fewer
 _KEY_CACHE = 1 << 19  # about 200 MB when full
@@ -402,7 +404,7 @@ def _fast_key(text: str, ref: Reference) -> str | None:
             break
     if len(codes) != 1:
         return None
-    if folded.startswith("字", pos) or folded.startswith("大字", pos):
+    if folded.startswith(_OAZA_WORDS, pos):
         return None  # 大字/字 before the town: the full reading chooses the longest town
     code = codes[0]
     towns = ref.towns.get(code)
