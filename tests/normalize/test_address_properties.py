@@ -258,3 +258,40 @@ def test_the_official_notation_reads_like_the_unit_parser(head: str, after: str,
         blocks = parse_units(text, 0)
         assert tuple(number(n) for n in fast.groups() if n) == blocks.numbers, text
         assert fast.end() == blocks.end, text
+
+
+#: Every notation the one-match reading knows, and near misses that parse_units must read.
+_HEAD = st.sampled_from(
+    [
+        "{}丁目{}番{}号",
+        "{}番地{}",
+        "{}丁目{}-{}",
+        "{}番地{}-{}",
+        "{}番{}",
+        "{}番{}-{}",
+        "{}-{}-{}",
+        "{}-{}",
+        "{}",
+        "{}丁目{}",
+        "{}丁目{}番{}",
+        "{}番地{}号",
+    ]
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_HEAD, st.tuples(_NUMBER, _NUMBER, _NUMBER), _AFTER, _AFTER)
+def test_the_regular_notations_read_like_the_unit_parser(
+    head: str, numbers: tuple[str, str, str], after: str, more: str
+) -> None:
+    """The one-match reading after a town (REGULAR_AFTER_TOWN) gives parse_units's numbers and
+    end whenever it matches, and declines where BARE_NUMBER does not start the blocks."""
+    from tenken.normalize._blocks import BARE_NUMBER, REGULAR_AFTER_TOWN, parse_units
+
+    text = head.format(*numbers) + after + more
+    fast = REGULAR_AFTER_TOWN.match(text)
+    if fast is not None:
+        blocks = parse_units(text, 0)
+        assert tuple(filter(None, fast.groups())) == blocks.numbers, text
+        assert fast.end() == blocks.end, text
+        assert BARE_NUMBER.match(text) is not None, text

@@ -36,14 +36,33 @@ class Blocks:
     end: int
 
 
+# In the patterns below ``0*([0-9]+)`` captures a number as :func:`number` writes it: 0* takes
+# the leading zeros and backtracks to leave one digit (007 → 7, 00 → 0); the span matched is
+# that of [0-9]+.
+
+#: Nothing after the last number that parse_units would read on (a digit, unit, separator or
+#: letter): there the regular notations below decline and parse_units reads the text.
+_NOTHING_MORE = r"(?![0-9丁番号地のノ之A-Za-z-])"
+
 #: The common case, arabic numbers joined by hyphens and nothing number-like after them.
-SIMPLE = re.compile(r"([0-9]+)(?:-([0-9]+))?(?:-([0-9]+))?(?![0-9丁番号地のノ之A-Za-z-])")
+SIMPLE = re.compile(r"0*([0-9]+)(?:-0*([0-9]+))?(?:-0*([0-9]+))?" + _NOTHING_MORE)
 
 
 #: The two official notations, read as :func:`parse_units` reads them (a test compares the two).
 OFFICIAL = re.compile(
-    r"([0-9]+)丁目([0-9]+)番([0-9]+)号(?![-の][0-9])"
-    r"|([0-9]+)番地([0-9]+)(?![0-9丁番号地のノ之A-Za-z-])"
+    r"0*([0-9]+)丁目0*([0-9]+)番0*([0-9]+)号(?![-の][0-9])"
+    r"|0*([0-9]+)番地0*([0-9]+)" + _NOTHING_MORE
+)
+
+#: Further regular notations parse_units reads: 「3丁目4-5」「12番地3-4」「12番3」 (a unit, then a
+#: number right after it, then at most one more after a hyphen).
+_UNIT_THEN_DASH = r"0*([0-9]+)(?:丁目|番地?)0*([0-9]+)(?:-0*([0-9]+))?" + _NOTHING_MORE
+
+#: Right after a town: where :data:`BARE_NUMBER` starts the blocks, the notations above in one
+#: match (the groups of the alternative that matched hold the numbers, the others None). Where
+#: it fails, BARE_NUMBER and parse_units decide (a test compares this with parse_units).
+REGULAR_AFTER_TOWN = re.compile(
+    f"(?={BARE_NUMBER.pattern})(?:{SIMPLE.pattern}|{OFFICIAL.pattern}|{_UNIT_THEN_DASH})"
 )
 
 
@@ -55,8 +74,7 @@ def parse_blocks(text: str, start: int) -> Blocks:
     """Read block numbers from ``text[start:]`` until something that is not one."""
     simple = SIMPLE.match(text, start)
     if simple:
-        found = tuple([number(n) for n in simple.groups() if n is not None])
-        return Blocks(found, False, simple.end())
+        return Blocks(tuple(filter(None, simple.groups())), False, simple.end())
     return parse_units(text, start)
 
 

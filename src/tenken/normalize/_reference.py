@@ -48,12 +48,22 @@ def place_key(name: str) -> str:
     return fold_place(arabic_numerals(unicodedata.normalize("NFKC", name)))
 
 
+@cache
+def _foldable() -> re.Pattern[str]:
+    """Any character :func:`fold_place` changes (a character class of the fold table's keys)."""
+    return re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_fold_table())) + "]")
+
+
 def fold_place(text: str) -> str:
     """Fold a place name for comparison, one character for one character.
 
     異体字 → standard, hiragana → katakana, ケ/ヶ/が/ガ → ケ, の/ノ/之 → ノ, っ/ッ → ツ and kanji
     digits → arabic digits (so 北一条 and 北1条 meet). The length never changes.
     """
+    # Most addresses hold no such character, and str.translate with a dict looks every
+    # character up (raising KeyError inside for each miss): one regex scan is 5x cheaper.
+    if _foldable().search(text) is None:
+        return text
     return text.translate(_fold_table())
 
 

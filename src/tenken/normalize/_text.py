@@ -56,8 +56,12 @@ def clean(text: str, limit: int = MAX_INPUT_CHARS) -> str:
     return text[:limit]
 
 
+#: A long-vowel mark after a digit, or between a kanji numeral or block unit and a number. The
+#: mark comes first in the pattern (the look-behinds after it) so the regex engine can skip to
+#: the next ー/ｰ instead of trying both look-behinds at every position.
 _LONG_VOWEL_AS_DASH = re.compile(
-    r"(?<=[0-9])[ーｰ]|(?<=[〇一二三四五六七八九十目番地号])[ーｰ](?=[0-9〇一二三四五六七八九十])"
+    r"[ーｰ](?:(?<=[0-9][ーｰ])"
+    r"|(?<=[〇一二三四五六七八九十目番地号][ーｰ])(?=[0-9〇一二三四五六七八九十]))"
 )
 
 
@@ -107,6 +111,9 @@ def kanji_to_int(text: str) -> int | None:
 
 
 _NUMERAL_RUN = re.compile("[〇一二三四五六七八九十百千壱弐参拾]+")
+#: One numeral character: to ask whether there is any, a search for one character is much
+#: cheaper than for the run (the regex engine tries the repeat at every position).
+_NUMERAL = re.compile("[〇一二三四五六七八九十百千壱弐参拾]")
 #: A lone 十/百/千 is a number before a unit or separator (北十条, 十番, 十-1) or after a block unit
 #: (12番地十, 3-十); elsewhere it is part of a name (十日町, 千葉, 古豊千608), which the
 #: reference spells the same way.
@@ -141,6 +148,10 @@ def _arabic(match: re.Match[str]) -> str:
     return run
 
 
+def _digits(match: re.Match[str]) -> str:
+    return match.group().translate(_DIGIT_TABLE)
+
+
 def arabic_numerals(text: str) -> str:
     """Kanji numerals as arabic digits: 八百十番地二十 → 810番地20, 北二十四条 → 北24条,
     一二三四 → 1234, 壱丁目 → 1丁目; then 7番丁 → 7番町 and 1町目 → 1丁目.
@@ -148,10 +159,12 @@ def arabic_numerals(text: str) -> str:
     Applied to addresses *and* to the reference's place names, so a name that holds a numeral
     (九十九里町 → 99里町, 八千代市 → 8000代市) is spelt the same way on both sides.
     """
-    if _NUMERAL_RUN.search(text) is None:
+    if _NUMERAL.search(text) is None:
         pass
     elif _UNIT_OR_ZERO.search(text) is None:
-        text = text.translate(_DIGIT_TABLE)  # digits only (三田, 五祝町): one for one
+        # digits only (三田, 五祝町): one for one. Translating only the runs, not the whole
+        # text: str.translate with a dict is slow per character for non-ASCII text.
+        text = _NUMERAL_RUN.sub(_digits, text)
     else:
         text = _NUMERAL_RUN.sub(_arabic, text)
     if "番丁" in text or "町目" in text:

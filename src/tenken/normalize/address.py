@@ -27,8 +27,7 @@ from tenken.normalize import _reference
 from tenken.normalize._blocks import (
     BARE_NUMBER,
     BLOCK_START,
-    OFFICIAL,
-    SIMPLE,
+    REGULAR_AFTER_TOWN,
     Blocks,
     number,
     parse_blocks,
@@ -49,25 +48,31 @@ Level = Literal["none", "prefecture", "municipality", "town"]
 _POSTAL_CODE = re.compile(r"^〒?\s*[0-9]{3}-?[0-9]{4}\s*")
 #: A space separates two numbers when one side is an arabic digit and the other a digit or a
 #: kanji numeral (2-15-45 三田ハイツ, 下三分一 2835); every other space is dropped.
-_SEPARATING_SPACE = re.compile(
-    r"(?<=[0-9]) (?=[0-9〇一二三四五六七八九十百千])"
-    r"|(?<=[〇一二三四五六七八九十百千]) (?=[0-9])|( )"
+#: The other spaces, as one pattern replaced by "" (no callback per space): after a digit a
+#: space not before a digit or numeral, after a numeral one not before a digit, any other.
+_DROPPED_SPACE = re.compile(
+    r"(?<=[0-9]) (?![0-9〇一二三四五六七八九十百千])"
+    r"|(?<=[〇一二三四五六七八九十百千]) (?![0-9])"
+    r"|(?<![0-9〇一二三四五六七八九十百千]) "
 )
+_SPACED_DASH = re.compile(r" ?- ?")
 
 
 def _drop_spaces(text: str) -> str:
-    return _SEPARATING_SPACE.sub(lambda m: "" if m.group(1) else " ", text)
+    return _DROPPED_SPACE.sub("", text)
 
 
 _OAZA = re.compile(r"大字|字")
 _OAZA_PREFIX = re.compile(r"^(?:大字|字)")
 _OAZA_FIRST = ("大", "字")
+_OAZA_WORDS = ("字", "大字")
 _OLD_WARD = re.compile(r"[^0-9\-]{1,4}区")
 #: What counts in a 方書: numbers (not those glued to a kanji of a name: サンハイツ三田), and
-#: letters standing alone (A棟, B-201), not words (Grand).
+#: letters standing alone (A棟, B-201), not words (Grand). The pattern starts with the digit
+#: or letter (the look-behinds follow it) so the regex engine skips to the next candidate.
 _TAIL_TOKEN = re.compile(
-    r"(?<![0-9])[0-9]+(?=[号階棟室番地]|[^0-9\u3400-\u9fff\uf900-\ufaff]|$)"
-    r"|(?<![A-Za-z])[A-Za-z](?![A-Za-z])"
+    r"[0-9A-Za-z](?:(?<=[0-9])(?<![0-9][0-9])[0-9]*(?=[号階棟室番地]|[^0-9\u3400-\u9fff\uf900-\ufaff]|$)"
+    r"|(?<=[A-Za-z])(?<![A-Za-z][A-Za-z])(?![A-Za-z]))"
 )
 _STRUCT_CACHE = 1 << 16  # Address objects are larger: keep fewer
 _KEY_CACHE = 1 << 19  # about 200 MB when full
@@ -109,22 +114,30 @@ class _State:
 
 def prepare(text: str) -> str:
     """NFKC, postal code dropped, dashes unified, kanji numerals in arabic digits, spaces kept
-    only between two digits."""
-    return _prepare(text)[0]
+    only between two digits (what ``_prepare(text)[0]`` gives, without the spaced copy)."""
+    text = _cleaned(text)
+    if " " in text:
+        text = _drop_spaces(_SPACED_DASH.sub("-", text))
+    return arabic_numerals(text)
+
+
+def _cleaned(text: str) -> str:
+    """NFKC and spaces (:func:`clean`), postal code dropped, dashes unified."""
+    text = clean(text)
+    if text[:1] == "〒" or text[:1].isdigit():
+        text = _POSTAL_CODE.sub("", text)
+    return unify_dashes(text)
 
 
 def _prepare(text: str, numerals: Callable[[str], str] = arabic_numerals) -> tuple[str, str]:
     """(prepared text, the same before spaces were dropped), kanji numerals read by
     ``numerals`` (another reading when the usual one finds no town: see :func:`_read`)."""
-    text = clean(text)
-    if text[:1] == "〒" or text[:1].isdigit():
-        text = _POSTAL_CODE.sub("", text)
-    text = unify_dashes(text)
+    text = _cleaned(text)
     if " " not in text:
         text = numerals(text)
         return text, text
     # Spaces go before numerals are read: 東五 十子 is 東五十子, 豊洲 四-2-27 is 豊洲四-2-27.
-    spaced = re.sub(r" ?- ?", "-", text)
+    spaced = _SPACED_DASH.sub("-", text)
     return numerals(_drop_spaces(spaced)), numerals(spaced)
 
 
@@ -550,7 +563,7 @@ def _fast_key(text: str, ref: Reference) -> str | None:
             break
     if len(codes) != 1:
         return None
-    if folded.startswith("字", pos) or folded.startswith("大字", pos):
+    if folded.startswith(_OAZA_WORDS, pos):
         return None  # 大字/字 before the town: the full reading chooses the longest town
     code = codes[0]
     towns = ref.towns.get(code)
@@ -562,12 +575,14 @@ def _fast_key(text: str, ref: Reference) -> str | None:
         if town is not None:
             pos += length
             break
-    if town is None or BARE_NUMBER.match(text, pos) is None or text[pos - 1].isdigit():
-        return None  # (a town ending in a digit before a number: see _read)
-    simple = SIMPLE.match(text, pos) or OFFICIAL.match(text, pos)
-    if simple is not None:
-        found = tuple([n if n[0] != "0" else number(n) for n in simple.groups() if n])
-        end = simple.end()
+    if town is None or pos >= len(text) or text[pos - 1].isdigit():
+        return None  # no numbers, or a town ending in a digit before a number: see _read
+    regular = REGULAR_AFTER_TOWN.match(text, pos)
+    if regular is not None:
+        found: tuple[str, ...] = tuple(filter(None, regular.groups()))
+        end = regular.end()
+    elif BARE_NUMBER.match(text, pos) is None:
+        return None
     else:
         blocks = parse_units(text, pos)
         found, end = blocks.numbers, blocks.end
@@ -640,8 +655,7 @@ def address_key(text: str) -> str:
     if not isinstance(text, str):
         text = "" if text is None else str(text)
     ref = _reference.current()
-    prepared = _prepare(text)[0]
-    fast = _fast_key(prepared, ref)
+    fast = _fast_key(prepare(text), ref)
     if fast is not None:
         return fast
     return _keyed(_read(text, ref), ref).key
