@@ -13,7 +13,7 @@ engines the CLI offers (the Spark engine lives in :mod:`tenken.linkage.spark`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -22,6 +22,9 @@ from tenken.errors import InputError
 
 if TYPE_CHECKING:
     import pyarrow as pa
+
+    from tenken.linkage.checks import Source
+    from tenken.linkage.columns import Column
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,14 @@ class Engine(Protocol):
 
     dialect: Dialect
 
+    def load(
+        self, name: str, path: Path, columns: Sequence[Column], mapping: Mapping[str, str]
+    ) -> Source:
+        """Read the input file (or folder) ``path`` into table ``name``: ``columns`` as
+        strings under their ASCII names, and ``row``. Problems with the file itself (encoding,
+        header, column count, types) are :class:`InputError`; the rows are checked afterwards
+        in SQL (:mod:`tenken.linkage.checks`)."""
+
     def register(self, name: str, table: pa.Table) -> None:
         """Make an Arrow table queryable as ``name``."""
 
@@ -140,6 +151,15 @@ class DuckDBEngine:
             self._con.execute(f"SET threads = {int(threads)}")
         if temp_dir:
             self._con.execute(f"SET temp_directory = '{temp_dir}'")
+
+    def load(
+        self, name: str, path: Path, columns: Sequence[Column], mapping: Mapping[str, str]
+    ) -> Source:
+        from tenken.linkage.readers import read, with_row
+
+        loaded = read(path, columns, mapping)
+        self.register(name, with_row(loaded.table))
+        return loaded
 
     def register(self, name: str, table: pa.Table) -> None:
         self._con.register(name, table)

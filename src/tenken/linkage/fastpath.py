@@ -45,6 +45,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 from tenken.linkage.engine import Dialect, Step
+from tenken.linkage.tables import ADDR_CANON, ADDR_PRE, PLACE_OK
 from tenken.normalize import _reference
 from tenken.normalize._blocks import BLOCK_START
 from tenken.normalize._reference import Reference, fold_place
@@ -104,7 +105,7 @@ def canonical_steps(d: Dialect, source: str) -> tuple[Step, Step]:
     m3 = d.extract_groups("k", THREE_NUMBERS, ("p", "c", "b", "g", "r"))
     m2 = d.extract_groups("k", TWO_NUMBERS, ("p", "b", "g", "r"))
     pre = Step(
-        "addr_pre",
+        ADDR_PRE,
         f"""SELECT raw, t,
   CASE WHEN m3.p <> '' THEN m3.p WHEN m2.p <> '' THEN m2.p
     WHEN k <> t THEN {d.extract("k", "^([^0-9]*)", 1)} END AS p,
@@ -121,22 +122,22 @@ FROM (SELECT raw, t, k,
         FROM ({source}) s0) s1) s2) s3) s4) s5""",
     )
     canon = Step(
-        "addr_canon",
-        """SELECT a.raw, CASE WHEN a.t IS NULL THEN a.raw WHEN a.p IS NULL THEN a.cand
+        ADDR_CANON,
+        f"""SELECT a.raw, CASE WHEN a.t IS NULL THEN a.raw WHEN a.p IS NULL THEN a.cand
   WHEN g.ok THEN a.cand ELSE a.t END AS c
-FROM addr_pre a LEFT JOIN place_ok g ON a.p = g.p""",
+FROM {ADDR_PRE} a LEFT JOIN {PLACE_OK} g ON a.p = g.p""",
     )
     return pre, canon
 
 
 def identity_step(source: str) -> Step:
     """``addr_canon`` without the fast path (every differing value goes to the normaliser)."""
-    return Step("addr_canon", f"SELECT v AS raw, v AS c FROM ({source}) s")
+    return Step(ADDR_CANON, f"SELECT v AS raw, v AS c FROM ({source}) s")
 
 
 def places_sql() -> str:
     """The distinct places whose safety :func:`place_guard` must decide."""
-    return "SELECT DISTINCT p FROM addr_pre WHERE p IS NOT NULL"
+    return f"SELECT DISTINCT p FROM {ADDR_PRE} WHERE p IS NOT NULL"
 
 
 _REACHES_IN = re.compile(r"(?<![0-9])[0-9]+(?:$|[丁番ノ-])")

@@ -18,17 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pyarrow as pa
-
 from tenken.errors import InputError
 from tenken.fileio import check_out_folder
-from tenken.linkage import fastpath, keys
+from tenken.linkage import checks, fastpath, keys
 from tenken.linkage import sql as q
+from tenken.linkage import tables as t
+from tenken.linkage.checks import Input
 from tenken.linkage.columns import RECORD_COLUMNS, REGISTRY_COLUMNS
 from tenken.linkage.engine import Engine, engine_kind, make_engine
 from tenken.linkage.outputs import OUTPUT_NAMES, counts, write_all
-from tenken.linkage.readers import Loaded, check_unique, read
 from tenken.linkage.scoring import load_truth, score
 from tenken.normalize.address import address_key
 from tenken.normalize.name import reading_key
@@ -42,14 +40,15 @@ def _quiet(_: str) -> None:
 
 @dataclass(frozen=True)
 class Inputs:
-    """The two files, read and checked."""
+    """The two files, read into the engine and checked."""
 
-    registry: Loaded
-    records: Loaded
+    registry: Input
+    records: Input
 
 
-def load(registry: Path, records: Path, mapping: Mapping[str, str]) -> Inputs:
-    """Read and check both files (columns present, 制度固有番号 unique and non-empty)."""
+def load(engine: Engine, registry: Path, records: Path, mapping: Mapping[str, str]) -> Inputs:
+    """Read both files into the engine (:meth:`Engine.load`: Spark reads CSV and Parquet
+    itself) and check them there (columns present, 制度固有番号 unique and non-empty)."""
     known = {c.header for c in (*REGISTRY_COLUMNS, *RECORD_COLUMNS)}
     unknown = sorted(set(mapping) - known)
     if unknown:
@@ -57,21 +56,15 @@ def load(registry: Path, records: Path, mapping: Mapping[str, str]) -> Inputs:
             f"--map の列名「{unknown[0]}」は入力の列ではありません",
             hint="使える列名: " + "、".join(sorted(known)),
         )
-    reg = read(registry, REGISTRY_COLUMNS, mapping)
-    rec = read(records, RECORD_COLUMNS, mapping)
-    check_unique(rec, "rid")
+    reg = Input(t.REG_IN, engine.load(t.REG_IN, registry, REGISTRY_COLUMNS, mapping))
+    rec = Input(t.REC_IN, engine.load(t.REC_IN, records, RECORD_COLUMNS, mapping))
+    checks.check_unique(engine, rec, "rid")
     return Inputs(reg, rec)
 
 
-def _with_row(table: pa.Table) -> pa.Table:
-    return table.append_column("row", pa.array(np.arange(table.num_rows, dtype=np.int64)))
-
-
 def normalise(engine: Engine, inputs: Inputs) -> None:
-    """Register the inputs and the lookup tables for dates, sexes and name keys."""
+    """Register the lookup tables for dates, sexes and name keys (checking dates and sexes)."""
     reg, rec = inputs.registry, inputs.records
-    engine.register("reg_in", _with_row(reg.table))
-    engine.register("rec_in", _with_row(rec.table))
     date_columns = [
         (reg, "birth", True),
         (reg, "vfrom", False),
@@ -79,10 +72,14 @@ def normalise(engine: Engine, inputs: Inputs) -> None:
         (rec, "birth", True),
         (rec, "linked_on", False),
     ]
-    engine.register("dates", keys.dates(date_columns))
-    engine.register("sexes", keys.sexes([(reg, "sex", True), (rec, "sex", True)]))
-    names = keys.name_keys([reg.table.column("name"), rec.table.column("name")])
-    engine.register("name_keys", names)
+    engine.register(t.DATES, checks.dates(engine, date_columns))
+    engine.register(t.SEXES, checks.sexes(engine, [(reg, "sex", True), (rec, "sex", True)]))
+    names = engine.arrow(f"SELECT name FROM {t.REG_IN} UNION SELECT name FROM {t.REC_IN}")
+    engine.register(t.NAME_KEYS, keys.name_keys([names.column(0)]))
+
+
+def _count(engine: Engine, table: str) -> int:
+    return int(engine.arrow(f"SELECT count(*) AS n FROM {table}").column(0)[0].as_py())
 
 
 def _column(engine: Engine, sql: str) -> list[str]:
@@ -95,13 +92,13 @@ def address_keys(engine: Engine, fast: bool = True) -> None:
     pairs that still differ. ``fast=False`` sends every differing value to the normaliser."""
     engine.run(q.address_values_sql())
     if fast:
-        pre, canon = fastpath.canonical_steps(engine.dialect, "SELECT v FROM addr_raw")
+        pre, canon = fastpath.canonical_steps(engine.dialect, f"SELECT v FROM {t.ADDR_RAW}")
         engine.run(pre)
-        engine.register("place_ok", fastpath.place_guard(_column(engine, fastpath.places_sql())))
+        engine.register(t.PLACE_OK, fastpath.place_guard(_column(engine, fastpath.places_sql())))
         engine.run(canon)
     else:
-        engine.run(fastpath.identity_step("SELECT v FROM addr_raw"))
-    engine.lookup("addr_ckeys", q.differing_canonical_sql(), address_key)
+        engine.run(fastpath.identity_step(f"SELECT v FROM {t.ADDR_RAW}"))
+    engine.lookup(t.ADDR_CKEYS, q.differing_canonical_sql(), address_key)
     engine.run(q.address_keys_sql())
 
 
@@ -109,8 +106,8 @@ def address_counts(engine: Engine) -> dict[str, int]:
     """How many distinct addresses differed as written, and how many forms of them the Python
     normaliser still had to read after the fast path."""
     row = engine.arrow(
-        "SELECT (SELECT count(*) FROM addr_raw) AS differing, "
-        "(SELECT count(*) FROM addr_ckeys) AS normalised"
+        f"SELECT (SELECT count(*) FROM {t.ADDR_RAW}) AS differing, "
+        f"(SELECT count(*) FROM {t.ADDR_CKEYS}) AS normalised"
     ).to_pylist()[0]
     return {k: int(v) for k, v in row.items()}
 
@@ -123,9 +120,9 @@ def match(engine: Engine, progress: Progress = _quiet, fast: bool = True) -> Non
         engine.run(step)
     progress(STAGES[3])
     address_keys(engine, fast)
-    engine.lookup("kana_keys", q.differing_values_sql("lp_open", "rkana", "skana"), reading_key)
-    engine.register("name_cmp", keys.name_comparisons(engine.arrow(q.name_pairs_sql())))
-    engine.register("masks", keys.masks(_column(engine, "SELECT DISTINCT omn FROM op")))
+    engine.lookup(t.KANA_KEYS, q.differing_values_sql(t.LP_OPEN, "rkana", "skana"), reading_key)
+    engine.register(t.NAME_CMP, keys.name_comparisons(engine.arrow(q.name_pairs_sql())))
+    engine.register(t.MASKS, keys.masks(_column(engine, f"SELECT DISTINCT omn FROM {t.OP}")))
     progress(STAGES[4])
     for step in (q.best_state_sql(), q.other_persons_sql(d), q.duplicates_sql(d), q.verdicts_sql()):
         engine.run(step)
@@ -177,16 +174,16 @@ def run(
     engine_kind(engine_name)  # an unknown engine stops before any file is read
     timed(STAGES[0])
     check_out_folder(out, OUTPUT_NAMES)  # before any work: a wrong --out costs nothing
-    inputs = load(registry, records, mapping or {})
     truth_table = load_truth(truth, dict(mapping or {})) if truth is not None else None
     engine = make_engine(engine_name)
     try:
+        inputs = load(engine, registry, records, mapping or {})
         inspect(engine, inputs, timed, fast)
         summary: dict[str, Any] = {
             "registry": str(registry),
             "records": str(records),
-            "registry_rows": inputs.registry.table.num_rows,
-            "record_rows": inputs.records.table.num_rows,
+            "registry_rows": _count(engine, t.REG_IN),
+            "record_rows": _count(engine, t.REC_IN),
             "engine": engine_name,
             "verdicts": counts(engine),
             "address_values": address_counts(engine),

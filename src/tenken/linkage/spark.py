@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,11 @@ from typing import Any
 import pyarrow as pa
 
 from tenken.errors import InputError
+from tenken.linkage import checks, spark_input
+from tenken.linkage.checks import Source
+from tenken.linkage.columns import Column
 from tenken.linkage.engine import Dialect, EngineError, Step
+from tenken.linkage.readers import read, with_row
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,7 @@ def _session(master: str, temp_dir: Path | None) -> Any:
         .config("spark.sql.shuffle.partitions", os.environ.get("TENKEN_SPARK_PARTITIONS", "4"))
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.ansi.enabled", "false")
+        .config("spark.sql.legacy.javaCharsets", "true")  # CP932 (windows-31j) inputs
         .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{logging}")
     )
     if master and "PYSPARK_GATEWAY_PORT" not in os.environ:  # spark-submit sets the master
@@ -154,6 +159,49 @@ class SparkEngine:
         self._spark = _session(master or os.environ.get(MASTER_ENV, "local[2]"), temp_dir)
         self._views: list[str] = []
 
+    def load(
+        self, name: str, path: Path, columns: Sequence[Column], mapping: Mapping[str, str]
+    ) -> Source:
+        """CSV and Parquet (a file or a folder of part files) are read by Spark; Excel by the
+        Python reader (a workbook is small). See :mod:`tenken.linkage.spark_input`."""
+        kind = spark_input.input_kind(path)
+        if kind is None:
+            loaded = read(path, columns, mapping)
+            self.register(name, with_row(loaded.table))
+            return loaded
+        parts, chosen = spark_input.survey(path, kind, columns, mapping)
+        partitions = int(self._spark.conf.get("spark.sql.shuffle.partitions"))
+        raw = spark_input.read_frame(self._spark, parts).repartition(partitions)
+        self._checkpoint(f"read {path.name}", raw, f"{name}_raw")
+        rows = self.arrow(f"SELECT _file, min(_id) AS first FROM {name}_raw GROUP BY _file")
+        self.register(f"{name}_files", spark_input.files_table(rows.to_pylist(), parts))
+        typed = spark_input.typed_sql(f"{name}_raw", f"{name}_files", parts, chosen)
+        self.run(Step(f"{name}_typed", typed))
+        self._check_text(f"{name}_typed", parts, [c for c, s in chosen.items() if s])
+        names = ", ".join(["row", *chosen])
+        self._frame(name, f"SELECT {names} FROM {name}_typed").createOrReplaceTempView(name)
+        self._views.append(name)
+        return parts
+
+    def _check_text(self, table: str, parts: spark_input.Parts, present: list[str]) -> None:
+        """Rows Spark could not split, and text that did not decode (U+FFFD), sent back to the
+        Python readers' checks of that one file."""
+        row = checks.first_row(self, table, "_corrupt IS NOT NULL")
+        if row is not None:
+            found = spark_input.file_error(parts, row, len(parts.header), "shape")
+            if found is not None:
+                raise found
+        if parts.kind != "csv" or not present:
+            return
+        replaced = " OR ".join(self.dialect.contains_text(c, "\ufffd") for c in present)
+        sql = (
+            f"SELECT DISTINCT row >> {spark_input.PART_BITS} AS part FROM {table} WHERE {replaced}"
+        )
+        for part in sorted(self.arrow(sql).column(0).to_pylist()):
+            found = spark_input.file_error(parts, part << spark_input.PART_BITS, 0, "encoding")
+            if found is not None:  # None: the file holds a real U+FFFD
+                raise found
+
     def register(self, name: str, table: pa.Table) -> None:
         frame = self._spark.createDataFrame(table)
         frame.createOrReplaceTempView(name)
@@ -166,14 +214,15 @@ class SparkEngine:
             raise EngineError(f"step {name} failed: {_first_line(error)}\n{sql}") from None
 
     def run(self, step: Step) -> None:
-        frame = self._frame(step.name, step.sql)
+        self._checkpoint(step.name, self._frame(step.name, step.sql), step.name, step.sql)
+
+    def _checkpoint(self, what: str, frame: Any, view: str, sql: str = "") -> None:
         try:  # computed now, once: later steps read the result, not the plan
             frame = frame.localCheckpoint(eager=True)
         except Exception as error:
-            message = f"step {step.name} failed: {_first_line(error)}\n{step.sql}"
-            raise EngineError(message) from None
-        frame.createOrReplaceTempView(step.name)
-        self._views.append(step.name)
+            raise EngineError(f"step {what} failed: {_first_line(error)}\n{sql}") from None
+        frame.createOrReplaceTempView(view)
+        self._views.append(view)
 
     def arrow(self, sql: str) -> pa.Table:
         frame = self._frame("query", sql)
