@@ -1,14 +1,12 @@
 """The same verdicts on every engine, and SQL builders tested with literal rows per engine.
 
 Each test runs on DuckDB and on Spark in local mode (marker ``spark``; skipped when pyspark or
-Java is missing). One Spark session serves the whole module and is stopped at its end.
+Java is missing), through the session-scoped ``engine_name`` of tests/linkage/conftest.py.
 """
 
 from __future__ import annotations
 
 import csv
-import importlib.util
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,34 +18,9 @@ from typer.testing import CliRunner
 from tenken.cli import app
 from tenken.linkage import fastpath, synth
 from tenken.linkage import sql as q
-from tenken.linkage.columns import RECORD_COLUMNS
 from tenken.linkage.engine import ENGINES, Engine, Step, make_engine
 from tenken.linkage.inspection import run
 from tests.linkage import fixtures
-
-HAS_SPARK = importlib.util.find_spec("pyspark") is not None and shutil.which("java") is not None
-ENGINE_NAMES = [
-    "duckdb",
-    pytest.param(
-        "spark",
-        marks=[
-            pytest.mark.spark,
-            pytest.mark.skipif(not HAS_SPARK, reason="pyspark or Java 17 missing"),
-        ],
-    ),
-]
-
-
-@pytest.fixture(scope="module", params=ENGINE_NAMES)
-def engine_name(request: pytest.FixtureRequest) -> Iterator[str]:
-    name: str = request.param
-    yield name
-    if name == "spark":
-        from pyspark.sql import SparkSession
-
-        session = SparkSession.getActiveSession()
-        if session is not None:
-            session.stop()
 
 
 @pytest.fixture
@@ -99,22 +72,6 @@ def test_synthetic_population_gets_the_verdicts_of_duckdb(engine_name: str, tmp_
     expected = (tmp_path / "duckdb" / "verdicts.csv").read_bytes()
     assert (tmp_path / engine_name / "verdicts.csv").read_bytes() == expected
     assert (tmp_path / engine_name / "review.xlsx").is_file()
-
-
-def test_bad_input_gives_the_same_clear_error(engine_name: str, tmp_path: Path) -> None:
-    """A bad date stops with file, row and column on every engine, never a trace."""
-    registry, _ = fixtures.write(tmp_path)
-    good = fixtures.RECORDS[1][0]
-    bad = ("R99", *good[1:3], "1980-13-45", *good[4:])
-    header = [c.header for c in RECORD_COLUMNS]
-    records = fixtures.write_csv(tmp_path / "bad.csv", header, [good, bad])
-    args = ["inspect", "--registry", str(registry), "--records", str(records)]
-    args += ["--out", str(tmp_path / "out"), "--engine", engine_name]
-    result = CliRunner().invoke(app, args)
-    assert result.exit_code == 2
-    assert "bad.csv" in result.output and "3行目" in result.output and "生年月日" in result.output
-    assert "Traceback" not in result.output and "java" not in result.output.lower()
-    assert not (tmp_path / "out").exists()
 
 
 # Splink-style tests of the SQL builders: literal input rows, the expected output rows.
