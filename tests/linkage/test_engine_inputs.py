@@ -19,7 +19,11 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import Result
 
+from tenken.errors import InputError
 from tenken.linkage.columns import RECORD_COLUMNS
+from tenken.linkage.engine import make_engine
+from tenken.linkage.readers import read
+from tenken.linkage.tables import REC_IN
 from tests.hostile import invoke, refused
 from tests.linkage import fixtures
 
@@ -136,14 +140,6 @@ def test_a_broken_records_file_stops_with_the_same_message(
     assert not out.exists()
 
 
-def _plain_verdicts(tmp_path: Path) -> bytes:
-    registry, records = fixtures.write(tmp_path / "plain")
-    result = invoke(["inspect", "--registry", str(registry), "--records", str(records),
-                     "--out", str(tmp_path / "plain-out")], seconds=600)  # fmt: skip
-    assert result.exit_code == 0, result.output
-    return (tmp_path / "plain-out" / "verdicts.csv").read_bytes()
-
-
 def _cp932(path: Path) -> Path:
     target = path / "records.csv"
     target.write_bytes(_csv(ROWS).decode().encode("cp932"))
@@ -162,36 +158,53 @@ def _parts(path: Path, suffix: str) -> Path:
     return folder
 
 
+def _control(path: Path) -> Path:
+    """A unit separator inside an address: data, not an error."""
+    target = path / "records.csv"
+    target.write_bytes(_csv(_with(13, "住所", "長野県長野市9丁目\x1f9番9号")))
+    return target
+
+
 VALID: dict[str, Callable[[Path], Path]] = {
     "cp932": _cp932,
+    "control character": _control,
     "csv folder": lambda path: _parts(path, ".csv"),
     "parquet folder": lambda path: _parts(path, ".parquet"),
 }
 
 
 @pytest.mark.parametrize("case", list(VALID))
-def test_an_unusual_valid_input_gives_the_verdicts_of_the_plain_file(
+def test_an_unusual_valid_input_is_read_as_its_plain_copy(
     engine_name: str, tmp_path: Path, case: str
 ) -> None:
-    """CP932 and folders of part files (Spark's own output layout) on Spark; DuckDB reads
-    one file, so it refuses a folder with a message naming it."""
+    """CP932, a control character, and folders of part files (Spark's own output layout) read
+    into the engine as the Python reader reads the plain UTF-8 file, in file order; DuckDB
+    reads one file, so it refuses a folder with a message naming it."""
     records = VALID[case](tmp_path)
-    result, out = _inspect(tmp_path, records, engine_name)
-    if engine_name == "duckdb" and records.is_dir():
-        refused(result, "フォルダ", str(records))
-        return
-    assert result.exit_code == 0, result.output
-    assert (out / "verdicts.csv").read_bytes() == _plain_verdicts(tmp_path)
-
-
-def test_a_control_character_in_a_field_is_carried_through(
-    engine_name: str, tmp_path: Path
-) -> None:
-    """A unit separator inside an address is data, not an error, on every engine."""
-    path = tmp_path / "records.csv"
-    path.write_bytes(_csv(_with(13, "住所", "長野県長野市9丁目\x1f9番9号")))
-    result, out = _inspect(tmp_path, path, engine_name)
-    assert result.exit_code == 0, result.output
-    assert (out / "review.xlsx").is_file()
-    rows = list(csv.DictReader(io.StringIO((out / "verdicts.csv").read_text("utf-8"))))
-    assert {r["制度固有番号"]: r["verdict"] for r in rows}["R14"] == "review"
+    engine = make_engine(engine_name)
+    try:
+        if engine_name == "duckdb" and records.is_dir():
+            with pytest.raises(InputError, match="フォルダ"):
+                engine.load(REC_IN, records, RECORD_COLUMNS, {})
+            return
+        source = engine.load(REC_IN, records, RECORD_COLUMNS, {})
+        got = engine.arrow(f"SELECT * FROM {REC_IN} ORDER BY row").to_pylist()
+    finally:
+        engine.close()
+    plain = records  # the Python reader's reading of the same UTF-8 file
+    if case != "control character":
+        plain = tmp_path / "plain.csv"
+        plain.write_bytes(_csv(ROWS))
+    expected = read(plain, RECORD_COLUMNS, {}).table.to_pylist()
+    assert [{k: v for k, v in r.items() if k != "row"} for r in got] == expected
+    last = source.location(int(got[-1]["row"]), "rid")
+    # the last record is in the last part file (6 records): CSV line 7, Parquet row 6
+    expected_line = {"csv folder": 7, "parquet folder": 6}.get(case, len(ROWS) + 1)
+    assert (Path(last.file).name, last.row) == (
+        "part-00002.csv"
+        if case == "csv folder"
+        else "part-00002.parquet"
+        if case == "parquet folder"
+        else "records.csv",
+        expected_line,
+    )
