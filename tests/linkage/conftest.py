@@ -13,6 +13,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from tenken.linkage.engine import Engine, make_engine
+
 HAS_SPARK = importlib.util.find_spec("pyspark") is not None and shutil.which("java") is not None
 ENGINE_NAMES = [
     "duckdb",
@@ -36,3 +38,11 @@ def engine_name(request: pytest.FixtureRequest) -> Iterator[str]:
         session = SparkSession.getActiveSession()
         if session is not None:
             session.stop()
+
+
+@pytest.fixture
+def engine(engine_name: str) -> Iterator[Engine]:
+    """A started engine of each kind (Spark: a view namespace in the one session)."""
+    started = make_engine(engine_name)
+    yield started
+    started.close()

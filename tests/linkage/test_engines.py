@@ -7,27 +7,18 @@ Java is missing), through the session-scoped ``engine_name`` of tests/linkage/co
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pytest
 from typer.testing import CliRunner
 
 from tenken.cli import app
 from tenken.linkage import fastpath, synth
 from tenken.linkage import sql as q
-from tenken.linkage.engine import ENGINES, Engine, Step, make_engine
+from tenken.linkage.engine import ENGINES, Engine, Step
 from tenken.linkage.inspection import run
 from tests.linkage import fixtures
-
-
-@pytest.fixture
-def engine(engine_name: str) -> Iterator[Engine]:
-    started = make_engine(engine_name)
-    yield started
-    started.close()
 
 
 def _rows(engine: Engine, sql: str) -> list[dict[str, Any]]:
