@@ -19,7 +19,6 @@ import pyarrow as pa
 from tenken.errors import InputError, Location, NormalizeError, echo
 from tenken.linkage.engine import Dialect, Engine
 from tenken.linkage.readers import BLANK
-from tenken.linkage.tables import BAD_VALUES
 from tenken.normalize.date import parse_date
 from tenken.normalize.sex import normalize_sex
 
@@ -95,49 +94,36 @@ def parse_values(
     hint: str,
 ) -> Parsed:
     """Parse each distinct non-blank value of the given (input, column, required) triples with
-    ``fn``; stop at a blank required cell, or at the earliest row holding a value ``fn``
-    refuses."""
+    ``fn``; stop at the first blank cell of a required column, or at the earliest row holding
+    a value ``fn`` refuses. One query per column: each distinct value with its first row."""
     d = engine.dialect
     raws: dict[str, object] = {}
     for data, name, required in columns:
-        if required:
-            check_filled(engine, data, name, what, hint)
-        sql = f"SELECT DISTINCT {name} AS v FROM {data.table} WHERE NOT {blank(d, name)}"
-        refused: dict[str, NormalizeError] = {}
-        for value in engine.arrow(sql).column(0).to_pylist():
-            if value in raws or value in refused:
+        sql = (
+            f"SELECT {name} AS v, min(row) AS r, {blank(d, name)} AS b "
+            f"FROM {data.table} GROUP BY {name}"
+        )
+        values = engine.arrow(sql).to_pylist()
+        blanks = [int(v["r"]) for v in values if v["b"]]
+        if required and blanks:
+            raise _blank_error(what, data.source.location(min(blanks), name), hint)
+        refused: list[tuple[int, str, NormalizeError]] = []
+        for value in values:
+            raw = value["v"]
+            if value["b"] or raw in raws:
                 continue
             try:
-                raws[value] = fn(value)
+                raws[raw] = fn(raw)
             except NormalizeError as error:
-                refused[value] = error
+                refused.append((int(value["r"]), raw, error))
         if refused:
-            raise _first_refused(engine, data, name, refused, what, hint)
+            row, raw, cause = min(refused, key=lambda item: item[0])
+            raise InputError(
+                f"{what}として読めません: 「{echo(raw)}」",
+                location=data.source.location(row, name),
+                hint=cause.hint or hint,
+            ) from cause
     return list(raws), list(raws.values())
-
-
-def _first_refused(
-    engine: Engine,
-    data: Input,
-    name: str,
-    refused: dict[str, NormalizeError],
-    what: str,
-    hint: str,
-) -> InputError:
-    """The error for the earliest row holding one of the ``refused`` values (they are joined
-    as a table, never spliced into SQL text)."""
-    engine.register(BAD_VALUES, pa.table({"v": pa.array(list(refused), pa.string())}))
-    sql = (
-        f"SELECT row, {name} AS v FROM {data.table} WHERE {name} IN (SELECT v FROM {BAD_VALUES})"
-        " ORDER BY row LIMIT 1"
-    )
-    first = engine.arrow(sql).to_pylist()[0]
-    value, error = first["v"], refused[first["v"]]
-    return InputError(
-        f"{what}として読めません: 「{echo(value)}」",
-        location=data.source.location(int(first["row"]), name),
-        hint=error.hint or hint,
-    )
 
 
 def dates(engine: Engine, columns: Sequence[tuple[Input, str, bool]]) -> pa.Table:

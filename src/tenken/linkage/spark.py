@@ -28,7 +28,7 @@ from typing import Any
 import pyarrow as pa
 
 from tenken.errors import InputError
-from tenken.linkage import checks, spark_input
+from tenken.linkage import spark_input
 from tenken.linkage.checks import Source
 from tenken.linkage.columns import Column
 from tenken.linkage.engine import Dialect, EngineError, Step
@@ -185,22 +185,24 @@ class SparkEngine:
 
     def _check_text(self, table: str, parts: spark_input.Parts, present: list[str]) -> None:
         """Rows Spark could not split, and text that did not decode (U+FFFD), sent back to the
-        Python readers' checks of that one file."""
-        row = checks.first_row(self, table, "_corrupt IS NOT NULL")
-        if row is not None:
-            found = spark_input.file_error(parts, row, len(parts.header), "shape")
-            if found is not None:
-                raise found
-        if parts.kind != "csv" or not present:
-            return
+        Python readers' checks of that one file (one query for both)."""
         replaced = " OR ".join(self.dialect.contains_text(c, "\ufffd") for c in present)
+        part = f"row >> {spark_input.PART_BITS}"
         sql = (
-            f"SELECT DISTINCT row >> {spark_input.PART_BITS} AS part FROM {table} WHERE {replaced}"
+            f"SELECT min(CASE WHEN _corrupt IS NOT NULL THEN row END) AS shape, "
+            f"collect_set(CASE WHEN {replaced or 'false'} THEN {part} END) AS parts FROM {table}"
         )
-        for part in sorted(self.arrow(sql).column(0).to_pylist()):
-            found = spark_input.file_error(parts, part << spark_input.PART_BITS, 0, "encoding")
-            if found is not None:  # None: the file holds a real U+FFFD
-                raise found
+        found = self.arrow(sql).to_pylist()[0]
+        if found["shape"] is not None:
+            error = spark_input.file_error(parts, found["shape"], len(parts.header), "shape")
+            if error is not None:
+                raise error
+        if parts.kind != "csv":
+            return
+        for k in sorted(found["parts"]):
+            error = spark_input.file_error(parts, k << spark_input.PART_BITS, 0, "encoding")
+            if error is not None:  # None: the file holds a real U+FFFD
+                raise error
 
     def register(self, name: str, table: pa.Table) -> None:
         frame = self._spark.createDataFrame(table)
@@ -234,19 +236,29 @@ class SparkEngine:
 
     def copy(self, sql: str, path: Path, fmt: str) -> None:
         if fmt == "parquet":
-            frame = self._frame(f"copy {path.name}", sql)
-            try:  # a folder of part files, as Spark writes it (readable as one table)
-                frame.write.mode("overwrite").parquet(str(path))
-            except Exception as error:
-                raise EngineError(f"copy {path.name} failed: {_first_line(error)}") from None
+            self._write_parquet(sql, path)
             return
-        # CSV through DuckDB's writer (a core dependency): the same bytes as the DuckDB engine
+        # CSV by DuckDB's writer (a core dependency), for the same bytes as the DuckDB engine,
+        # from part files the executors wrote: the driver holds one batch at a time
         import duckdb
 
-        with duckdb.connect(":memory:") as con:
-            con.register("result", self.arrow(sql))
-            target = str(path).replace("'", "''")
-            con.execute(f"COPY result TO '{target}' (FORMAT csv, HEADER true)")
+        staging = path.with_name(f".{path.name}.parts")
+        try:
+            self._write_parquet(sql, staging)
+            reader = _ordered_batches(staging)
+            with duckdb.connect(":memory:") as con:
+                con.register("result", reader)
+                target = str(path).replace("'", "''")
+                con.execute(f"COPY result TO '{target}' (FORMAT csv, HEADER true)")
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+    def _write_parquet(self, sql: str, path: Path) -> None:
+        frame = self._frame(f"copy {path.name}", sql)
+        try:  # a folder of part files, as Spark writes it (readable as one table)
+            frame.write.mode("overwrite").parquet(str(path))
+        except Exception as error:
+            raise EngineError(f"copy {path.name} failed: {_first_line(error)}") from None
 
     def lookup(self, name: str, sql: str, fn: Callable[[str], str]) -> None:
         frame = self._frame(name, sql)
@@ -262,6 +274,19 @@ class SparkEngine:
         for view in self._views:
             self._spark.catalog.dropTempView(view)
         self._views.clear()
+
+
+def _ordered_batches(folder: Path) -> pa.RecordBatchReader:
+    """The rows of a folder Spark wrote from an ordered query, in order: part files by name
+    (part-00000, part-00001, ... follow the sort's ranges), each file's batches in turn."""
+    import pyarrow.parquet as pq
+
+    files = sorted(folder.glob("part-*.parquet"))
+    if not files:  # an empty result: Spark writes no part file, only _SUCCESS
+        raise EngineError(f"no part files in {folder.name}")
+    schema = pq.read_schema(files[0])
+    batches = (batch for f in files for batch in pq.ParquetFile(f).iter_batches(65536))
+    return pa.RecordBatchReader.from_batches(schema, batches)
 
 
 def _first_line(error: BaseException) -> str:

@@ -33,9 +33,8 @@ OTHERS = "others"  # per record, the other persons who match
 DUP = "dup"  # numbers linked to several records
 VERDICTS = "verdicts"  # one row per record
 TRUTH_IN = "truth_in"  # the answer key of a synthetic population (scoring)
-BAD_VALUES = "bad_values"  # values a check refused (to find the earliest row holding one)
 
 ALL = (REG_IN, REC_IN, DATES, SEXES, NAME_KEYS, REG, REC, LP, LP_OPEN, OP, ADDR_RAW, ADDR_PRE,
        PLACE_OK, ADDR_CANON, ADDR_CKEYS, ADDR_KEYS, KANA_KEYS, NAME_CMP, MASKS, BEST, OTHERS,
-       DUP, VERDICTS, TRUTH_IN, BAD_VALUES)  # fmt: skip
+       DUP, VERDICTS, TRUTH_IN)  # fmt: skip
 """Every table the inspection creates or registers."""
