@@ -171,12 +171,18 @@ class SparkEngine:
             return loaded
         parts, chosen = spark_input.survey(path, kind, columns, mapping)
         partitions = int(self._spark.conf.get("spark.sql.shuffle.partitions"))
-        raw = spark_input.read_frame(self._spark, parts).repartition(partitions)
-        self._checkpoint(f"read {path.name}", raw, f"{name}_raw")
-        rows = self.arrow(f"SELECT _file, min(_id) AS first FROM {name}_raw GROUP BY _file")
-        self.register(f"{name}_files", spark_input.files_table(rows.to_pylist(), parts))
-        typed = spark_input.typed_sql(f"{name}_raw", f"{name}_files", parts, chosen)
-        self.run(Step(f"{name}_typed", typed))
+        # cached, not checkpointed: read once for the first ids and the typed table, then
+        # released (a second materialised copy of a large input costs as much as the first)
+        raw = spark_input.read_frame(self._spark, parts).repartition(partitions).persist()
+        raw.createOrReplaceTempView(f"{name}_raw")
+        self._views.append(f"{name}_raw")
+        try:
+            rows = self.arrow(f"SELECT _file, min(_id) AS first FROM {name}_raw GROUP BY _file")
+            self.register(f"{name}_files", spark_input.files_table(rows.to_pylist(), parts))
+            typed = spark_input.typed_sql(f"{name}_raw", f"{name}_files", parts, chosen)
+            self.run(Step(f"{name}_typed", typed))
+        finally:
+            raw.unpersist()
         self._check_text(f"{name}_typed", parts, [c for c, s in chosen.items() if s])
         names = ", ".join(["row", *chosen])
         self._frame(name, f"SELECT {names} FROM {name}_typed").createOrReplaceTempView(name)
