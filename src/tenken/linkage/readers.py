@@ -408,11 +408,12 @@ def check_unique(loaded: Loaded, name: str) -> None:
 
 
 BLANK = (
-    r"[\t\n\x{0b}\f\r \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}"
+    r"[\t\n\x{0b}\f\r\x{1c}-\x{1f} \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}"
     r"\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]*"
 )
-"""A blank value, as a regular expression matched in full (RE2 and Java alike): only Unicode
-white space (U+3000 too). The one rule for "empty" in Arrow here and in SQL
+"""A blank value, as a regular expression matched in full (RE2 and Java alike): only white
+space as Arrow's utf8_trim_whitespace and Python's str.strip read it (U+3000 and the C0
+separators U+001C–U+001F too). The one rule for "empty" in Arrow here and in SQL
 (:func:`tenken.linkage.checks.blank`)."""
 
 
