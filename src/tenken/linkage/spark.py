@@ -173,7 +173,8 @@ class SparkEngine:
         partitions = int(self._spark.conf.get("spark.sql.shuffle.partitions"))
         # cached, not checkpointed: read once for the first ids and the typed table, then
         # released (a second materialised copy of a large input costs as much as the first)
-        raw = spark_input.read_frame(self._spark, parts).repartition(partitions).persist()
+        raw = spark_input.read_frame(self._spark, parts, self.dialect)
+        raw = raw.repartition(partitions).persist()
         raw.createOrReplaceTempView(f"{name}_raw")
         self._views.append(f"{name}_raw")
         try:

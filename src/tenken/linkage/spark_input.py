@@ -27,6 +27,7 @@ import pyarrow as pa
 from tenken import fileio
 from tenken.errors import InputError, Location
 from tenken.linkage.columns import Column
+from tenken.linkage.engine import Dialect
 from tenken.linkage.readers import (
     CsvRows,
     csv_header,
@@ -144,11 +145,7 @@ def _local(uri: str) -> str:
     return str(Path(unquote(urlparse(uri).path)).resolve())
 
 
-def _quoted(name: str) -> str:
-    return "`" + name.replace("`", "``") + "`"
-
-
-def read_frame(spark: Any, parts: Parts) -> Any:
+def read_frame(spark: Any, parts: Parts, dialect: Dialect) -> Any:
     """The rows of every part file: positional string columns ``c0``..., ``_file`` and ``_id``
     (increasing within a file) and, for CSV, ``_corrupt`` (the raw text of a row that did not
     split into the header's columns)."""
@@ -156,7 +153,9 @@ def read_frame(spark: Any, parts: Parts) -> Any:
 
     uris = [p.resolve().as_uri() for p in parts.paths]
     if parts.kind == "parquet":
-        cast = [f"CAST({_quoted(n)} AS STRING) AS c{k}" for k, n in enumerate(parts.header)]
+        cast = [
+            f"{dialect.cast_text(dialect.quote(n))} AS c{k}" for k, n in enumerate(parts.header)
+        ]
         meta = ["_metadata.file_path AS _file", "_metadata.row_index AS _id"]
         return spark.read.parquet(*uris).selectExpr(*cast, "CAST(NULL AS STRING) AS _corrupt",
                                                     *meta)  # fmt: skip
