@@ -38,11 +38,7 @@ def canonical(values: Sequence[str], engine: Engine | None = None) -> list[str]:
     engine = engine or _duckdb()
     distinct = sorted(set(values))
     engine.register("fp_src", pa.table({"v": pa.array(distinct, pa.string())}))
-    pre, canon = fastpath.canonical_steps(engine.dialect, "SELECT v FROM fp_src")
-    engine.run(pre)
-    places = [p for p in engine.arrow(fastpath.places_sql()).column(0).to_pylist() if p]
-    engine.register("place_ok", fastpath.place_guard(places))
-    engine.run(canon)
+    fastpath.canonical(engine, "SELECT v FROM fp_src")
     engine.run(Step("fp_out", "SELECT raw, c FROM addr_canon"))
     table = engine.arrow("SELECT raw, c FROM fp_out")
     found = dict(zip(table.column(0).to_pylist(), table.column(1).to_pylist(), strict=True))
@@ -248,3 +244,36 @@ def test_fast_path_gives_the_verdicts_of_the_full_path(tmp_path: Path, seed: int
     registry, records = fixtures.write(tmp_path / "fixtures")
     fixture_fast = _verdict_files(tmp_path / "fx", registry, records, True)
     assert fixture_fast == _verdict_files(tmp_path / "fx", registry, records, False)
+
+
+@st.composite
+def kanji_block_address(draw: st.DrawFn) -> str:
+    """A real place, then a block part written wholly in kanji numbers (the habit of
+    三丁目十二番二十三号 and 八百十番地二十), positional or with 十/百/千."""
+    pref, muni, town = draw(_place_strategy())
+    positional = draw(st.booleans())
+    numbers = [draw(st.integers(1, 9999)) for _ in range(3)]
+    kanji = [_kanji_number(n, positional) for n in numbers]
+    if draw(st.booleans()):
+        block = f"{kanji[0]}丁目{kanji[1]}番{kanji[2]}" + draw(st.sampled_from(["号", ""]))
+    else:
+        block = kanji[1] + draw(st.sampled_from(["番地", "番"])) + kanji[2]
+    return draw(st.sampled_from(["", pref])) + muni + town + block + draw(st.sampled_from(_REST))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(kanji_block_address(), min_size=1, max_size=40))
+def test_kanji_block_numbers_keep_the_key(values: list[str]) -> None:
+    """Kanji numbers of a whole block part are read as the normaliser reads them."""
+    assert_keys_kept(values)
+
+
+def test_kanji_block_numbers_meet_the_arabic_notation() -> None:
+    forms = ["神奈川県鎌倉市腰越八百十番地二十", "神奈川県鎌倉市腰越810番地20", "鎌倉市腰越８１０－２０"]
+    forms[2] = "神奈川県" + forms[2]
+    assert len(set(canonical(forms))) == 1
+    # a town ending in a numeral (布部一) reads 布部一百五十 as 布部一 + 150: left alone
+    values = ["北海道富良野市布部一百五十番地三", "北海道富良野市布部一五〇番地三"]
+    assert canonical(values) == values
+    assert_keys_kept(values)
+    assert len(fastpath.kanji_numbers()) > 2 * fastpath.KANJI_NUMBER_MAX

@@ -95,10 +95,7 @@ def address_keys(engine: Engine, fast: bool = True) -> None:
     pairs that still differ. ``fast=False`` sends every differing value to the normaliser."""
     engine.run(q.address_values_sql())
     if fast:
-        pre, canon = fastpath.canonical_steps(engine.dialect, "SELECT v FROM addr_raw")
-        engine.run(pre)
-        engine.register("place_ok", fastpath.place_guard(_column(engine, fastpath.places_sql())))
-        engine.run(canon)
+        fastpath.canonical(engine, "SELECT v FROM addr_raw")
     else:
         engine.run(fastpath.identity_step("SELECT v FROM addr_raw"))
     engine.lookup("addr_ckeys", q.differing_canonical_sql(), address_key)
