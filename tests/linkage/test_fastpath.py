@@ -269,8 +269,8 @@ def test_kanji_block_numbers_keep_the_key(values: list[str]) -> None:
 
 
 def test_kanji_block_numbers_meet_the_arabic_notation() -> None:
-    forms = ["神奈川県鎌倉市腰越八百十番地二十", "神奈川県鎌倉市腰越810番地20", "鎌倉市腰越８１０－２０"]
-    forms[2] = "神奈川県" + forms[2]
+    place = "神奈川県鎌倉市腰越"
+    forms = [place + "八百十番地二十", place + "810番地20", place + "８１０－２０"]
     assert len(set(canonical(forms))) == 1
     # a town ending in a numeral (布部一) reads 布部一百五十 as 布部一 + 150: left alone
     values = ["北海道富良野市布部一百五十番地三", "北海道富良野市布部一五〇番地三"]
