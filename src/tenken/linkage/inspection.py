@@ -26,7 +26,7 @@ from tenken.fileio import check_out_folder
 from tenken.linkage import fastpath, keys
 from tenken.linkage import sql as q
 from tenken.linkage.columns import RECORD_COLUMNS, REGISTRY_COLUMNS
-from tenken.linkage.engine import Engine, engine_kind, make_engine
+from tenken.linkage.engine import Engine, engine_kind, make_engine, release
 from tenken.linkage.outputs import OUTPUT_NAMES, counts, write_all
 from tenken.linkage.readers import Loaded, check_unique, read
 from tenken.linkage.scoring import load_truth, score
@@ -89,10 +89,11 @@ def _column(engine: Engine, sql: str) -> list[str]:
     return [v for v in engine.arrow(sql).column(0).to_pylist() if v]
 
 
-def address_keys(engine: Engine, fast: bool = True) -> None:
+def address_keys(engine: Engine, fast: bool = True) -> dict[str, int]:
     """``addr_keys`` for the addresses that differ as written: the fast path's canonical form
     for each (:mod:`tenken.linkage.fastpath`), and the normaliser's key only for the forms of
-    pairs that still differ. ``fast=False`` sends every differing value to the normaliser."""
+    pairs that still differ. ``fast=False`` sends every differing value to the normaliser.
+    Returns how many distinct values differed as written and how many the normaliser read."""
     engine.run(q.address_values_sql())
     if fast:
         fastpath.canonical(engine, "SELECT v FROM addr_raw")
@@ -100,41 +101,45 @@ def address_keys(engine: Engine, fast: bool = True) -> None:
         engine.run(fastpath.identity_step("SELECT v FROM addr_raw"))
     engine.lookup("addr_ckeys", q.differing_canonical_sql(), address_key)
     engine.run(q.address_keys_sql())
-
-
-def address_counts(engine: Engine) -> dict[str, int]:
-    """How many distinct addresses differed as written, and how many forms of them the Python
-    normaliser still had to read after the fast path."""
     row = engine.arrow(
         "SELECT (SELECT count(*) FROM addr_raw) AS differing, "
         "(SELECT count(*) FROM addr_ckeys) AS normalised"
     ).to_pylist()[0]
+    release(engine, "addr_raw", "addr_pre", "addr_canon", "addr_ckeys", "place_ok")
     return {k: int(v) for k, v in row.items()}
 
 
-def match(engine: Engine, progress: Progress = _quiet, fast: bool = True) -> None:
-    """Build the pair tables, the lazy keys and the verdicts table."""
+def match(engine: Engine, progress: Progress = _quiet, fast: bool = True) -> dict[str, int]:
+    """Build the pair tables, the lazy keys and the verdicts table; returns the address
+    counts of :func:`address_keys`. Tables no later step reads are released on the way."""
     d = engine.dialect
     steps = (q.registry_sql(d), q.records_sql(d), q.linked_pairs_sql(), q.other_pairs_sql())
     for step in (*steps, q.open_pairs_sql()):
         engine.run(step)
+    release(engine, "dates", "sexes", "name_keys")
     progress(STAGES[3])
-    address_keys(engine, fast)
+    counted = address_keys(engine, fast)
     engine.lookup("kana_keys", q.differing_values_sql("lp_open", "rkana", "skana"), reading_key)
+    release(engine, "lp_open")
     engine.register("name_cmp", keys.name_comparisons(engine.arrow(q.name_pairs_sql())))
     engine.register("masks", keys.masks(_column(engine, "SELECT DISTINCT omn FROM op")))
     progress(STAGES[4])
     for step in (q.best_state_sql(), q.other_persons_sql(d), q.duplicates_sql(d), q.verdicts_sql()):
         engine.run(step)
+    release(engine, "best", "others", "dup", "addr_keys", "kana_keys", "name_cmp", "masks")
+    return counted
 
 
-def inspect(engine: Engine, inputs: Inputs, progress: Progress = _quiet, fast: bool = True) -> None:
+def inspect(
+    engine: Engine, inputs: Inputs, progress: Progress = _quiet, fast: bool = True
+) -> dict[str, int]:
     """Run the whole inspection; the result is the engine's ``verdicts`` table. ``fast=False``
-    skips the address fast path (the reference the fast path is tested against)."""
+    skips the address fast path (the reference the fast path is tested against). Returns the
+    address counts of :func:`address_keys`."""
     progress(STAGES[1])
     normalise(engine, inputs)
     progress(STAGES[2])
-    match(engine, progress, fast)
+    return match(engine, progress, fast)
 
 
 STAGES = (
@@ -178,7 +183,7 @@ def run(
     truth_table = load_truth(truth, dict(mapping or {})) if truth is not None else None
     engine = make_engine(engine_name)
     try:
-        inspect(engine, inputs, timed, fast)
+        addresses = inspect(engine, inputs, timed, fast)
         summary: dict[str, Any] = {
             "registry": str(registry),
             "records": str(records),
@@ -186,7 +191,7 @@ def run(
             "record_rows": inputs.records.table.num_rows,
             "engine": engine_name,
             "verdicts": counts(engine),
-            "address_values": address_counts(engine),
+            "address_values": addresses,
         }
         if truth_table is not None:
             scores = score(engine, truth_table)
