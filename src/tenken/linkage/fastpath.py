@@ -278,15 +278,16 @@ def place_is_safe(place: str, ref: Reference | None = None) -> bool:
 
     The resolver reads a prefecture, then a municipality, then a town starting right after the
     municipality (or after 大字/字 or a former ward). A name reaches into the numbers when the
-    rest of the place is one of its prefixes from :func:`_digit_prefixes`.
+    rest of the place is one of its prefixes from :func:`_digit_prefixes`. A municipality is
+    looked for at *every* position, not only after a prefecture spelt as the reference does:
+    the resolver also reads a prefecture without 都/府/県 (福島郡山市: 福島 + 郡山市).
     """
     if BLOCK_START.search(place):
         return False
     ref = ref or _reference.current()
     danger = _danger(ref)
     folded = fold_place(unicodedata.normalize("NFKC", place))
-    starts = [0] + [n for n in (4, 3) if folded[:n] in ref.prefectures]
-    for start in starts:
+    for start in range(len(folded) + 1):
         if folded[start:] in danger.municipality:
             return False
         for length in ref.muni_lengths.get(folded[start : start + 2], ()):
