@@ -88,6 +88,8 @@ _KREST = f"((?:[^0-9{_NUMERAL}{_UNITS}ー-].*)?)"
 KANJI_THREE = f"^{_KPLACE}{_KNUM}(丁目){_KNUM}(番地|番){_KNUM}(号?){_KREST}$"
 KANJI_TWO = f"^{_KPLACE}{_KNUM}(番地|番){_KNUM}(号?){_KREST}$"
 KANJI_NUMBER_MAX = 9999
+# A room written 202号室 at the end of the 方書 counts as 202 (the TAIL keeps its number only)
+ROOM_SUFFIX = "^(.*[^0-9])([0-9]{1,5})号室$"
 KANJI_CHOME = f"^([^0-9]*[^0-9{_K}])([{_ONE_TO_NINE}])丁目([0-9].*)$"
 THREE_NUMBERS = f"^{_PLACE}{_NUM}(?:丁目|-){_NUM}(?:番地|番|-|の|ノ){_NUM}号?{_REST}$"
 TWO_NUMBERS = f"^{_PLACE}{_NUM}(?:番地|番|-|の|ノ){_NUM}号?{_REST}$"
@@ -163,6 +165,11 @@ def canonical_steps(d: Dialect, source: str) -> tuple[Step, Step]:
         f"CASE WHEN kc.p <> '' THEN kc.p || translate(kc.n, {lit(_ONE_TO_NINE)}, '123456789')"
         " || '丁目' || kc.r ELSE k0 END"
     )
+
+    def room(rest: str) -> str:  # ...メゾン202号室 -> ...メゾン202 (only after a block part)
+        whole = d.extract(rest, ROOM_SUFFIX, 1) + " || " + d.extract(rest, ROOM_SUFFIX, 2)
+        return f"(CASE WHEN {d.full_match(rest, ROOM_SUFFIX)} THEN {whole} ELSE {rest} END)"
+
     prepared = f"""SELECT raw, CASE WHEN {safe} THEN replace(w, ' ', '') END AS t FROM (
         SELECT v AS raw, v, translate(v, {lit(PREPARE_FROM)}, {lit(PREPARE_TO)}) AS w
         FROM ({source}) s0) s1"""
@@ -175,8 +182,8 @@ def canonical_steps(d: Dialect, source: str) -> tuple[Step, Step]:
         f"""SELECT raw, t,
   CASE WHEN m3.p <> '' THEN m3.p WHEN m2.p <> '' THEN m2.p
     WHEN k <> t THEN {d.extract("k", "^([^0-9]*)", 1)} END AS p,
-  CASE WHEN m3.p <> '' THEN m3.p || m3.c || '-' || m3.b || '-' || m3.g || m3.r
-    WHEN m2.p <> '' THEN m2.p || m2.b || '-' || m2.g || m2.r ELSE k END AS cand
+  CASE WHEN m3.p <> '' THEN m3.p || m3.c || '-' || m3.b || '-' || m3.g || {room("m3.r")}
+    WHEN m2.p <> '' THEN m2.p || m2.b || '-' || m2.g || {room("m2.r")} ELSE k END AS cand
 FROM (SELECT raw, t, k,
     CASE WHEN {d.full_match("k", THREE_NUMBERS)} THEN {m3} END AS m3,
     CASE WHEN {d.full_match("k", TWO_NUMBERS)} THEN {m2} END AS m2 FROM (
