@@ -197,3 +197,20 @@ def test_lookup_maps_a_normaliser_over_distinct_values(engine: Engine) -> None:
     engine.lookup("lk_out", "SELECT DISTINCT v FROM lk_in", address_key)
     got = {r["raw"]: r["key"] for r in _rows(engine, "SELECT raw, key FROM lk_out")}
     assert got == {v: address_key(v) for v in values if v}
+
+
+def test_duckdb_lookup_in_slices_gives_the_whole_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DuckDBEngine.lookup holds one slice of values at a time; the table is the same."""
+    from tenken.linkage import engine as engines
+
+    values = [f"v{k}" for k in range(7)]
+    duck = engines.DuckDBEngine(threads=1)
+    try:
+        duck.register("sl_in", pa.table({"v": values + ["", "v1"]}))
+        monkeypatch.setattr(engines, "LOOKUP_SLICE", 2)
+        duck.lookup("sl_out", "SELECT DISTINCT v FROM sl_in", str.upper)
+        got = {r["raw"]: r["key"] for r in _rows(duck, "SELECT raw, key FROM sl_out")}
+        duck.release("sl_out", "sl_in")
+    finally:
+        duck.close()
+    assert got == {v: v.upper() for v in values}

@@ -137,7 +137,7 @@ class EngineError(RuntimeError):
 
 MEMORY_SHARE = 0.4
 """Share of the machine's memory DuckDB may hold before it spills to its temporary folder."""
-MEMORY_CAP = 8 << 30
+MEMORY_CAP = 6 << 30
 """At most this much (the Python side, the normaliser's caches and the workers come on top)."""
 
 
@@ -149,6 +149,10 @@ def memory_limit() -> int:
     except (ValueError, OSError):
         physical = 4 << 30
     return max(1 << 30, min(MEMORY_CAP, int(physical * MEMORY_SHARE)))
+
+
+LOOKUP_SLICE = 1 << 19
+"""Values per slice of :meth:`DuckDBEngine.lookup` (about 100 MB of Python strings)."""
 
 
 class DuckDBEngine:
@@ -202,10 +206,21 @@ class DuckDBEngine:
         self._execute(f"copy {path.name}", f"COPY ({sql}) TO '{target}' ({options})")
 
     def lookup(self, name: str, sql: str, fn: Callable[[str], str]) -> None:
+        """In slices of :data:`LOOKUP_SLICE` values, so that only one slice is ever held as
+        Python strings (8M addresses at 10M people would be gigabytes)."""
+        import pyarrow as pa
+
         from tenken.linkage.keys import map_keys
 
-        values = [v for v in self.arrow(sql).column(0).to_pylist() if v]
-        self.register(name, map_keys(values, fn))
+        try:
+            reader = self._con.sql(sql).to_arrow_reader(LOOKUP_SLICE)
+            parts = []
+            for batch in reader:
+                values = [v for v in batch.column(0).to_pylist() if v]
+                parts.append(map_keys(values, fn))
+        except self._duckdb.Error as error:
+            raise EngineError(f"query failed: {error}\n{sql}") from error
+        self.register(name, pa.concat_tables(parts) if parts else map_keys([], fn))
 
     def close(self) -> None:
         self._con.close()
