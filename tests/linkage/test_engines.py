@@ -206,7 +206,7 @@ def test_duckdb_lookup_in_slices_gives_the_whole_table(monkeypatch: pytest.Monke
     values = [f"v{k}" for k in range(7)]
     duck = engines.DuckDBEngine(threads=1)
     try:
-        duck.register("sl_in", pa.table({"v": values + ["", "v1"]}))
+        duck.register("sl_in", pa.table({"v": [*values, "", "v1"]}))
         monkeypatch.setattr(engines, "LOOKUP_SLICE", 2)
         duck.lookup("sl_out", "SELECT DISTINCT v FROM sl_in", str.upper)
         got = {r["raw"]: r["key"] for r in _rows(duck, "SELECT raw, key FROM sl_out")}
