@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pytest
 from typer.testing import CliRunner
 
 from tenken.cli import app
@@ -126,13 +127,12 @@ def test_fast_path_steps_with_literal_rows(engine: Engine) -> None:
         "大阪府堺市北区１番地２": "大阪府堺市北区1-2",
         "宮城県仙台市若林区六丁目1番2号": "宮城県仙台市若林区六丁目1番2号",  # a town named 六丁目
         "ﾄｳｷｮｳ1-2": "ﾄｳｷｮｳ1-2",
+        "神奈川県鎌倉市腰越八百十番地二十": "神奈川県鎌倉市腰越810-20",
+        "東京都港区三田二丁目十五番四十五号": "東京都港区三田2-15-45",
+        "東京都港区三田二丁目一五番四五号": "東京都港区三田2-15-45",
     }
     engine.register("fp_in", pa.table({"v": list(rows)}))
-    pre, canon = fastpath.canonical_steps(engine.dialect, "SELECT v FROM fp_in")
-    engine.run(pre)
-    places = [r["p"] for r in _rows(engine, fastpath.places_sql())]
-    engine.register("place_ok", fastpath.place_guard(places))
-    engine.run(canon)
+    fastpath.canonical(engine, "SELECT v FROM fp_in")
     got = {r["raw"]: r["c"] for r in _rows(engine, "SELECT raw, c FROM addr_canon")}
     assert got == rows
 
@@ -146,3 +146,20 @@ def test_lookup_maps_a_normaliser_over_distinct_values(engine: Engine) -> None:
     engine.lookup("lk_out", "SELECT DISTINCT v FROM lk_in", address_key)
     got = {r["raw"]: r["key"] for r in _rows(engine, "SELECT raw, key FROM lk_out")}
     assert got == {v: address_key(v) for v in values if v}
+
+
+def test_duckdb_lookup_in_slices_gives_the_whole_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DuckDBEngine.lookup holds one slice of values at a time; the table is the same."""
+    from tenken.linkage import engine as engines
+
+    values = [f"v{k}" for k in range(7)]
+    duck = engines.DuckDBEngine(threads=1)
+    try:
+        duck.register("sl_in", pa.table({"v": [*values, "", "v1"]}))
+        monkeypatch.setattr(engines, "LOOKUP_SLICE", 2)
+        duck.lookup("sl_out", "SELECT DISTINCT v FROM sl_in", str.upper)
+        got = {r["raw"]: r["key"] for r in _rows(duck, "SELECT raw, key FROM sl_out")}
+        duck.release("sl_out", "sl_in")
+    finally:
+        duck.close()
+    assert got == {v: v.upper() for v in values}

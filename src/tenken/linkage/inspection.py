@@ -25,7 +25,7 @@ from tenken.linkage import sql as q
 from tenken.linkage import tables as t
 from tenken.linkage.checks import Input
 from tenken.linkage.columns import RECORD_COLUMNS, REGISTRY_COLUMNS
-from tenken.linkage.engine import Engine, engine_kind, make_engine
+from tenken.linkage.engine import Engine, engine_kind, make_engine, release
 from tenken.linkage.outputs import OUTPUT_NAMES, counts, write_all
 from tenken.linkage.scoring import load_truth, score
 from tenken.normalize.address import address_key
@@ -86,55 +86,57 @@ def _column(engine: Engine, sql: str) -> list[str]:
     return [v for v in engine.arrow(sql).column(0).to_pylist() if v]
 
 
-def address_keys(engine: Engine, fast: bool = True) -> None:
+def address_keys(engine: Engine, fast: bool = True) -> dict[str, int]:
     """``addr_keys`` for the addresses that differ as written: the fast path's canonical form
     for each (:mod:`tenken.linkage.fastpath`), and the normaliser's key only for the forms of
-    pairs that still differ. ``fast=False`` sends every differing value to the normaliser."""
+    pairs that still differ. ``fast=False`` sends every differing value to the normaliser.
+    Returns how many distinct values differed as written and how many the normaliser read."""
     engine.run(q.address_values_sql())
     if fast:
-        pre, canon = fastpath.canonical_steps(engine.dialect, f"SELECT v FROM {t.ADDR_RAW}")
-        engine.run(pre)
-        engine.register(t.PLACE_OK, fastpath.place_guard(_column(engine, fastpath.places_sql())))
-        engine.run(canon)
+        fastpath.canonical(engine, f"SELECT v FROM {t.ADDR_RAW}")
     else:
         engine.run(fastpath.identity_step(f"SELECT v FROM {t.ADDR_RAW}"))
     engine.lookup(t.ADDR_CKEYS, q.differing_canonical_sql(), address_key)
     engine.run(q.address_keys_sql())
-
-
-def address_counts(engine: Engine) -> dict[str, int]:
-    """How many distinct addresses differed as written, and how many forms of them the Python
-    normaliser still had to read after the fast path."""
     row = engine.arrow(
         f"SELECT (SELECT count(*) FROM {t.ADDR_RAW}) AS differing, "
         f"(SELECT count(*) FROM {t.ADDR_CKEYS}) AS normalised"
     ).to_pylist()[0]
+    release(engine, t.ADDR_RAW, t.KANJI_NUM, t.ADDR_PRE, t.ADDR_CANON, t.ADDR_CKEYS, t.PLACE_OK)
     return {k: int(v) for k, v in row.items()}
 
 
-def match(engine: Engine, progress: Progress = _quiet, fast: bool = True) -> None:
-    """Build the pair tables, the lazy keys and the verdicts table."""
+def match(engine: Engine, progress: Progress = _quiet, fast: bool = True) -> dict[str, int]:
+    """Build the pair tables, the lazy keys and the verdicts table; returns the address
+    counts of :func:`address_keys`. Tables no later step reads are released on the way."""
     d = engine.dialect
     steps = (q.registry_sql(d), q.records_sql(d), q.linked_pairs_sql(), q.other_pairs_sql())
     for step in (*steps, q.open_pairs_sql()):
         engine.run(step)
+    release(engine, t.DATES, t.SEXES, t.NAME_KEYS)
     progress(STAGES[3])
-    address_keys(engine, fast)
+    counted = address_keys(engine, fast)
     engine.lookup(t.KANA_KEYS, q.differing_values_sql(t.LP_OPEN, "rkana", "skana"), reading_key)
+    release(engine, t.LP_OPEN)
     engine.register(t.NAME_CMP, keys.name_comparisons(engine.arrow(q.name_pairs_sql())))
     engine.register(t.MASKS, keys.masks(_column(engine, f"SELECT DISTINCT omn FROM {t.OP}")))
     progress(STAGES[4])
     for step in (q.best_state_sql(), q.other_persons_sql(d), q.duplicates_sql(d), q.verdicts_sql()):
         engine.run(step)
+    release(engine, t.BEST, t.OTHERS, t.DUP, t.ADDR_KEYS, t.KANA_KEYS, t.NAME_CMP, t.MASKS)
+    return counted
 
 
-def inspect(engine: Engine, inputs: Inputs, progress: Progress = _quiet, fast: bool = True) -> None:
+def inspect(
+    engine: Engine, inputs: Inputs, progress: Progress = _quiet, fast: bool = True
+) -> dict[str, int]:
     """Run the whole inspection; the result is the engine's ``verdicts`` table. ``fast=False``
-    skips the address fast path (the reference the fast path is tested against)."""
+    skips the address fast path (the reference the fast path is tested against). Returns the
+    address counts of :func:`address_keys`."""
     progress(STAGES[1])
     normalise(engine, inputs)
     progress(STAGES[2])
-    match(engine, progress, fast)
+    return match(engine, progress, fast)
 
 
 STAGES = (
@@ -178,7 +180,7 @@ def run(
     engine = make_engine(engine_name)
     try:
         inputs = load(engine, registry, records, mapping or {})
-        inspect(engine, inputs, timed, fast)
+        addresses = inspect(engine, inputs, timed, fast)
         summary: dict[str, Any] = {
             "registry": str(registry),
             "records": str(records),
@@ -186,7 +188,7 @@ def run(
             "record_rows": _count(engine, t.REC_IN),
             "engine": engine_name,
             "verdicts": counts(engine),
-            "address_values": address_counts(engine),
+            "address_values": addresses,
         }
         if truth_table is not None:
             scores = score(engine, truth_table)

@@ -20,6 +20,7 @@ LP = "lp"  # linked pairs: record x each registry state of its number
 LP_OPEN = "lp_open"  # linked pairs of records not already confirmed as written
 OP = "op"  # other persons with the same name key, birth date and sex
 ADDR_RAW = "addr_raw"  # distinct addresses that differ inside a pair
+KANJI_NUM = "kanji_num"  # fast path: kanji number spelling k -> arabic digits n
 ADDR_PRE = "addr_pre"  # fast path, step 1 (see tenken.linkage.fastpath)
 PLACE_OK = "place_ok"  # fast path's place guard
 ADDR_CANON = "addr_canon"  # raw -> c, the fast path's canonical form
@@ -34,7 +35,7 @@ DUP = "dup"  # numbers linked to several records
 VERDICTS = "verdicts"  # one row per record
 TRUTH_IN = "truth_in"  # the answer key of a synthetic population (scoring)
 
-ALL = (REG_IN, REC_IN, DATES, SEXES, NAME_KEYS, REG, REC, LP, LP_OPEN, OP, ADDR_RAW, ADDR_PRE,
-       PLACE_OK, ADDR_CANON, ADDR_CKEYS, ADDR_KEYS, KANA_KEYS, NAME_CMP, MASKS, BEST, OTHERS,
-       DUP, VERDICTS, TRUTH_IN)  # fmt: skip
+ALL = (REG_IN, REC_IN, DATES, SEXES, NAME_KEYS, REG, REC, LP, LP_OPEN, OP, ADDR_RAW,
+       KANJI_NUM, ADDR_PRE, PLACE_OK, ADDR_CANON, ADDR_CKEYS, ADDR_KEYS, KANA_KEYS, NAME_CMP,
+       MASKS, BEST, OTHERS, DUP, VERDICTS, TRUTH_IN)  # fmt: skip
 """Every table the inspection creates or registers."""
