@@ -201,11 +201,25 @@ class DuckDBEngine:
     def load(
         self, name: str, path: Path, columns: Sequence[Column], mapping: Mapping[str, str]
     ) -> Source:
+        """UTF-8 CSV and Parquet read by DuckDB itself (:mod:`tenken.linkage.duck_input`);
+        CP932, Excel and Parquet with float or time columns by the Python readers."""
+        from tenken.linkage import duck_input
         from tenken.linkage.readers import read, with_row
 
-        loaded = read(path, columns, mapping)
-        self.register(name, with_row(loaded.table))
-        return loaded
+        native = duck_input.native(path, columns, mapping)
+        if native is None:
+            loaded = read(path, columns, mapping)
+            self.register(name, with_row(loaded.table))
+            return loaded
+        # row_number() OVER () numbers the records in file order only while order is kept
+        self._con.execute("SET preserve_insertion_order = true")
+        try:
+            self._con.execute(f"CREATE OR REPLACE TABLE {name} AS {native.sql}")
+        except self._duckdb.Error as error:
+            raise native.refused(error) from error
+        finally:
+            self._con.execute("SET preserve_insertion_order = false")
+        return native.rows
 
     def register(self, name: str, table: pa.Table) -> None:
         self._con.register(name, table)

@@ -31,6 +31,24 @@ _SAMPLE = 1 << 20
 
 
 @dataclass(frozen=True)
+class Rows:
+    """Where an input's records are in its file: data row ``i`` is file row ``i + first_row``,
+    or ``file_rows[i]`` when blank rows were skipped (Excel) or lines are uneven (CSV)."""
+
+    path: Path
+    headers: Mapping[str, str]
+    first_row: int = 2
+    file_rows: Sequence[int] | None = None
+
+    def location(self, index: int | None, name: str | None = None) -> Location:
+        """Where data row ``index`` (0-based) and column ``name`` (ASCII) are in the file."""
+        row = None if index is None else index + self.first_row
+        if index is not None and self.file_rows is not None and index < len(self.file_rows):
+            row = self.file_rows[index]
+        return Location(str(self.path), row, self.headers.get(name, name) if name else None)
+
+
+@dataclass(frozen=True)
 class Loaded:
     """A file read into ASCII-named string columns; data row ``i`` is file row ``i + first_row``."""
 
@@ -42,10 +60,7 @@ class Loaded:
 
     def location(self, index: int | None, name: str | None = None) -> Location:
         """Where data row ``index`` (0-based) and column ``name`` (ASCII) are in the file."""
-        row = None if index is None else index + self.first_row
-        if index is not None and self.file_rows is not None and index < len(self.file_rows):
-            row = self.file_rows[index]
-        return Location(str(self.path), row, self.headers.get(name, name) if name else None)
+        return Rows(self.path, self.headers, self.first_row, self.file_rows).location(index, name)
 
 
 def parse_mapping(options: Sequence[str]) -> dict[str, str]:
@@ -143,17 +158,21 @@ def _read_csv(path: Path) -> pa.Table:
             ),
         )
     except (pa.ArrowInvalid, UnicodeDecodeError) as error:
-        text = str(error)
-        if "UTF8" in text or "decode" in text or isinstance(error, UnicodeDecodeError):
-            raise _mixed_encoding_error(path, encoding) from error
-        shape = shape_error(path, encoding, len(header))
-        if shape is not None:
-            raise shape from error
-        raise InputError(
-            f"CSV として読めません: {echo(text, 200)}",
-            location=Location(str(path)),
-            hint="列の数が行ごとに同じか、引用符が閉じているかを確かめてください",
-        ) from error
+        raise unreadable_csv(path, encoding, len(header), error) from error
+
+
+def unreadable_csv(path: Path, encoding: str, width: int, error: BaseException) -> InputError:
+    """The message for a CSV file a reader (Arrow's, DuckDB's) refused with ``error``: the
+    line of the first byte that is not ``encoding``, else the first record with the wrong
+    number of fields, else the reader's own words."""
+    found = mixed_encoding_error(path, encoding) or shape_error(path, encoding, width)
+    if found is not None:
+        return found
+    return InputError(
+        f"CSV として読めません: {echo(str(error), 200)}",
+        location=Location(str(path)),
+        hint="列の数が行ごとに同じか、引用符が閉じているかを確かめてください",
+    )
 
 
 def _check_header(header: Sequence[str], path: Path) -> None:
@@ -247,7 +266,7 @@ def _is_text_like(kind: pa.DataType) -> bool:
     )
 
 
-def _unreadable_parquet(path: Path, error: BaseException) -> InputError:
+def unreadable_parquet(path: Path, error: BaseException) -> InputError:
     return InputError(
         f"Parquet ファイルとして読めません: {echo(error, 200)}", location=Location(str(path)),
         code="E-PARQUET-BROKEN",
@@ -275,7 +294,7 @@ def parquet_schema(path: Path) -> tuple[pq.ParquetFile, pa.Schema]:
         parquet = pq.ParquetFile(path)
         schema = parquet.schema_arrow
     except (pa.ArrowException, OSError) as error:
-        raise _unreadable_parquet(path, error) from error
+        raise unreadable_parquet(path, error) from error
     check_parquet_schema(schema, path)
     return parquet, schema
 
@@ -285,7 +304,7 @@ def _read_parquet(path: Path) -> pa.Table:
     try:
         table = parquet.read()
     except (pa.ArrowException, OSError) as error:
-        raise _unreadable_parquet(path, error) from error
+        raise unreadable_parquet(path, error) from error
     try:
         columns = [pc.cast(c, pa.string()) for c in table.columns]
     except (pa.ArrowException, ValueError) as error:
