@@ -67,6 +67,15 @@ def _same_text(kind: pa.DataType) -> bool:
     )
 
 
+def _selected(chosen: Mapping[str, str | None], read: Callable[[str], str]) -> str:
+    """The select list: ``read`` of each chosen file column under its ASCII name; an absent
+    optional column NULL."""
+    return ", ".join(
+        f"{read(source) if source is not None else 'CAST(NULL AS VARCHAR)'} AS {name}"
+        for name, source in chosen.items()
+    )
+
+
 def _csv(path: Path, columns: Sequence[Column], mapping: Mapping[str, str]) -> Native | None:
     encoding, header = csv_header(path)
     if encoding != "utf-8":
@@ -80,13 +89,8 @@ def _csv(path: Path, columns: Sequence[Column], mapping: Mapping[str, str]) -> N
         f"columns = {{{types}}})"
     )
     # An empty field is '' as the Arrow reader gives it (DuckDB reads it as NULL)
-    selected = [
-        f"coalesce(c{index[source.strip()]}, '') AS {name}"
-        if source is not None
-        else f"CAST(NULL AS VARCHAR) AS {name}"
-        for name, source in chosen.items()
-    ]
-    sql = f"SELECT {', '.join(selected)}, row_number() OVER () - 1 AS row FROM {scan}"
+    selected = _selected(chosen, lambda source: f"coalesce(c{index[source.strip()]}, '')")
+    sql = f"SELECT {selected}, row_number() OVER () - 1 AS row FROM {scan}"
     refused = partial(unreadable_csv, path, "utf-8", len(header))
     return Native(sql, Rows(path, headers, 2, CsvRows(path)), refused)
 
@@ -96,14 +100,9 @@ def _parquet(path: Path, columns: Sequence[Column], mapping: Mapping[str, str]) 
     chosen, headers = select_columns(schema.names, columns, mapping, path)
     if not all(_same_text(schema.field(s).type) for s in chosen.values() if s is not None):
         return None
-    selected = [
-        f"CAST({_quote(source)} AS VARCHAR) AS {name}"
-        if source is not None
-        else f"CAST(NULL AS VARCHAR) AS {name}"
-        for name, source in chosen.items()
-    ]
+    selected = _selected(chosen, lambda source: f"CAST({_quote(source)} AS VARCHAR)")
     scan = f"read_parquet({_literal(str(path))}, file_row_number = true)"
-    sql = f"SELECT {', '.join(selected)}, file_row_number AS row FROM {scan}"
+    sql = f"SELECT {selected}, file_row_number AS row FROM {scan}"
     return Native(sql, Rows(path, headers, 1), partial(unreadable_parquet, path))
 
 
