@@ -67,11 +67,47 @@ print(json.dumps({"seconds": seconds,
 """
 
 
+def _tree_rss_mib(root: int) -> float:
+    """Resident memory of ``root`` and all its descendants now (Spark's JVM is a child of the
+    Python driver, so ru_maxrss alone misses it), from /proc."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        kib = [line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")]
+        rss[int(entry.name)] = int(kib[0]) if kib else 0
+    tree, frontier = {root}, [root]
+    while frontier:
+        pid = frontier.pop()
+        children = [c for c, p in parents.items() if p == pid and c not in tree]
+        tree.update(children)
+        frontier.extend(children)
+    return sum(rss.get(pid, 0) for pid in tree) / 1024
+
+
 def _child(code: str, *args: str) -> dict[str, Any]:
-    out = subprocess.run(
-        [sys.executable, "-c", code, *args], check=True, capture_output=True, text=True
-    )
-    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    """Run ``code`` in a fresh process; its last output line (JSON), plus ``tree_peak_mib``:
+    the peak of the whole process tree's RSS, sampled every half second."""
+    with subprocess.Popen(
+        [sys.executable, "-c", code, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True,
+    ) as process:  # fmt: skip
+        peak = 0.0
+        while process.poll() is None:
+            peak = max(peak, _tree_rss_mib(process.pid))
+            time.sleep(0.5)
+        stdout, stderr = process.communicate()
+    if process.returncode:
+        raise SystemExit(f"child failed ({process.returncode}):\n{stderr[-4000:]}")
+    result: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])
+    result["tree_peak_mib"] = peak
     return result
 
 
@@ -107,7 +143,8 @@ def bench(people: int, runs: int, seed: int, cache: Path | None, fast: bool, eng
                 f"  run {k + 1} (load {_load()}): bare join {float(bare['seconds']):.2f} s, "
                 f"tenken {float(tenken['seconds']):.2f} s, ratio {ratio:.2f}; "
                 f"peak RSS tenken {float(tenken['peak_mib']):,.0f} MiB "
-                f"(workers {float(tenken['children_peak_mib']):,.0f} MiB), "
+                f"(workers {float(tenken['children_peak_mib']):,.0f} MiB; process tree "
+                f"incl. a JVM {float(tenken['tree_peak_mib']):,.0f} MiB), "
                 f"bare {float(bare['peak_mib']):,.0f} MiB"
             )
             print("    stages (s): " + json.dumps(tenken["stages"], ensure_ascii=False))

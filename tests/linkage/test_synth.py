@@ -179,3 +179,12 @@ def test_some_namesakes_live_in_the_victims_building_or_lot() -> None:
             assert namesake["住所"] != person["住所"]
             near += str(namesake["住所"])[:12] == str(person["住所"])[:12]
     assert near >= 1
+
+
+def test_a_kana_typo_on_a_person_without_kana_does_not_crash() -> None:
+    """10M people drew a typo for a person with no kana (IndexError before the fix)."""
+    import pyarrow as pa
+
+    kana = synth._record_kana(np.random.default_rng(1), pa.array(["", "サトウ"]), np.array([0, 1]))
+    assert kana.to_pylist()[0] == ""
+    assert kana.to_pylist()[1] != "サトウ"

@@ -43,8 +43,15 @@ def synth(
 
 @app.command()
 def inspect(
-    registry: Annotated[Path, typer.Option("--registry", help="住民基本台帳（履歴付き）")],
-    records: Annotated[Path, typer.Option("--records", help="制度の記録")],
+    registry: Annotated[
+        Path,
+        typer.Option(
+            "--registry", help="住民基本台帳（履歴付き。Spark では分割ファイルのフォルダも可）"
+        ),
+    ],
+    records: Annotated[
+        Path, typer.Option("--records", help="制度の記録（Spark では分割ファイルのフォルダも可）")
+    ],
     out: Annotated[Path, typer.Option("--out", help="出力先フォルダ")],
     mapping: Annotated[
         list[str] | None, typer.Option("--map", help="列名の対応づけ（例: 氏名=NAME_KJ）")

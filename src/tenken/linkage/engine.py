@@ -13,7 +13,9 @@ engines the CLI offers (the Spark engine lives in :mod:`tenken.linkage.spark`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -22,6 +24,9 @@ from tenken.errors import InputError
 
 if TYPE_CHECKING:
     import pyarrow as pa
+
+    from tenken.linkage.checks import Source
+    from tenken.linkage.columns import Column
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,14 @@ class Engine(Protocol):
 
     dialect: Dialect
 
+    def load(
+        self, name: str, path: Path, columns: Sequence[Column], mapping: Mapping[str, str]
+    ) -> Source:
+        """Read the input file (or folder) ``path`` into table ``name``: ``columns`` as
+        strings under their ASCII names, and ``row``. Problems with the file itself (encoding,
+        header, column count, types) are :class:`InputError`; the rows are checked afterwards
+        in SQL (:mod:`tenken.linkage.checks`)."""
+
     def register(self, name: str, table: pa.Table) -> None:
         """Make an Arrow table queryable as ``name``."""
 
@@ -121,12 +134,41 @@ class Engine(Protocol):
         """Release the engine's resources."""
 
 
+def release(engine: Engine, *names: str) -> None:
+    """Drop tables no later step reads, on engines that can (:meth:`DuckDBEngine.release`);
+    elsewhere a no-op (Spark frees what it cached itself)."""
+    drop = getattr(engine, "release", None)
+    if drop is not None:
+        drop(*names)
+
+
 class EngineError(RuntimeError):
     """A generated statement failed: carries the step name and the full SQL (a bug, not input)."""
 
 
+MEMORY_SHARE = 0.4
+"""Share of the machine's memory DuckDB may hold before it spills to its temporary folder."""
+MEMORY_CAP = 6 << 30
+"""At most this much (the Python side, the normaliser's caches and the workers come on top)."""
+
+
+def memory_limit() -> int:
+    """DuckDB's memory limit in bytes: :data:`MEMORY_SHARE` of physical memory, at most
+    :data:`MEMORY_CAP`, at least 1 GiB."""
+    try:
+        physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError):
+        physical = 4 << 30
+    return max(1 << 30, min(MEMORY_CAP, int(physical * MEMORY_SHARE)))
+
+
+LOOKUP_SLICE = 1 << 19
+"""Values per slice of :meth:`DuckDBEngine.lookup` (about 100 MB of Python strings)."""
+
+
 class DuckDBEngine:
-    """Embedded DuckDB, in memory, spilling to ``temp_dir`` when memory runs short."""
+    """Embedded DuckDB, in memory, spilling to ``temp_dir`` (by default a temporary folder
+    removed at :meth:`close`) beyond :func:`memory_limit`."""
 
     dialect = DUCKDB
 
@@ -138,11 +180,50 @@ class DuckDBEngine:
         self._con.execute("SET preserve_insertion_order = false")
         if threads:
             self._con.execute(f"SET threads = {int(threads)}")
-        if temp_dir:
-            self._con.execute(f"SET temp_directory = '{temp_dir}'")
+        self._registered: set[str] = set()
+        self._spill: tempfile.TemporaryDirectory[str] | None = None
+        if temp_dir is None:
+            self._spill = tempfile.TemporaryDirectory(prefix="tenken-duckdb-")
+            temp_dir = Path(self._spill.name)
+        target = str(temp_dir).replace("'", "''")
+        self._con.execute(f"SET temp_directory = '{target}'")
+        self._con.execute(f"SET memory_limit = '{memory_limit() >> 20}MB'")
+
+    def release(self, *names: str) -> None:
+        """Drop tables no later step reads (their memory goes back to the pool)."""
+        for name in names:
+            if name in self._registered:  # an Arrow table of the Python side
+                self._con.unregister(name)
+                self._registered.discard(name)
+            else:
+                self._con.execute(f"DROP TABLE IF EXISTS {name}")
+
+    def load(
+        self, name: str, path: Path, columns: Sequence[Column], mapping: Mapping[str, str]
+    ) -> Source:
+        """UTF-8 CSV and Parquet read by DuckDB itself (:mod:`tenken.linkage.duck_input`);
+        CP932, Excel and Parquet with float or time columns by the Python readers."""
+        from tenken.linkage import duck_input
+        from tenken.linkage.readers import read, with_row
+
+        native = duck_input.native(path, columns, mapping)
+        if native is None:
+            loaded = read(path, columns, mapping)
+            self.register(name, with_row(loaded.table))
+            return loaded
+        # row_number() OVER () numbers the records in file order only while order is kept
+        self._con.execute("SET preserve_insertion_order = true")
+        try:
+            self._con.execute(f"CREATE OR REPLACE TABLE {name} AS {native.sql}")
+        except self._duckdb.Error as error:
+            raise native.refused(error) from error
+        finally:
+            self._con.execute("SET preserve_insertion_order = false")
+        return native.rows
 
     def register(self, name: str, table: pa.Table) -> None:
         self._con.register(name, table)
+        self._registered.add(name)
 
     def run(self, step: Step) -> None:
         self._execute(step.name, f"CREATE OR REPLACE TABLE {step.name} AS {step.sql}")
@@ -159,13 +240,26 @@ class DuckDBEngine:
         self._execute(f"copy {path.name}", f"COPY ({sql}) TO '{target}' ({options})")
 
     def lookup(self, name: str, sql: str, fn: Callable[[str], str]) -> None:
+        """In slices of :data:`LOOKUP_SLICE` values, so that only one slice is ever held as
+        Python strings (8M addresses at 10M people would be gigabytes)."""
+        import pyarrow as pa
+
         from tenken.linkage.keys import map_keys
 
-        values = [v for v in self.arrow(sql).column(0).to_pylist() if v]
-        self.register(name, map_keys(values, fn))
+        try:
+            reader = self._con.sql(sql).to_arrow_reader(LOOKUP_SLICE)
+            parts = []
+            for batch in reader:
+                values = [v for v in batch.column(0).to_pylist() if v]
+                parts.append(map_keys(values, fn))
+        except self._duckdb.Error as error:
+            raise EngineError(f"query failed: {error}\n{sql}") from error
+        self.register(name, pa.concat_tables(parts) if parts else map_keys([], fn))
 
     def close(self) -> None:
         self._con.close()
+        if self._spill is not None:
+            self._spill.cleanup()
 
     def _execute(self, name: str, sql: str) -> None:
         try:

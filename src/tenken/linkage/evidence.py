@@ -11,6 +11,7 @@ inspection's input files. Built from the inspection's own tables; executes nothi
 from __future__ import annotations
 
 from tenken.linkage.engine import Dialect
+from tenken.linkage.tables import LP, OP, REC, REC_IN, REG, REG_IN, VERDICTS
 
 COLUMNS = ("rid", "role", "srow", "mn", "name", "kana", "birth", "sex", "address",
            "vfrom", "vto", "linked_on")  # fmt: skip
@@ -25,18 +26,18 @@ def _state(d: Dialect) -> str:
 def evidence_select(d: Dialect) -> str:
     """The rows of case_evidence.parquet, ordered by record and state (casts spelt by ``d``)."""
     state, null = _state(d), d.cast_text("NULL")
-    return f"""WITH cases AS (SELECT row, rid FROM verdicts WHERE verdict <> 'confirmed')
+    return f"""WITH cases AS (SELECT row, rid FROM {VERDICTS} WHERE verdict <> 'confirmed')
 SELECT * FROM (
   SELECT c.rid, 'record' AS role, CAST(c.row AS BIGINT) AS srow, x.mn, r.name,
     coalesce(r.kana, '') AS kana, r.birth, r.sex, r.address, {null} AS vfrom,
     {null} AS vto, r.linked_on
-  FROM cases c JOIN rec_in r ON r.row = c.row JOIN rec x ON x.row = c.row
+  FROM cases c JOIN {REC_IN} r ON r.row = c.row JOIN {REC} x ON x.row = c.row
   UNION ALL
   SELECT c.rid, 'claimed' AS role, {state}
-  FROM cases c JOIN lp ON lp.rid = c.rid JOIN reg_in s ON s.row = lp.srow
-    JOIN reg g ON g.row = lp.srow
+  FROM cases c JOIN {LP} lp ON lp.rid = c.rid JOIN {REG_IN} s ON s.row = lp.srow
+    JOIN {REG} g ON g.row = lp.srow
   UNION ALL
   SELECT c.rid, 'other' AS role, {state}
-  FROM cases c JOIN (SELECT DISTINCT rid, omn FROM op) o ON o.rid = c.rid
-    JOIN reg g ON g.mn = o.omn JOIN reg_in s ON s.row = g.row
+  FROM cases c JOIN (SELECT DISTINCT rid, omn FROM {OP}) o ON o.rid = c.rid
+    JOIN {REG} g ON g.mn = o.omn JOIN {REG_IN} s ON s.row = g.row
 ) e ORDER BY rid, role DESC, srow"""

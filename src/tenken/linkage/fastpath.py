@@ -44,11 +44,12 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from tenken.linkage.engine import Dialect, Step
+from tenken.linkage.engine import Dialect, Engine, Step
+from tenken.linkage.tables import ADDR_CANON, ADDR_PRE, KANJI_NUM, PLACE_OK
 from tenken.normalize import _reference
 from tenken.normalize._blocks import BLOCK_START
 from tenken.normalize._reference import Reference, fold_place
-from tenken.normalize._text import DASHES, KANJI_DIGITS
+from tenken.normalize._text import DASHES, KANJI_DIGITS, kanji_to_int
 
 _OTHER_DASHES = "".join(ch for ch in DASHES if ch != "-")
 
@@ -78,9 +79,74 @@ _LEAVE_ALONE = f"^[0-9〒]|[0-9{_K}目番地号] *ー|[0-9{_K}] +[0-9{_K}]"
 _PLACE = f"([^0-9-]*[^0-9{_K}{_UNITS}ー-])"
 _NUM = "([0-9]{1,5})"
 _REST = f"((?:[^0-9{_K}{_UNITS}ー-].*)?)"
+# Kanji numbers of a whole block part (三丁目十二番二十三号, 八百十番地二十, 一二三四番地五): each
+# run read by the table of :func:`kanji_numbers`, exactly as arabic_numerals reads it. The
+# place and the rest must not end/start with a numeral (a run would go on) or a unit.
+_NUMERAL = _K + "壱弐参拾零"
+_KPLACE = f"([^0-9-]*[^0-9{_NUMERAL}{_UNITS}ー-])"
+_KNUM = f"([{_K}]{{1,8}})"
+_KREST = f"((?:[^0-9{_NUMERAL}{_UNITS}ー-].*)?)"
+KANJI_THREE = f"^{_KPLACE}{_KNUM}(丁目){_KNUM}(番地|番){_KNUM}(号?){_KREST}$"
+KANJI_TWO = f"^{_KPLACE}{_KNUM}(番地|番){_KNUM}(号?){_KREST}$"
+KANJI_NUMBER_MAX = 9999
+# A room written 202号室 at the end of the 方書 counts as 202 (the TAIL keeps its number only)
+ROOM_SUFFIX = "^(.*[^0-9])([0-9]{1,5})号室$"
 KANJI_CHOME = f"^([^0-9]*[^0-9{_K}])([{_ONE_TO_NINE}])丁目([0-9].*)$"
 THREE_NUMBERS = f"^{_PLACE}{_NUM}(?:丁目|-){_NUM}(?:番地|番|-|の|ノ){_NUM}号?{_REST}$"
 TWO_NUMBERS = f"^{_PLACE}{_NUM}(?:番地|番|-|の|ノ){_NUM}号?{_REST}$"
+
+
+def _kanji_forms(n: int) -> tuple[str, ...]:
+    """The kanji spellings of ``n``: with 十/百/千 (一 before them or not) and positional."""
+    digits = KANJI_DIGITS
+    positional = "".join(digits[int(c)] for c in str(n))
+    parts: list[tuple[str, str]] = []
+    rest = n
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十")):
+        q, rest = divmod(rest, value)
+        if q:
+            parts.append((digits[q] if q > 1 else "", unit))
+    tail = digits[rest] if rest else ""
+    short = "".join(a + u for a, u in parts) + tail
+    long = "".join((a or "一") + u for a, u in parts) + tail
+    return (positional, short, long)
+
+
+def kanji_numbers() -> pa.Table:
+    """``k`` -> ``n``: every kanji spelling of 1 to :data:`KANJI_NUMBER_MAX` and its arabic
+    digits as the normaliser writes them (``str(kanji_to_int(k))``: one rule, its own)."""
+    found: dict[str, str] = {}
+    for n in range(1, KANJI_NUMBER_MAX + 1):
+        for form in _kanji_forms(n):
+            value = kanji_to_int(form)
+            if value is not None:
+                found.setdefault(form, str(value))
+    return pa.table({"k": list(found), "n": list(found.values())})
+
+
+def _kanji_block(d: Dialect, source: str) -> str:
+    """``source`` (raw, t) with ``k0``: ``t`` with the kanji numbers of a whole block part in
+    arabic digits (:data:`KANJI_THREE` / :data:`KANJI_TWO`, numbers found in ``kanji_num``),
+    else ``t``."""
+    k3 = d.extract_groups("t", KANJI_THREE, ("p", "a", "ua", "b", "ub", "c", "uc", "r"))
+    k2 = d.extract_groups("t", KANJI_TWO, ("p", "b", "ub", "c", "uc", "r"))
+    has = d.contains_match("t", f"[{_K}][丁番]")
+    three = f"{d.full_match('t', KANJI_THREE)}"
+    two = f"{d.full_match('t', KANJI_TWO)}"
+    return f"""SELECT raw, t, CASE
+    WHEN g.p3 <> '' AND na.n IS NOT NULL AND nb.n IS NOT NULL AND nc.n IS NOT NULL
+      THEN g.p3 || na.n || g.k3.ua || nb.n || g.k3.ub || nc.n || g.k3.uc || g.k3.r
+    WHEN g.p2 <> '' AND nb.n IS NOT NULL AND nc.n IS NOT NULL
+      THEN g.p2 || nb.n || g.k2.ub || nc.n || g.k2.uc || g.k2.r
+    ELSE t END AS k0
+  FROM (SELECT raw, t, k3, k2, coalesce(k3.p, '') AS p3, coalesce(k2.p, '') AS p2,
+      coalesce(k3.a, '') AS ka, coalesce(k3.b, k2.b, '') AS kb, coalesce(k3.c, k2.c, '') AS kc
+    FROM (SELECT raw, t,
+        CASE WHEN {has} AND {three} THEN {k3} END AS k3,
+        CASE WHEN {has} AND NOT {three} AND {two} THEN {k2} END AS k2
+      FROM ({source}) kn0) kn1) g
+  LEFT JOIN {KANJI_NUM} na ON g.ka = na.k LEFT JOIN {KANJI_NUM} nb ON g.kb = nb.k
+  LEFT JOIN {KANJI_NUM} nc ON g.kc = nc.k"""
 
 
 def canonical_steps(d: Dialect, source: str) -> tuple[Step, Step]:
@@ -95,48 +161,74 @@ def canonical_steps(d: Dialect, source: str) -> tuple[Step, Step]:
         f"{d.length('v')} <= {MAX_CHARS} AND {d.full_match('v', f'[{SAFE_CHARS}]*')}"
         f" AND NOT {d.contains_match('trim(w)', _LEAVE_ALONE)}"
     )
-    kc = d.extract_groups("t", KANJI_CHOME, ("p", "n", "r"))
+    kc = d.extract_groups("k0", KANJI_CHOME, ("p", "n", "r"))
     kanji = (
         f"CASE WHEN kc.p <> '' THEN kc.p || translate(kc.n, {lit(_ONE_TO_NINE)}, '123456789')"
-        " || '丁目' || kc.r ELSE t END"
+        " || '丁目' || kc.r ELSE k0 END"
     )
+
+    def room(rest: str) -> str:  # ...メゾン202号室 -> ...メゾン202 (only after a block part)
+        whole = d.extract(rest, ROOM_SUFFIX, 1) + " || " + d.extract(rest, ROOM_SUFFIX, 2)
+        return f"(CASE WHEN {d.full_match(rest, ROOM_SUFFIX)} THEN {whole} ELSE {rest} END)"
+
+    prepared = f"""SELECT raw, CASE WHEN {safe} THEN replace(w, ' ', '') END AS t FROM (
+        SELECT v AS raw, v, translate(v, {lit(PREPARE_FROM)}, {lit(PREPARE_TO)}) AS w
+        FROM ({source}) s0) s1"""
+    numbers = _kanji_block(d, prepared)
     # Groups are extracted only where the (much cheaper) full match says a form is there
     m3 = d.extract_groups("k", THREE_NUMBERS, ("p", "c", "b", "g", "r"))
     m2 = d.extract_groups("k", TWO_NUMBERS, ("p", "b", "g", "r"))
     pre = Step(
-        "addr_pre",
+        ADDR_PRE,
         f"""SELECT raw, t,
   CASE WHEN m3.p <> '' THEN m3.p WHEN m2.p <> '' THEN m2.p
     WHEN k <> t THEN {d.extract("k", "^([^0-9]*)", 1)} END AS p,
-  CASE WHEN m3.p <> '' THEN m3.p || m3.c || '-' || m3.b || '-' || m3.g || m3.r
-    WHEN m2.p <> '' THEN m2.p || m2.b || '-' || m2.g || m2.r ELSE k END AS cand
+  CASE WHEN m3.p <> '' THEN m3.p || m3.c || '-' || m3.b || '-' || m3.g || {room("m3.r")}
+    WHEN m2.p <> '' THEN m2.p || m2.b || '-' || m2.g || {room("m2.r")} ELSE k END AS cand
 FROM (SELECT raw, t, k,
     CASE WHEN {d.full_match("k", THREE_NUMBERS)} THEN {m3} END AS m3,
     CASE WHEN {d.full_match("k", TWO_NUMBERS)} THEN {m2} END AS m2 FROM (
   SELECT raw, t, {kanji} AS k FROM (
-    SELECT raw, t, CASE WHEN {d.contains_text("t", "丁目")}
-      AND {d.full_match("t", KANJI_CHOME)} THEN {kc} END AS kc FROM (
-      SELECT raw, CASE WHEN {safe} THEN replace(w, ' ', '') END AS t FROM (
-        SELECT v AS raw, v, translate(v, {lit(PREPARE_FROM)}, {lit(PREPARE_TO)}) AS w
-        FROM ({source}) s0) s1) s2) s3) s4) s5""",
+    SELECT raw, t, k0, CASE WHEN {d.contains_text("k0", "丁目")}
+      AND {d.full_match("k0", KANJI_CHOME)} THEN {kc} END AS kc FROM ({numbers}) s2) s3) s4) s5""",
     )
     canon = Step(
-        "addr_canon",
-        """SELECT a.raw, CASE WHEN a.t IS NULL THEN a.raw WHEN a.p IS NULL THEN a.cand
+        ADDR_CANON,
+        f"""SELECT a.raw, CASE WHEN a.t IS NULL THEN a.raw WHEN a.p IS NULL THEN a.cand
   WHEN g.ok THEN a.cand ELSE a.t END AS c
-FROM addr_pre a LEFT JOIN place_ok g ON a.p = g.p""",
+FROM {ADDR_PRE} a LEFT JOIN {PLACE_OK} g ON a.p = g.p""",
     )
     return pre, canon
 
 
+def canonical(engine: Engine, source: str) -> None:
+    """Create ``addr_canon`` (raw, c) for the values of ``source`` (column ``v``, distinct):
+    the tables the steps join (``kanji_num``, ``place_ok``) registered on the way."""
+    pre, canon = canonical_steps(engine.dialect, source)
+    engine.register(KANJI_NUM, _kanji_table())
+    engine.run(pre)
+    places = [p for p in engine.arrow(places_sql()).column(0).to_pylist() if p]
+    engine.register(PLACE_OK, place_guard(places))
+    engine.run(canon)
+
+
+_KANJI_TABLE: list[pa.Table] = []
+
+
+def _kanji_table() -> pa.Table:
+    if not _KANJI_TABLE:
+        _KANJI_TABLE.append(kanji_numbers())
+    return _KANJI_TABLE[0]
+
+
 def identity_step(source: str) -> Step:
     """``addr_canon`` without the fast path (every differing value goes to the normaliser)."""
-    return Step("addr_canon", f"SELECT v AS raw, v AS c FROM ({source}) s")
+    return Step(ADDR_CANON, f"SELECT v AS raw, v AS c FROM ({source}) s")
 
 
 def places_sql() -> str:
     """The distinct places whose safety :func:`place_guard` must decide."""
-    return "SELECT DISTINCT p FROM addr_pre WHERE p IS NOT NULL"
+    return f"SELECT DISTINCT p FROM {ADDR_PRE} WHERE p IS NOT NULL"
 
 
 _REACHES_IN = re.compile(r"(?<![0-9])[0-9]+(?:$|[丁番ノ-])")
@@ -194,15 +286,16 @@ def place_is_safe(place: str, ref: Reference | None = None) -> bool:
 
     The resolver reads a prefecture, then a municipality, then a town starting right after the
     municipality (or after 大字/字 or a former ward). A name reaches into the numbers when the
-    rest of the place is one of its prefixes from :func:`_digit_prefixes`.
+    rest of the place is one of its prefixes from :func:`_digit_prefixes`. A municipality is
+    looked for at *every* position, not only after a prefecture spelt as the reference does:
+    the resolver also reads a prefecture without 都/府/県 (福島郡山市: 福島 + 郡山市).
     """
     if BLOCK_START.search(place):
         return False
     ref = ref or _reference.current()
     danger = _danger(ref)
     folded = fold_place(unicodedata.normalize("NFKC", place))
-    starts = [0] + [n for n in (4, 3) if folded[:n] in ref.prefectures]
-    for start in starts:
+    for start in range(len(folded) + 1):
         if folded[start:] in danger.municipality:
             return False
         for length in ref.muni_lengths.get(folded[start : start + 2], ()):

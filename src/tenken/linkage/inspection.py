@@ -14,23 +14,21 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
-
 from tenken.errors import InputError
 from tenken.fileio import check_out_folder
-from tenken.linkage import fastpath, keys
+from tenken.linkage import checks, fastpath, keys
 from tenken.linkage import sql as q
+from tenken.linkage import tables as t
+from tenken.linkage.checks import Input
 from tenken.linkage.columns import RECORD_COLUMNS, REGISTRY_COLUMNS
-from tenken.linkage.engine import Engine, engine_kind, make_engine
+from tenken.linkage.engine import Engine, Step, engine_kind, make_engine, release
 from tenken.linkage.gaiji_table import load_gaiji_table
 from tenken.linkage.outputs import OUTPUT_NAMES, counts, write_all
-from tenken.linkage.readers import Loaded, check_unique, read
 from tenken.linkage.scoring import load_truth, score
 from tenken.normalize.address import address_key
 from tenken.normalize.gaiji import decode
@@ -45,16 +43,21 @@ def _quiet(_: str) -> None:
 
 @dataclass(frozen=True)
 class Inputs:
-    """The two files, read and checked."""
+    """The two files, read into the engine and checked."""
 
-    registry: Loaded
-    records: Loaded
+    registry: Input
+    records: Input
 
 
 def load(
-    registry: Path, records: Path, mapping: Mapping[str, str], gaiji: Path | None = None
+    engine: Engine,
+    registry: Path,
+    records: Path,
+    mapping: Mapping[str, str],
+    gaiji: Mapping[str, str] | None = None,
 ) -> Inputs:
-    """Read and check both files (columns present, 制度固有番号 unique and non-empty); with
+    """Read both files into the engine (:meth:`Engine.load`: Spark reads CSV and Parquet
+    itself) and check them there (columns present, 制度固有番号 unique and non-empty); with
     the registry's 外字 table ``gaiji``, its names hold the characters the codes stand for."""
     known = {c.header for c in (*REGISTRY_COLUMNS, *RECORD_COLUMNS)}
     unknown = sorted(set(mapping) - known)
@@ -63,33 +66,42 @@ def load(
             f"--map の列名「{unknown[0]}」は入力の列ではありません",
             hint="使える列名: " + "、".join(sorted(known)),
         )
-    reg = read(registry, REGISTRY_COLUMNS, mapping)
-    if gaiji is not None:
-        reg = _decoded(reg, load_gaiji_table(gaiji))
-    rec = read(records, RECORD_COLUMNS, mapping)
-    check_unique(rec, "rid")
+    reg = Input(t.REG_IN, engine.load(t.REG_IN, registry, REGISTRY_COLUMNS, mapping))
+    if gaiji:
+        _decode_gaiji(engine, gaiji)
+    rec = Input(t.REC_IN, engine.load(t.REC_IN, records, RECORD_COLUMNS, mapping))
+    checks.check_unique(engine, rec, "rid")
     return Inputs(reg, rec)
 
 
-def _decoded(reg: Loaded, table: Mapping[str, str]) -> Loaded:
-    """The registry with its 外字 codes replaced by their characters (once per distinct name)."""
-    column = reg.table.column("name")
-    names = pc.unique(column).to_pylist()
-    decoded = {n: decode(n, table) for n in names if n is not None}
-    values = pa.array([decoded.get(n, n) if n is not None else None for n in column.to_pylist()])
-    index = reg.table.column_names.index("name")
-    return replace(reg, table=reg.table.set_column(index, "name", values))
+# A name that holds a code of the private-use areas (tenken.normalize.gaiji.is_private_use).
+_PRIVATE_USE = "[\ue000-\uf8ff\U000f0000-\U0010fffd]"
 
 
-def _with_row(table: pa.Table) -> pa.Table:
-    return table.append_column("row", pa.array(np.arange(table.num_rows, dtype=np.int64)))
+def _decode_gaiji(engine: Engine, table: Mapping[str, str]) -> None:
+    """The registry's names with their 外字 codes replaced by the characters ``table`` gives,
+    decoded once per distinct name that holds a private-use code; the rest stay as read."""
+    d = engine.dialect
+    holds_code = d.contains_match("name", _PRIVATE_USE)
+    engine.lookup(
+        t.GAIJI_NAMES,
+        f"SELECT DISTINCT name AS v FROM {t.REG_IN} WHERE {holds_code}",
+        partial(decode, table=dict(table)),
+    )
+    columns = engine.arrow(f"SELECT * FROM {t.REG_IN} LIMIT 0").column_names
+    chosen = ", ".join(
+        "coalesce(g.key, r.name) AS name" if c == "name" else f"r.{c}" for c in columns
+    )
+    join = f"{t.REG_IN} r LEFT JOIN {t.GAIJI_NAMES} g ON r.name = g.raw"
+    engine.run(Step(t.REG_DECODED, f"SELECT {chosen} FROM {join}"))
+    release(engine, t.REG_IN, t.GAIJI_NAMES)
+    engine.run(Step(t.REG_IN, f"SELECT * FROM {t.REG_DECODED}"))
+    release(engine, t.REG_DECODED)
 
 
 def normalise(engine: Engine, inputs: Inputs) -> None:
-    """Register the inputs and the lookup tables for dates, sexes and name keys."""
+    """Register the lookup tables for dates, sexes and name keys (checking dates and sexes)."""
     reg, rec = inputs.registry, inputs.records
-    engine.register("reg_in", _with_row(reg.table))
-    engine.register("rec_in", _with_row(rec.table))
     date_columns = [
         (reg, "birth", True),
         (reg, "vfrom", False),
@@ -97,65 +109,71 @@ def normalise(engine: Engine, inputs: Inputs) -> None:
         (rec, "birth", True),
         (rec, "linked_on", False),
     ]
-    engine.register("dates", keys.dates(date_columns))
-    engine.register("sexes", keys.sexes([(reg, "sex", True), (rec, "sex", True)]))
-    names = keys.name_keys([reg.table.column("name"), rec.table.column("name")])
-    engine.register("name_keys", names)
+    engine.register(t.DATES, checks.dates(engine, date_columns))
+    engine.register(t.SEXES, checks.sexes(engine, [(reg, "sex", True), (rec, "sex", True)]))
+    names = engine.arrow(f"SELECT name FROM {t.REG_IN} UNION SELECT name FROM {t.REC_IN}")
+    engine.register(t.NAME_KEYS, keys.name_keys([names.column(0)]))
+
+
+def _count(engine: Engine, table: str) -> int:
+    return int(engine.arrow(f"SELECT count(*) AS n FROM {table}").column(0)[0].as_py())
 
 
 def _column(engine: Engine, sql: str) -> list[str]:
     return [v for v in engine.arrow(sql).column(0).to_pylist() if v]
 
 
-def address_keys(engine: Engine, fast: bool = True) -> None:
+def address_keys(engine: Engine, fast: bool = True) -> dict[str, int]:
     """``addr_keys`` for the addresses that differ as written: the fast path's canonical form
     for each (:mod:`tenken.linkage.fastpath`), and the normaliser's key only for the forms of
-    pairs that still differ. ``fast=False`` sends every differing value to the normaliser."""
+    pairs that still differ. ``fast=False`` sends every differing value to the normaliser.
+    Returns how many distinct values differed as written and how many the normaliser read."""
     engine.run(q.address_values_sql())
     if fast:
-        pre, canon = fastpath.canonical_steps(engine.dialect, "SELECT v FROM addr_raw")
-        engine.run(pre)
-        engine.register("place_ok", fastpath.place_guard(_column(engine, fastpath.places_sql())))
-        engine.run(canon)
+        fastpath.canonical(engine, f"SELECT v FROM {t.ADDR_RAW}")
     else:
-        engine.run(fastpath.identity_step("SELECT v FROM addr_raw"))
-    engine.lookup("addr_ckeys", q.differing_canonical_sql(), address_key)
+        engine.run(fastpath.identity_step(f"SELECT v FROM {t.ADDR_RAW}"))
+    engine.lookup(t.ADDR_CKEYS, q.differing_canonical_sql(), address_key)
     engine.run(q.address_keys_sql())
-
-
-def address_counts(engine: Engine) -> dict[str, int]:
-    """How many distinct addresses differed as written, and how many forms of them the Python
-    normaliser still had to read after the fast path."""
     row = engine.arrow(
-        "SELECT (SELECT count(*) FROM addr_raw) AS differing, "
-        "(SELECT count(*) FROM addr_ckeys) AS normalised"
+        f"SELECT (SELECT count(*) FROM {t.ADDR_RAW}) AS differing, "
+        f"(SELECT count(*) FROM {t.ADDR_CKEYS}) AS normalised"
     ).to_pylist()[0]
+    release(engine, t.ADDR_RAW, t.KANJI_NUM, t.ADDR_PRE, t.ADDR_CANON, t.ADDR_CKEYS, t.PLACE_OK)
     return {k: int(v) for k, v in row.items()}
 
 
-def match(engine: Engine, progress: Progress = _quiet, fast: bool = True) -> None:
-    """Build the pair tables, the lazy keys and the verdicts table."""
+def match(engine: Engine, progress: Progress = _quiet, fast: bool = True) -> dict[str, int]:
+    """Build the pair tables, the lazy keys and the verdicts table; returns the address
+    counts of :func:`address_keys`. Tables no later step reads are released on the way."""
     d = engine.dialect
     steps = (q.registry_sql(d), q.records_sql(d), q.linked_pairs_sql(), q.other_pairs_sql())
     for step in (*steps, q.open_pairs_sql()):
         engine.run(step)
+    release(engine, t.DATES, t.SEXES, t.NAME_KEYS)
     progress(STAGES[3])
-    address_keys(engine, fast)
-    engine.lookup("kana_keys", q.differing_values_sql("lp_open", "rkana", "skana"), reading_key)
-    engine.register("name_cmp", keys.name_comparisons(engine.arrow(q.name_pairs_sql())))
-    engine.register("masks", keys.masks(_column(engine, "SELECT DISTINCT omn FROM op")))
+    counted = address_keys(engine, fast)
+    engine.lookup(t.KANA_KEYS, q.differing_values_sql(t.LP_OPEN, "rkana", "skana"), reading_key)
+    release(engine, t.LP_OPEN)
+    engine.register(t.NAME_CMP, keys.name_comparisons(engine.arrow(q.name_pairs_sql())))
+    engine.register(t.MASKS, keys.masks(_column(engine, f"SELECT DISTINCT omn FROM {t.OP}")))
     progress(STAGES[4])
     for step in (q.best_state_sql(), q.other_persons_sql(d), q.duplicates_sql(d), q.verdicts_sql()):
         engine.run(step)
+    release(engine, t.BEST, t.OTHERS, t.DUP, t.ADDR_KEYS, t.KANA_KEYS, t.NAME_CMP, t.MASKS)
+    return counted
 
 
-def inspect(engine: Engine, inputs: Inputs, progress: Progress = _quiet, fast: bool = True) -> None:
+def inspect(
+    engine: Engine, inputs: Inputs, progress: Progress = _quiet, fast: bool = True
+) -> dict[str, int]:
     """Run the whole inspection; the result is the engine's ``verdicts`` table. ``fast=False``
-    skips the address fast path (the reference the fast path is tested against)."""
+    skips the address fast path (the reference the fast path is tested against). Returns the
+    address counts of :func:`address_keys`."""
     progress(STAGES[1])
     normalise(engine, inputs)
     progress(STAGES[2])
-    match(engine, progress, fast)
+    return match(engine, progress, fast)
 
 
 STAGES = (
@@ -197,19 +215,20 @@ def run(
     engine_kind(engine_name)  # an unknown engine stops before any file is read
     timed(STAGES[0])
     check_out_folder(out, OUTPUT_NAMES)  # before any work: a wrong --out costs nothing
-    inputs = load(registry, records, mapping or {}, gaiji)
+    gaiji_table = load_gaiji_table(gaiji) if gaiji is not None else None
     truth_table = load_truth(truth, dict(mapping or {})) if truth is not None else None
     engine = make_engine(engine_name)
     try:
-        inspect(engine, inputs, timed, fast)
+        inputs = load(engine, registry, records, mapping or {}, gaiji_table)
+        addresses = inspect(engine, inputs, timed, fast)
         summary: dict[str, Any] = {
             "registry": str(registry),
             "records": str(records),
-            "registry_rows": inputs.registry.table.num_rows,
-            "record_rows": inputs.records.table.num_rows,
+            "registry_rows": _count(engine, t.REG_IN),
+            "record_rows": _count(engine, t.REC_IN),
             "engine": engine_name,
             "verdicts": counts(engine),
-            "address_values": address_counts(engine),
+            "address_values": addresses,
         }
         if truth_table is not None:
             scores = score(engine, truth_table)

@@ -2,13 +2,12 @@
 
 Each function takes Arrow columns, finds their distinct values, runs a :mod:`tenken.normalize`
 function on each distinct value and returns a small lookup table (``raw`` -> result) that SQL
-joins back. Values that cannot be normalised raise an :class:`InputError` naming the first row
-and the column where the value occurs.
+joins back. Dates and sexes, which can be refused, are parsed and checked by
+:mod:`tenken.linkage.checks` (through the engine, the same on every engine).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import multiprocessing as mp
 import os
 import re
@@ -18,13 +17,9 @@ from concurrent.futures import ProcessPoolExecutor
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tenken.errors import InputError, NormalizeError, echo
-from tenken.linkage.readers import Loaded, first_blank
-from tenken.normalize.date import parse_date
 from tenken.normalize.gaiji import geta_stands_for
 from tenken.normalize.mynumber import mask
 from tenken.normalize.name import compare_names, name_key, normalize_name
-from tenken.normalize.sex import normalize_sex
 from tenken.workers import die_with_parent
 
 
@@ -82,52 +77,6 @@ def parallel_map(fn: Callable[[str], str], values: Sequence[str]) -> list[str]:
 def map_keys(values: Sequence[str], fn: Callable[[str], str]) -> pa.Table:
     """``fn`` applied to each distinct value, as a ``raw``/``key`` table."""
     return lookup(values, parallel_map(fn, values), pa.string())
-
-
-def _parsed(
-    columns: Sequence[tuple[Loaded, str, bool]],
-    fn: Callable[[str], object],
-    what: str,
-    hint: str,
-) -> tuple[list[str], list[object]]:
-    """Parse each distinct value of the given (file, column, required) triples; stop with the
-    first row of the first value that fails, or that is empty in a required column."""
-    raws: dict[str, object] = {}
-    for loaded, name, required in columns:
-        column = loaded.table.column(name)
-        if required:
-            index = first_blank(column)
-            if index is not None:
-                raise InputError(
-                    f"{what}が空です", location=loaded.location(index, name), hint=hint,
-                    code="E-INPUT-BLANK",
-                )  # fmt: skip
-        for value in distinct([column]):
-            if value in raws or not value.strip():
-                continue
-            try:
-                raws[value] = fn(value)
-            except NormalizeError as error:
-                index = pc.index(column, value).as_py()
-                raise InputError(
-                    f"{what}として読めません: 「{echo(value)}」",
-                    location=loaded.location(index, name),
-                    hint=error.hint or hint,
-                ) from error
-    return list(raws), list(raws.values())
-
-
-def dates(columns: Sequence[tuple[Loaded, str, bool]]) -> pa.Table:
-    """``raw`` -> ``d`` (DATE) for every distinct date string in the given columns."""
-    raw, parsed = _parsed(columns, parse_date, "日付", "例: 1980-01-02、1980/1/2、昭和55年1月2日")
-    values: list[dt.date | None] = [v if isinstance(v, dt.date) else None for v in parsed]
-    return pa.table({"raw": pa.array(raw, pa.string()), "d": pa.array(values, pa.date32())})
-
-
-def sexes(columns: Sequence[tuple[Loaded, str, bool]]) -> pa.Table:
-    """``raw`` -> ``s`` ("1", "2" or "9") for every distinct sex value."""
-    raw, parsed = _parsed(columns, normalize_sex, "性別", "1/2/9 または 男/女 で入力してください")
-    return pa.table({"raw": pa.array(raw, pa.string()), "s": pa.array(parsed, pa.string())})
 
 
 # Names made only of these characters cannot hold a 外字 (a sound pre-filter: any other

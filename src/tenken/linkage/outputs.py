@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from tenken.fileio import FORMULA_START, atomic_folder, escape_formula
+from tenken.linkage import tables
 from tenken.linkage.columns import VERDICTS, reason_labels
 from tenken.linkage.engine import Dialect, Engine
 from tenken.normalize.mynumber import mask
@@ -45,12 +46,13 @@ def verdicts_select(d: Dialect) -> str:
     return f"""SELECT {escape_sql("rid")} AS {d.quote("制度固有番号")}, verdict,
   {label} AS {d.quote("判定")}, reasons, candidates, duplicate_group,
   {d.cast_text("state_from")} AS state_from, {d.cast_text("state_to")} AS state_to
-FROM verdicts ORDER BY row"""
+FROM {tables.VERDICTS} ORDER BY row"""
 
 
 def counts(engine: Engine) -> dict[str, int]:
     """Records per verdict (every verdict listed, zeros included)."""
-    rows = engine.arrow("SELECT verdict, count(*) AS n FROM verdicts GROUP BY verdict").to_pylist()
+    sql = f"SELECT verdict, count(*) AS n FROM {tables.VERDICTS} GROUP BY verdict"
+    rows = engine.arrow(sql).to_pylist()
     found = {str(r["verdict"]): int(r["n"]) for r in rows}
     return {code: found.get(code, 0) for code in VERDICTS}
 
@@ -100,11 +102,12 @@ DIFFERING_FACT = {
 }
 """Reason code -> the fact whose two cells review.xlsx highlights."""
 
-_REVIEW_SQL = """SELECT v.rid, v.verdict, v.reasons, v.candidates, v.duplicate_group,
+_REVIEW_SQL = f"""SELECT v.rid, v.verdict, v.reasons, v.candidates, v.duplicate_group,
   r.name AS r_name, s.name AS s_name, r.kana AS r_kana, s.kana AS s_kana,
   r.birth AS r_birth, s.birth AS s_birth, r.sex AS r_sex, s.sex AS s_sex,
   r.address AS r_address, s.address AS s_address, v.mn, s.vfrom, s.vto, r.linked_on
-FROM verdicts v JOIN rec_in r ON v.row = r.row LEFT JOIN reg_in s ON s.row = v.evidence_srow
+FROM {tables.VERDICTS} v JOIN {tables.REC_IN} r ON v.row = r.row
+LEFT JOIN {tables.REG_IN} s ON s.row = v.evidence_srow
 WHERE v.verdict <> 'confirmed' ORDER BY v.row"""
 
 _EXCEL_MAX_CHARS = 32767

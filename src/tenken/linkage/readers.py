@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -30,6 +31,24 @@ _SAMPLE = 1 << 20
 
 
 @dataclass(frozen=True)
+class Rows:
+    """Where an input's records are in its file: data row ``i`` is file row ``i + first_row``,
+    or ``file_rows[i]`` when blank rows were skipped (Excel) or lines are uneven (CSV)."""
+
+    path: Path
+    headers: Mapping[str, str]
+    first_row: int = 2
+    file_rows: Sequence[int] | None = None
+
+    def location(self, index: int | None, name: str | None = None) -> Location:
+        """Where data row ``index`` (0-based) and column ``name`` (ASCII) are in the file."""
+        row = None if index is None else index + self.first_row
+        if index is not None and self.file_rows is not None and index < len(self.file_rows):
+            row = self.file_rows[index]
+        return Location(str(self.path), row, self.headers.get(name, name) if name else None)
+
+
+@dataclass(frozen=True)
 class Loaded:
     """A file read into ASCII-named string columns; data row ``i`` is file row ``i + first_row``."""
 
@@ -41,10 +60,7 @@ class Loaded:
 
     def location(self, index: int | None, name: str | None = None) -> Location:
         """Where data row ``index`` (0-based) and column ``name`` (ASCII) are in the file."""
-        row = None if index is None else index + self.first_row
-        if index is not None and self.file_rows is not None and index < len(self.file_rows):
-            row = self.file_rows[index]
-        return Location(str(self.path), row, self.headers.get(name, name) if name else None)
+        return Rows(self.path, self.headers, self.first_row, self.file_rows).location(index, name)
 
 
 def parse_mapping(options: Sequence[str]) -> dict[str, str]:
@@ -88,13 +104,49 @@ def _mixed_encoding_error(path: Path, encoding: str) -> InputError:
 _LABELS = {"utf-8": "UTF-8", "cp932": "CP932"}
 
 
-def _read_csv(path: Path) -> pa.Table:
+def csv_header(path: Path) -> tuple[str, list[str]]:
+    """The encoding and the checked header of a CSV file (every engine reads it this way)."""
     fileio.check_regular_file(path)
     encoding = detect_encoding(path)
     with path.open("rb") as handle:
         head = handle.read(_SAMPLE).decode(encoding, errors="replace").lstrip("\ufeff")
     header = next(csv.reader(io.StringIO(head.splitlines()[0] if head else "")), [])
     _check_header(header, path)
+    return encoding, header
+
+
+def shape_error(path: Path, encoding: str, width: int) -> InputError | None:
+    """The first record whose number of fields is not the header's ``width`` (the csv module's
+    reading of the file, so the line is the true one), or None when every record has it."""
+    with path.open(encoding=encoding, errors="replace", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader, None)
+        last = reader.line_num
+        for row in reader:
+            if row and len(row) != width:
+                return InputError(
+                    f"列の数が見出しと違います（見出しは {width} 列、この行は {len(row)} 列）",
+                    location=Location(str(path), last + 1),
+                    hint="区切りのカンマの数と、引用符が閉じているかを確かめてください",
+                    code="E-INPUT-SHAPE",
+                )
+            last = reader.line_num
+    return None
+
+
+def mixed_encoding_error(path: Path, encoding: str) -> InputError | None:
+    """Where a file read as ``encoding`` stops being ``encoding``; None when it never does."""
+    with path.open("rb") as handle:
+        try:
+            for _ in codecs.iterdecode(handle, encoding):
+                pass
+        except UnicodeDecodeError:
+            return _mixed_encoding_error(path, encoding)
+    return None
+
+
+def _read_csv(path: Path) -> pa.Table:
+    encoding, header = csv_header(path)
     try:
         return pacsv.read_csv(
             path,
@@ -106,14 +158,21 @@ def _read_csv(path: Path) -> pa.Table:
             ),
         )
     except (pa.ArrowInvalid, UnicodeDecodeError) as error:
-        text = str(error)
-        if "UTF8" in text or "decode" in text or isinstance(error, UnicodeDecodeError):
-            raise _mixed_encoding_error(path, encoding) from error
-        raise InputError(
-            f"CSV として読めません: {echo(text, 200)}",
-            location=Location(str(path)),
-            hint="列の数が行ごとに同じか、引用符が閉じているかを確かめてください",
-        ) from error
+        raise unreadable_csv(path, encoding, len(header), error) from error
+
+
+def unreadable_csv(path: Path, encoding: str, width: int, error: BaseException) -> InputError:
+    """The message for a CSV file a reader (Arrow's, DuckDB's) refused with ``error``: the
+    line of the first byte that is not ``encoding``, else the first record with the wrong
+    number of fields, else the reader's own words."""
+    found = mixed_encoding_error(path, encoding) or shape_error(path, encoding, width)
+    if found is not None:
+        return found
+    return InputError(
+        f"CSV として読めません: {echo(str(error), 200)}",
+        location=Location(str(path)),
+        hint="列の数が行ごとに同じか、引用符が閉じているかを確かめてください",
+    )
 
 
 def _check_header(header: Sequence[str], path: Path) -> None:
@@ -207,20 +266,15 @@ def _is_text_like(kind: pa.DataType) -> bool:
     )
 
 
-def _unreadable_parquet(path: Path, error: BaseException) -> InputError:
+def unreadable_parquet(path: Path, error: BaseException) -> InputError:
     return InputError(
         f"Parquet ファイルとして読めません: {echo(error, 200)}", location=Location(str(path)),
         code="E-PARQUET-BROKEN",
     )  # fmt: skip
 
 
-def _read_parquet(path: Path) -> pa.Table:
-    fileio.check_regular_file(path)
-    try:
-        parquet = pq.ParquetFile(path)
-        schema = parquet.schema_arrow
-    except (pa.ArrowException, OSError) as error:
-        raise _unreadable_parquet(path, error) from error
+def check_parquet_schema(schema: pa.Schema, path: Path) -> None:
+    """Stop on a repeated column name or a column that does not read as text."""
     _check_header(schema.names, path)
     for name, field in zip(schema.names, schema, strict=True):
         if not _is_text_like(field.type):
@@ -231,10 +285,26 @@ def _read_parquet(path: Path) -> pa.Table:
                 hint="一覧・構造体・バイナリの列を文字列の列にして保存し直してください",
                 code="E-PARQUET-TYPE",
             )
+
+
+def parquet_schema(path: Path) -> tuple[pq.ParquetFile, pa.Schema]:
+    """The file opened and its checked schema (every engine reads Parquet this way)."""
+    fileio.check_regular_file(path)
+    try:
+        parquet = pq.ParquetFile(path)
+        schema = parquet.schema_arrow
+    except (pa.ArrowException, OSError) as error:
+        raise unreadable_parquet(path, error) from error
+    check_parquet_schema(schema, path)
+    return parquet, schema
+
+
+def _read_parquet(path: Path) -> pa.Table:
+    parquet, _ = parquet_schema(path)
     try:
         table = parquet.read()
     except (pa.ArrowException, OSError) as error:
-        raise _unreadable_parquet(path, error) from error
+        raise unreadable_parquet(path, error) from error
     try:
         columns = [pc.cast(c, pa.string()) for c in table.columns]
     except (pa.ArrowException, ValueError) as error:
@@ -290,29 +360,46 @@ def read_raw(path: Path) -> tuple[pa.Table, int | Sequence[int]]:
     return _read_csv(path), CsvRows(path)
 
 
-def read(path: Path, columns: Sequence[Column], mapping: Mapping[str, str]) -> Loaded:
-    """Read ``path`` and select ``columns`` (renamed to their ASCII names)."""
-    raw, rows = read_raw(path)
-    present = {name.strip(): name for name in raw.column_names}
-    arrays: list[pa.Array | pa.ChunkedArray] = []
+def select_columns(
+    names: Sequence[str], columns: Sequence[Column], mapping: Mapping[str, str], path: Path
+) -> tuple[dict[str, str | None], dict[str, str]]:
+    """Which of the file's column ``names`` each of ``columns`` reads (None: an optional column
+    that is absent) and the header shown for each ASCII name. A required column that is absent
+    stops with the file and the header (every engine selects its columns this way)."""
+    present = {name.strip(): name for name in names}
+    chosen: dict[str, str | None] = {}
     headers: dict[str, str] = {}
     for column in columns:
         source = mapping.get(column.header, column.header)
         headers[column.name] = source
-        if source in present:
-            arrays.append(raw.column(present[source]))
-        elif column.required:
+        if source not in present and column.required:
             raise InputError(
                 f"必須の列「{column.header}」がありません",
                 location=Location(str(path), 1, source),
                 hint=f"見出しを確かめるか、--map {column.header}=実際の列名 で対応づけてください",
             )
-        else:
-            arrays.append(pa.nulls(raw.num_rows, pa.string()))
-    table = pa.table(arrays, names=[c.name for c in columns])
+        chosen[column.name] = present.get(source)
+    return chosen, headers
+
+
+def read(path: Path, columns: Sequence[Column], mapping: Mapping[str, str]) -> Loaded:
+    """Read ``path`` and select ``columns`` (renamed to their ASCII names)."""
+    raw, rows = read_raw(path)
+    chosen, headers = select_columns(raw.column_names, columns, mapping, path)
+    arrays = [
+        raw.column(source) if source is not None else pa.nulls(raw.num_rows, pa.string())
+        for source in chosen.values()
+    ]
+    table = pa.table(arrays, names=list(chosen))
     if isinstance(rows, int):
         return Loaded(path, table, headers, rows)
     return Loaded(path, table, headers, 2, rows)
+
+
+def with_row(table: pa.Table) -> pa.Table:
+    """``table`` with ``row``: the 0-based position of each record (what
+    :meth:`Loaded.location` turns back into file and line)."""
+    return table.append_column("row", pa.array(np.arange(table.num_rows, dtype=np.int64)))
 
 
 def check_unique(loaded: Loaded, name: str) -> None:
@@ -339,9 +426,19 @@ def check_unique(loaded: Loaded, name: str) -> None:
         seen.add(value)
 
 
+BLANK = (
+    r"[\t\n\x{0b}\f\r\x{1c}-\x{1f} \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}"
+    r"\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]*"
+)
+"""A blank value, as a regular expression matched in full (RE2 and Java alike): only white
+space as Arrow's utf8_trim_whitespace and Python's str.strip read it (U+3000 and the C0
+separators U+001C–U+001F too). The one rule for "empty" in Arrow here and in SQL
+(:func:`tenken.linkage.checks.blank`)."""
+
+
 def first_blank(column: pa.Array | pa.ChunkedArray) -> int | None:
     """The index of the first null or blank value (nulls count: Excel and Parquet have them)."""
-    blank = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(column), ""), True)
+    blank = pc.fill_null(pc.match_substring_regex(column, f"^{BLANK}$"), True)
     if not pc.any(blank).as_py():
         return None
     return int(pc.index(blank, True).as_py())

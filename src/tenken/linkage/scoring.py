@@ -14,6 +14,7 @@ from typing import Any
 from tenken.linkage.columns import FLAGGED_VERDICTS, TRUTH_COLUMNS
 from tenken.linkage.engine import Engine
 from tenken.linkage.readers import Loaded, check_unique, read
+from tenken.linkage.tables import TRUTH_IN, VERDICTS
 
 STRICT_VERDICTS = ("suspected_mislink", "invalid_number", "not_in_registry")
 
@@ -41,7 +42,7 @@ def scoring_sql() -> str:
   {_count("v.verdict = 'unlinked_match' AND v.first_full = t.true_mn")} AS right_proposals,
   {_count("v.verdict = 'unlinked_match' AND v.first_full <> t.true_mn")} AS wrong_proposals,
   {_count("t.rid IS NULL")} AS without_truth
-FROM verdicts v LEFT JOIN truth_in t ON v.rid = t.rid"""
+FROM {VERDICTS} v LEFT JOIN {TRUTH_IN} t ON v.rid = t.rid"""
 
 
 def load_truth(truth: Path, mapping: dict[str, str] | None = None) -> Loaded:
@@ -57,7 +58,7 @@ def score(
 ) -> dict[str, Any]:
     """Precision, recall and false alarms of this inspection against ``truth``."""
     loaded = truth if isinstance(truth, Loaded) else load_truth(truth, mapping)
-    engine.register("truth_in", loaded.table)
+    engine.register(TRUTH_IN, loaded.table)
     row = engine.arrow(scoring_sql()).to_pylist()[0]
     n = {k: int(v or 0) for k, v in row.items()}
     flagged = n["true_alarms"] + n["false_alarms"]

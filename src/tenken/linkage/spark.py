@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,11 @@ from typing import Any
 import pyarrow as pa
 
 from tenken.errors import InputError
+from tenken.linkage import spark_input
+from tenken.linkage.checks import Source
+from tenken.linkage.columns import Column
 from tenken.linkage.engine import Dialect, EngineError, Step
+from tenken.linkage.readers import read, with_row
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,7 @@ def _session(master: str, temp_dir: Path | None) -> Any:
         .config("spark.sql.shuffle.partitions", os.environ.get("TENKEN_SPARK_PARTITIONS", "4"))
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.ansi.enabled", "false")
+        .config("spark.sql.legacy.javaCharsets", "true")  # CP932 (windows-31j) inputs
         .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{logging}")
     )
     if master and "PYSPARK_GATEWAY_PORT" not in os.environ:  # spark-submit sets the master
@@ -154,6 +159,58 @@ class SparkEngine:
         self._spark = _session(master or os.environ.get(MASTER_ENV, "local[2]"), temp_dir)
         self._views: list[str] = []
 
+    def load(
+        self, name: str, path: Path, columns: Sequence[Column], mapping: Mapping[str, str]
+    ) -> Source:
+        """CSV and Parquet (a file or a folder of part files) are read by Spark; Excel by the
+        Python reader (a workbook is small). See :mod:`tenken.linkage.spark_input`."""
+        kind = spark_input.input_kind(path)
+        if kind is None:
+            loaded = read(path, columns, mapping)
+            self.register(name, with_row(loaded.table))
+            return loaded
+        parts, chosen = spark_input.survey(path, kind, columns, mapping)
+        partitions = int(self._spark.conf.get("spark.sql.shuffle.partitions"))
+        # cached, not checkpointed: read once for the first ids and the typed table, then
+        # released (a second materialised copy of a large input costs as much as the first)
+        raw = spark_input.read_frame(self._spark, parts, self.dialect)
+        raw = raw.repartition(partitions).persist()
+        raw.createOrReplaceTempView(f"{name}_raw")
+        self._views.append(f"{name}_raw")
+        try:
+            rows = self.arrow(f"SELECT _file, min(_id) AS first FROM {name}_raw GROUP BY _file")
+            self.register(f"{name}_files", spark_input.files_table(rows.to_pylist(), parts))
+            typed = spark_input.typed_sql(f"{name}_raw", f"{name}_files", parts, chosen)
+            self.run(Step(f"{name}_typed", typed))
+        finally:
+            raw.unpersist()
+        self._check_text(f"{name}_typed", parts, [c for c, s in chosen.items() if s])
+        names = ", ".join(["row", *chosen])
+        self._frame(name, f"SELECT {names} FROM {name}_typed").createOrReplaceTempView(name)
+        self._views.append(name)
+        return parts
+
+    def _check_text(self, table: str, parts: spark_input.Parts, present: list[str]) -> None:
+        """Rows Spark could not split, and text that did not decode (U+FFFD), sent back to the
+        Python readers' checks of that one file (one query for both)."""
+        replaced = " OR ".join(self.dialect.contains_text(c, "\ufffd") for c in present)
+        part = f"row >> {spark_input.PART_BITS}"
+        sql = (
+            f"SELECT min(CASE WHEN _corrupt IS NOT NULL THEN row END) AS shape, "
+            f"collect_set(CASE WHEN {replaced or 'false'} THEN {part} END) AS parts FROM {table}"
+        )
+        found = self.arrow(sql).to_pylist()[0]
+        if found["shape"] is not None:
+            error = spark_input.file_error(parts, found["shape"], len(parts.header), "shape")
+            if error is not None:
+                raise error
+        if parts.kind != "csv":
+            return
+        for k in sorted(found["parts"]):
+            error = spark_input.file_error(parts, k << spark_input.PART_BITS, 0, "encoding")
+            if error is not None:  # None: the file holds a real U+FFFD
+                raise error
+
     def register(self, name: str, table: pa.Table) -> None:
         frame = self._spark.createDataFrame(table)
         frame.createOrReplaceTempView(name)
@@ -166,14 +223,15 @@ class SparkEngine:
             raise EngineError(f"step {name} failed: {_first_line(error)}\n{sql}") from None
 
     def run(self, step: Step) -> None:
-        frame = self._frame(step.name, step.sql)
+        self._checkpoint(step.name, self._frame(step.name, step.sql), step.name, step.sql)
+
+    def _checkpoint(self, what: str, frame: Any, view: str, sql: str = "") -> None:
         try:  # computed now, once: later steps read the result, not the plan
             frame = frame.localCheckpoint(eager=True)
         except Exception as error:
-            message = f"step {step.name} failed: {_first_line(error)}\n{step.sql}"
-            raise EngineError(message) from None
-        frame.createOrReplaceTempView(step.name)
-        self._views.append(step.name)
+            raise EngineError(f"step {what} failed: {_first_line(error)}\n{sql}") from None
+        frame.createOrReplaceTempView(view)
+        self._views.append(view)
 
     def arrow(self, sql: str) -> pa.Table:
         frame = self._frame("query", sql)
@@ -185,19 +243,29 @@ class SparkEngine:
 
     def copy(self, sql: str, path: Path, fmt: str) -> None:
         if fmt == "parquet":
-            frame = self._frame(f"copy {path.name}", sql)
-            try:  # a folder of part files, as Spark writes it (readable as one table)
-                frame.write.mode("overwrite").parquet(str(path))
-            except Exception as error:
-                raise EngineError(f"copy {path.name} failed: {_first_line(error)}") from None
+            self._write_parquet(sql, path)
             return
-        # CSV through DuckDB's writer (a core dependency): the same bytes as the DuckDB engine
+        # CSV by DuckDB's writer (a core dependency), for the same bytes as the DuckDB engine,
+        # from part files the executors wrote: the driver holds one batch at a time
         import duckdb
 
-        with duckdb.connect(":memory:") as con:
-            con.register("result", self.arrow(sql))
-            target = str(path).replace("'", "''")
-            con.execute(f"COPY result TO '{target}' (FORMAT csv, HEADER true)")
+        staging = path.with_name(f".{path.name}.parts")
+        try:
+            self._write_parquet(sql, staging)
+            reader = _ordered_batches(staging)
+            with duckdb.connect(":memory:") as con:
+                con.register("result", reader)
+                target = str(path).replace("'", "''")
+                con.execute(f"COPY result TO '{target}' (FORMAT csv, HEADER true)")
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+    def _write_parquet(self, sql: str, path: Path) -> None:
+        frame = self._frame(f"copy {path.name}", sql)
+        try:  # a folder of part files, as Spark writes it (readable as one table)
+            frame.write.mode("overwrite").parquet(str(path))
+        except Exception as error:
+            raise EngineError(f"copy {path.name} failed: {_first_line(error)}") from None
 
     def lookup(self, name: str, sql: str, fn: Callable[[str], str]) -> None:
         frame = self._frame(name, sql)
@@ -213,6 +281,19 @@ class SparkEngine:
         for view in self._views:
             self._spark.catalog.dropTempView(view)
         self._views.clear()
+
+
+def _ordered_batches(folder: Path) -> pa.RecordBatchReader:
+    """The rows of a folder Spark wrote from an ordered query, in order: part files by name
+    (part-00000, part-00001, ... follow the sort's ranges), each file's batches in turn."""
+    import pyarrow.parquet as pq
+
+    files = sorted(folder.glob("part-*.parquet"))
+    if not files:  # an empty result: Spark writes no part file, only _SUCCESS
+        raise EngineError(f"no part files in {folder.name}")
+    schema = pq.read_schema(files[0])
+    batches = (batch for f in files for batch in pq.ParquetFile(f).iter_batches(65536))
+    return pa.RecordBatchReader.from_batches(schema, batches)
 
 
 def _first_line(error: BaseException) -> str:

@@ -20,6 +20,29 @@ Tables, in order (inputs registered by :mod:`tenken.linkage.inspection`):
 from __future__ import annotations
 
 from tenken.linkage.engine import Dialect, Step
+from tenken.linkage.tables import (
+    ADDR_CANON,
+    ADDR_CKEYS,
+    ADDR_KEYS,
+    ADDR_RAW,
+    BEST,
+    DATES,
+    DUP,
+    KANA_KEYS,
+    LP,
+    LP_OPEN,
+    MASKS,
+    NAME_CMP,
+    NAME_KEYS,
+    OP,
+    OTHERS,
+    REC,
+    REC_IN,
+    REG,
+    REG_IN,
+    SEXES,
+    VERDICTS,
+)
 
 FULL_DIGITS = "０１２３４５６７８９"
 _NUMBER_SEPARATORS = " \\t　-"
@@ -58,27 +81,27 @@ def number_status(d: Dialect, expr: str) -> str:
 def registry_sql(d: Dialect) -> Step:
     """Typed registry states with their name key."""
     return Step(
-        "reg",
+        REG,
         f"""SELECT i.row, {clean_number(d, "i.mn")} AS mn, i.name, coalesce(i.kana, '') AS kana,
   b.d AS birth, s.s AS sex, i.address, f.d AS vfrom, t.d AS vto, k.key AS nk,
   coalesce(k.nu, false) AS nu
-FROM reg_in i
-LEFT JOIN dates b ON i.birth = b.raw LEFT JOIN sexes s ON i.sex = s.raw
-LEFT JOIN dates f ON i.vfrom = f.raw LEFT JOIN dates t ON i.vto = t.raw
-LEFT JOIN name_keys k ON i.name = k.raw""",
+FROM {REG_IN} i
+LEFT JOIN {DATES} b ON i.birth = b.raw LEFT JOIN {SEXES} s ON i.sex = s.raw
+LEFT JOIN {DATES} f ON i.vfrom = f.raw LEFT JOIN {DATES} t ON i.vto = t.raw
+LEFT JOIN {NAME_KEYS} k ON i.name = k.raw""",
     )
 
 
 def records_sql(d: Dialect) -> Step:
     """Typed records with their cleaned number, its status and the name key."""
     return Step(
-        "rec",
+        REC,
         f"""SELECT x.*, {number_status(d, "x.mn")} AS mn_status FROM (
   SELECT i.row, i.rid, {clean_number(d, "i.mn")} AS mn, i.name, coalesce(i.kana, '') AS kana,
     b.d AS birth, s.s AS sex, i.address, l.d AS linked_on, k.key AS nk, coalesce(k.nu, false) AS nu
-  FROM rec_in i
-  LEFT JOIN dates b ON i.birth = b.raw LEFT JOIN sexes s ON i.sex = s.raw
-  LEFT JOIN dates l ON i.linked_on = l.raw LEFT JOIN name_keys k ON i.name = k.raw) x""",
+  FROM {REC_IN} i
+  LEFT JOIN {DATES} b ON i.birth = b.raw LEFT JOIN {SEXES} s ON i.sex = s.raw
+  LEFT JOIN {DATES} l ON i.linked_on = l.raw LEFT JOIN {NAME_KEYS} k ON i.name = k.raw) x""",
     )
 
 
@@ -86,14 +109,14 @@ def linked_pairs_sql() -> Step:
     """Each linked record with every registry state of its number; ``eligible`` when the state
     was valid at or after 紐付け日 (moves and marriages before the link are history)."""
     return Step(
-        "lp",
-        """SELECT r.rid, s.row AS srow, s.vfrom, s.vto,
+        LP,
+        f"""SELECT r.rid, s.row AS srow, s.vfrom, s.vto,
   (s.vto IS NULL OR r.linked_on IS NULL OR s.vto >= r.linked_on) AS eligible,
   coalesce(r.nk = s.nk AND r.nk <> '' AND NOT r.nu AND NOT s.nu, false) AS nk_eq,
   r.name AS rname, s.name AS sname,
   coalesce(r.birth = s.birth, false) AS birth_eq, coalesce(r.sex = s.sex, false) AS sex_eq,
   r.address AS raddr, s.address AS saddr, r.kana AS rkana, s.kana AS skana
-FROM rec r JOIN reg s ON r.mn = s.mn
+FROM {REC} r JOIN {REG} s ON r.mn = s.mn
 WHERE r.mn_status = 'ok'""",
     )
 
@@ -103,10 +126,10 @@ def other_pairs_sql() -> Step:
     (for unlinked records: of anyone). Blocking on the exact name key keeps this small; names
     with a 外字 cannot prove a four-fact match and are left out."""
     return Step(
-        "op",
-        """SELECT r.rid, r.mn AS rmn, s.mn AS omn, s.row AS srow,
+        OP,
+        f"""SELECT r.rid, r.mn AS rmn, s.mn AS omn, s.row AS srow,
   r.address AS raddr, s.address AS saddr
-FROM rec r JOIN reg s ON r.nk = s.nk AND r.birth = s.birth AND r.sex = s.sex
+FROM {REC} r JOIN {REG} s ON r.nk = s.nk AND r.birth = s.birth AND r.sex = s.sex
 WHERE r.nk <> '' AND NOT r.nu AND NOT s.nu AND (r.mn IS NULL OR s.mn <> r.mn)""",
     )
 
@@ -124,9 +147,9 @@ def address_values_sql() -> Step:
     """``addr_raw``: the distinct addresses of linked and other-person pairs that differ as
     written (only these need a comparison beyond ``=``)."""
     return Step(
-        "addr_raw",
-        f"{differing_values_sql('lp_open', 'raddr', 'saddr')} "
-        f"UNION {differing_values_sql('op', 'raddr', 'saddr')}",
+        ADDR_RAW,
+        f"{differing_values_sql(LP_OPEN, 'raddr', 'saddr')} "
+        f"UNION {differing_values_sql(OP, 'raddr', 'saddr')}",
     )
 
 
@@ -135,10 +158,10 @@ def differing_canonical_sql() -> str:
     path: the only values the Python normaliser sees."""
     differ = "raddr <> saddr AND raddr <> '' AND saddr <> ''"
     return f"""WITH pairs AS (
-  SELECT raddr, saddr FROM lp_open WHERE {differ}
-  UNION SELECT raddr, saddr FROM op WHERE {differ}),
+  SELECT raddr, saddr FROM {LP_OPEN} WHERE {differ}
+  UNION SELECT raddr, saddr FROM {OP} WHERE {differ}),
 d AS (SELECT a.c AS x, b.c AS y FROM pairs
-  JOIN addr_canon a ON pairs.raddr = a.raw JOIN addr_canon b ON pairs.saddr = b.raw
+  JOIN {ADDR_CANON} a ON pairs.raddr = a.raw JOIN {ADDR_CANON} b ON pairs.saddr = b.raw
   WHERE a.c <> b.c)
 SELECT x AS v FROM d UNION SELECT y AS v FROM d"""
 
@@ -148,10 +171,10 @@ def address_keys_sql() -> Step:
     where the normaliser was needed, the key of that form (``address_key(c) ==
     address_key(raw)``) split as :func:`tenken.normalize.address.split_key` does."""
     return Step(
-        "addr_keys",
+        ADDR_KEYS,
         "SELECT a.raw, a.c, k.key, split_part(k.key, '#', 1) AS main,"
         " split_part(k.key, '#', 2) AS tail"
-        " FROM addr_canon a LEFT JOIN addr_ckeys k ON a.c = k.raw",
+        f" FROM {ADDR_CANON} a LEFT JOIN {ADDR_CKEYS} k ON a.c = k.raw",
     )
 
 
@@ -168,16 +191,16 @@ def open_pairs_sql() -> Step:
     紐付け日 with the same address text and the same name key, birth and sex). Only these need
     address and kana keys, so most records skip Python normalisation of addresses entirely."""
     return Step(
-        "lp_open",
-        """SELECT * FROM lp WHERE rid NOT IN (
-  SELECT rid FROM lp WHERE eligible AND nk_eq AND birth_eq AND sex_eq AND raddr = saddr
+        LP_OPEN,
+        f"""SELECT * FROM {LP} WHERE rid NOT IN (
+  SELECT rid FROM {LP} WHERE eligible AND nk_eq AND birth_eq AND sex_eq AND raddr = saddr
     AND (rkana = '' OR skana = '' OR rkana = skana))""",
     )
 
 
 def name_pairs_sql() -> str:
     """Distinct (record name, registry name) pairs whose keys differ or hold a 外字."""
-    return "SELECT DISTINCT rname AS a, sname AS b FROM lp WHERE NOT nk_eq"
+    return f"SELECT DISTINCT rname AS a, sname AS b FROM {LP} WHERE NOT nk_eq"
 
 
 SCORE = (
@@ -208,13 +231,13 @@ def best_state_sql() -> Step:
     {address_equal("lp")} AS addr_eq,
     coalesce(lp.rkana = '' OR lp.skana = '' OR lp.rkana = lp.skana OR kr.key = ks.key, false)
       AS kana_eq
-  FROM lp
-  LEFT JOIN name_cmp c ON lp.rname = c.a AND lp.sname = c.b
-  LEFT JOIN addr_keys ar ON lp.raddr = ar.raw LEFT JOIN addr_keys sa ON lp.saddr = sa.raw
-  LEFT JOIN kana_keys kr ON lp.rkana = kr.raw LEFT JOIN kana_keys ks ON lp.skana = ks.raw"""
+  FROM {LP} lp
+  LEFT JOIN {NAME_CMP} c ON lp.rname = c.a AND lp.sname = c.b
+  LEFT JOIN {ADDR_KEYS} ar ON lp.raddr = ar.raw LEFT JOIN {ADDR_KEYS} sa ON lp.saddr = sa.raw
+  LEFT JOIN {KANA_KEYS} kr ON lp.rkana = kr.raw LEFT JOIN {KANA_KEYS} ks ON lp.skana = ks.raw"""
     full = "(name_st = 'match' AND birth_eq AND sex_eq AND addr_eq)"
     return Step(
-        "best",
+        BEST,
         f"""SELECT * FROM (
   SELECT *, {full} AS full4,
     bool_or(NOT eligible AND {full}) OVER (PARTITION BY rid) AS full_before,
@@ -231,7 +254,7 @@ def other_persons_sql(d: Dialect) -> Step:
     padded = [f"rpad(left(coalesce({c}, ''), 12), 12, 'x')" for c in ("op.rmn", "op.omn")]
     one_off = f"(length(op.rmn) = 12 AND {d.hamming(*padded)} = 1)"
     return Step(
-        "others",
+        OTHERS,
         f"""SELECT rid,
   count(DISTINCT CASE WHEN addr_eq THEN omn END) AS n_full,
   count(DISTINCT omn) AS n_partial,
@@ -241,8 +264,8 @@ def other_persons_sql(d: Dialect) -> Step:
   {d.string_agg("CASE WHEN addr_eq THEN masked END", " / ")} AS full_list,
   {d.string_agg("masked", " / ")} AS partial_list
 FROM (SELECT op.rid, op.omn, op.srow, m.masked, {addr_eq} AS addr_eq, {one_off} AS one_off
-  FROM op LEFT JOIN addr_keys ar ON op.raddr = ar.raw LEFT JOIN addr_keys sa ON op.saddr = sa.raw
-  LEFT JOIN masks m ON op.omn = m.mn) z
+  FROM {OP} op LEFT JOIN {ADDR_KEYS} ar ON op.raddr = ar.raw
+  LEFT JOIN {ADDR_KEYS} sa ON op.saddr = sa.raw LEFT JOIN {MASKS} m ON op.omn = m.mn) z
 GROUP BY rid""",
     )
 
@@ -251,9 +274,9 @@ def duplicates_sql(d: Dialect) -> Step:
     """Numbers linked to more than one record, each with a group id D000001, ..."""
     number = d.cast_text("row_number() OVER (ORDER BY mn)")
     return Step(
-        "dup",
+        DUP,
         f"""SELECT mn, 'D' || lpad({number}, 6, '0') AS grp
-FROM rec WHERE mn IS NOT NULL GROUP BY mn HAVING count(*) > 1""",
+FROM {REC} WHERE mn IS NOT NULL GROUP BY mn HAVING count(*) > 1""",
     )
 
 
@@ -306,12 +329,12 @@ def verdicts_sql() -> Step:
     the registry state used as evidence."""
     reasons = ", ".join(f"CASE WHEN {cond} THEN '{code}' END" for code, cond in _REASONS)
     return Step(
-        "verdicts",
+        VERDICTS,
         f"""SELECT r.row, r.rid, {_VERDICT} AS verdict, concat_ws(';', {reasons}) AS reasons,
   CASE WHEN coalesce(o.n_full, 0) > 0 THEN o.full_list
     WHEN r.mn_status = 'none' THEN o.partial_list END AS candidates,
   g.grp AS duplicate_group, b.vfrom AS state_from, b.vto AS state_to,
   coalesce(b.srow, o.full_srow, o.partial_srow) AS evidence_srow, o.first_full, r.mn
-FROM rec r LEFT JOIN best b ON r.rid = b.rid LEFT JOIN others o ON r.rid = o.rid
-LEFT JOIN dup g ON r.mn = g.mn""",
+FROM {REC} r LEFT JOIN {BEST} b ON r.rid = b.rid LEFT JOIN {OTHERS} o ON r.rid = o.rid
+LEFT JOIN {DUP} g ON r.mn = g.mn""",
     )

@@ -647,7 +647,8 @@ def _record_kana(rng: np.random.Generator, kana: pa.Array, typo: np.ndarray) -> 
     kana = pc.if_else(pa.array(variant), variants.take(dictionary.indices), kana)
     values = kana.to_pylist()
     for row in typo:
-        values[row] = values[row][:-1] + ("ア" if values[row][-1] != "ア" else "イ")
+        if values[row]:  # a record without kana has no kana typo (seed 1 at 100k crashed)
+            values[row] = values[row][:-1] + ("ア" if values[row][-1] != "ア" else "イ")
     return pa.array(values, pa.string())
 
 

@@ -1,0 +1,210 @@
+"""Hostile and unusual input files give the same result on every engine.
+
+Spark reads CSV and Parquet itself (tenken.linkage.spark_input), DuckDB through the Python
+readers; both check the rows with the same SQL (tenken.linkage.checks). Each broken file must
+stop with the same clear message — file, line, column, what was expected — exit 2, no
+output folder and never a traceback or a JVM stack; each unusual but valid file must give the
+verdicts of its plain UTF-8 copy.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import Result
+
+from tenken.errors import InputError
+from tenken.linkage.columns import RECORD_COLUMNS
+from tenken.linkage.engine import make_engine
+from tenken.linkage.readers import read
+from tenken.linkage.tables import REC_IN
+from tests.hostile import invoke, refused
+from tests.linkage import fixtures
+
+HEADER = [c.header for c in RECORD_COLUMNS]
+ROWS = [list(r) for r, _, _ in fixtures.RECORDS]
+
+
+def _csv(rows: list[list[str]], header: list[str] = HEADER) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _with(index: int, column: str, value: str) -> list[list[str]]:
+    rows = [list(r) for r in ROWS]
+    rows[index][HEADER.index(column)] = value
+    return rows
+
+
+def _mixed_encoding() -> bytes:
+    """UTF-8 up to line 40, then one CP932 line (line 41)."""
+    rows = [[f"X{i}", *ROWS[1][1:]] for i in range(2, 41)]
+    tail = ",".join(["X41", *ROWS[1][1:]]).encode("cp932") + b"\n"
+    return _csv(rows) + tail
+
+
+def _multiline_then_bad_date() -> bytes:
+    """A blank line and a quoted field over two lines before the bad row: true line 9."""
+    lines = [",".join(HEADER)]
+    for k, row in enumerate(ROWS[:6]):
+        values = list(row)
+        if k == 2:
+            values[HEADER.index("住所")] = '"東京都\n千代田区"'
+        if k == 5:
+            values[HEADER.index("生年月日")] = "1980-13-45"
+        lines.append(",".join(values))
+        if k == 1:
+            lines.append("")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _extra_field() -> bytes:
+    lines = _csv(ROWS).decode().splitlines()
+    lines[4] += ",余分"
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _parquet(rows: list[list[str | None]], header: list[str] = HEADER) -> bytes:
+    columns = [pa.array(list(c), pa.string()) for c in zip(*rows, strict=True)]
+    sink = pa.BufferOutputStream()
+    pq.write_table(pa.Table.from_arrays(columns, names=header), sink)
+    return bytes(sink.getvalue().to_pybytes())
+
+
+def _parquet_nested() -> bytes:
+    columns = [pa.array(list(c), pa.string()) for c in zip(*ROWS, strict=True)]
+    nested = pa.array([["a"]] * len(ROWS), pa.list_(pa.string()))
+    sink = pa.BufferOutputStream()
+    pq.write_table(pa.Table.from_arrays([*columns[:5], nested, *columns[6:]], names=HEADER), sink)
+    return bytes(sink.getvalue().to_pybytes())
+
+
+def _blank_id_parquet() -> bytes:
+    rows: list[list[str | None]] = [list(r) for r in ROWS]
+    rows[3][0] = None
+    return _parquet(rows)
+
+
+# name -> (file name, contents, words the message must hold)
+BROKEN: dict[str, tuple[str, Callable[[], bytes], tuple[str, ...]]] = {
+    "bad date": ("bad.csv", lambda: _csv(_with(1, "生年月日", "1980-13-45")),
+                 ("bad.csv", "3行目", "生年月日", "日付として読めません")),
+    "bad sex": ("bad.csv", lambda: _csv(_with(4, "性別", "不明な値")),
+                ("bad.csv", "6行目", "性別", "性別として読めません")),
+    "missing column": ("bad.csv", lambda: _csv([r[:1] + r[2:] for r in ROWS],
+                                               HEADER[:1] + HEADER[2:]),
+                       ("bad.csv", "必須の列「氏名」がありません")),
+    "blank id": ("bad.csv", lambda: _csv(_with(2, "制度固有番号", " 　")),
+                 ("bad.csv", "4行目", "制度固有番号", "空です")),
+    "duplicate id": ("bad.csv", lambda: _csv(_with(4, "制度固有番号", "R01")),
+                     ("bad.csv", "6行目", "制度固有番号", "重複")),
+    "extra field": ("bad.csv", _extra_field, ("bad.csv", "5行目", "列の数")),
+    "mixed encoding": ("bad.csv", _mixed_encoding, ("bad.csv", "41行目", "混在")),
+    "true line": ("bad.csv", _multiline_then_bad_date, ("bad.csv", "9行目", "生年月日")),
+    "duplicated header": ("bad.csv", lambda: _csv([[*r, "x"] for r in ROWS], [*HEADER, "氏名"]),
+                          ("bad.csv", "氏名", "2回")),
+    "parquet blank id": ("bad.parquet", _blank_id_parquet,
+                         ("bad.parquet", "4行目", "制度固有番号", "空です")),
+    "parquet nested": ("bad.parquet", _parquet_nested, ("bad.parquet", "住所", "型")),
+}  # fmt: skip
+
+
+def _inspect(tmp_path: Path, records: Path, engine_name: str) -> tuple[Result, Path]:
+    registry, _ = fixtures.write(tmp_path / "in")
+    out = tmp_path / "out"
+    args = ["inspect", "--registry", str(registry), "--records", str(records), "--out", str(out)]
+    result = invoke([*args, "--engine", engine_name], seconds=600)
+    return result, out
+
+
+@pytest.mark.parametrize("case", list(BROKEN))
+def test_a_broken_records_file_stops_with_the_same_message(
+    engine_name: str, tmp_path: Path, case: str
+) -> None:
+    name, contents, words = BROKEN[case]
+    path = tmp_path / name
+    path.write_bytes(contents())
+    result, out = _inspect(tmp_path, path, engine_name)
+    output = refused(result, *words)
+    assert "Traceback" not in output and "java" not in output.lower(), output
+    assert "spark" not in output.lower() and "py4j" not in output.lower(), output
+    assert not out.exists()
+
+
+def _cp932(path: Path) -> Path:
+    target = path / "records.csv"
+    target.write_bytes(_csv(ROWS).decode().encode("cp932"))
+    return target
+
+
+def _parts(path: Path, suffix: str) -> Path:
+    """The records as a folder of three part files (and a _SUCCESS marker, as Spark writes)."""
+    folder = path / "records"
+    folder.mkdir()
+    for k, start in enumerate((0, 7, 14)):
+        rows = ROWS[start : start + 7]
+        data = _csv(rows) if suffix == ".csv" else _parquet([list(r) for r in rows])
+        (folder / f"part-{k:05d}{suffix}").write_bytes(data)
+    (folder / "_SUCCESS").write_bytes(b"")
+    return folder
+
+
+def _control(path: Path) -> Path:
+    """A unit separator inside an address: data, not an error."""
+    target = path / "records.csv"
+    target.write_bytes(_csv(_with(13, "住所", "長野県長野市9丁目\x1f9番9号")))
+    return target
+
+
+VALID: dict[str, Callable[[Path], Path]] = {
+    "cp932": _cp932,
+    "control character": _control,
+    "csv folder": lambda path: _parts(path, ".csv"),
+    "parquet folder": lambda path: _parts(path, ".parquet"),
+}
+
+
+@pytest.mark.parametrize("case", list(VALID))
+def test_an_unusual_valid_input_is_read_as_its_plain_copy(
+    engine_name: str, tmp_path: Path, case: str
+) -> None:
+    """CP932, a control character, and folders of part files (Spark's own output layout) read
+    into the engine as the Python reader reads the plain UTF-8 file, in file order; DuckDB
+    reads one file, so it refuses a folder with a message naming it."""
+    records = VALID[case](tmp_path)
+    engine = make_engine(engine_name)
+    try:
+        if engine_name == "duckdb" and records.is_dir():
+            with pytest.raises(InputError, match="フォルダ"):
+                engine.load(REC_IN, records, RECORD_COLUMNS, {})
+            return
+        source = engine.load(REC_IN, records, RECORD_COLUMNS, {})
+        got = engine.arrow(f"SELECT * FROM {REC_IN} ORDER BY row").to_pylist()
+    finally:
+        engine.close()
+    plain = records  # the Python reader's reading of the same UTF-8 file
+    if case != "control character":
+        plain = tmp_path / "plain.csv"
+        plain.write_bytes(_csv(ROWS))
+    expected = read(plain, RECORD_COLUMNS, {}).table.to_pylist()
+    assert [{k: v for k, v in r.items() if k != "row"} for r in got] == expected
+    last = source.location(int(got[-1]["row"]), "rid")
+    # the last record is in the last part file (6 records): CSV line 7, Parquet row 6
+    expected_line = {"csv folder": 7, "parquet folder": 6}.get(case, len(ROWS) + 1)
+    assert (Path(last.file).name, last.row) == (
+        "part-00002.csv"
+        if case == "csv folder"
+        else "part-00002.parquet"
+        if case == "parquet folder"
+        else "records.csv",
+        expected_line,
+    )
