@@ -205,3 +205,40 @@ def test_an_item_from_a_delegate_that_calls_for_a_document_is_a_problem_until_at
     assert any(p.kind == "missing_attachment" for p in page.context["evaluation"].problems)
     _submit(site)
     assert api.overview(site.round)[0].state == "提出済み（不備あり）"
+
+
+def test_in_a_round_with_two_seido_the_delegation_page_is_per_seido(
+    site: Site, tmp_path: Any
+) -> None:
+    """Each 制度's answer page links to that 制度's delegation page; a delegate recorded there is
+    that 制度's, and its link's form and sheet carry it (the sheet is taken back as its 制度's)."""
+    from tenken.store.models import Delegation, Round
+    from tests.store.seido import A, B
+    from tests.web.test_seido import _make_round, _respondent
+
+    assert _make_round(site, tmp_path).status_code == 302
+    survey_round = Round.objects.get(title="二制度の調査")
+    client, url = _respondent(survey_round, PREFECTURE)
+    assert f'href="{url}delegation/?seido=2"' in client.get(url + "?seido=2").content.decode()
+    assert client.get(url + "delegation/").status_code == 404  # no 制度 picked
+    added = client.post(url + "delegation/?seido=2", {"action": "add", "municipality": CHOFU})
+    assert added.status_code == 302 and added["Location"] == url + "delegation/?seido=2"
+    page = client.get(added["Location"]).content.decode()  # the link is shown once, here
+    assert CHOFU in page and f"制度等: {B}" in page
+    link = re.search(r"http://testserver(/delegate/[^/\s]+/)", page)
+    assert link, page
+    (delegation,) = Delegation.objects.filter(round=survey_round)
+    assert delegation.seido == B
+    assert CHOFU not in client.get(url + "delegation/?seido=1").content.decode()
+    anonymous = Client()
+    assert f"制度等: {B}" in anonymous.get(link.group(1)).content.decode()
+    blank = anonymous.get(link.group(1) + "sheet.xlsx").content
+    source = municipality(CHOFU, **{"9": "②"})
+    filled = AnswerDocument({**source.document.respondent, "制度等": B}, source.document.answers)
+    q = api.questionnaire_of(survey_round)
+    sheet = SimpleUploadedFile("回答.xlsx", fill_sheet(blank, q, filled))
+    sent = anonymous.post(link.group(1), {"sheet": sheet}, follow=True).content.decode()
+    assert "回答シートを受け付けました" in sent
+    (kept,) = DelegateAnswer.objects.filter(delegation=delegation)
+    assert kept.respondent["制度等"] == B and kept.answers["9"] == "②"
+    assert not Delegation.objects.filter(seido=A).exists()

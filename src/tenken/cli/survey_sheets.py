@@ -230,11 +230,12 @@ def _print_status(report: object, problems_only: bool = False) -> None:
     about = f" 制度 {shown(report.seido)}" if report.seido else ""
     console.print(f"[bold]回答状況[/] 調査回 {report.round_code}{about}（期限 {deadline}）")
     by_seido = report.by_seido()
-    summary = Table(*(["制度等"] if by_seido else []), *report.summary().keys())
-    for name, figures in by_seido.items():
-        summary.add_row(shown(name), *(str(v) for v in figures.values()))
-    summary.add_row(*(["全体"] if by_seido else []), *(str(v) for v in report.summary().values()))
-    console.print(summary)
+    if by_seido:
+        _print_by_seido(by_seido, report.summary())
+    else:
+        summary = Table(*report.summary().keys())
+        summary.add_row(*(str(v) for v in report.summary().values()))
+        console.print(summary)
     if report.with_problems:
         table = Table(
             "組織名",
@@ -268,6 +269,17 @@ def _print_status(report: object, problems_only: bool = False) -> None:
         console.print("全件は --json で出力できます。")
     for o in report.not_in_roster:
         console.print(f"[yellow]名簿にない回答[/]: {shown(o.org_name)}（{shown(o.source_name)}）")
+
+
+def _print_by_seido(by_seido: dict[str, dict[str, int]], overall: dict[str, int]) -> None:
+    """One column per 制度 (numbered: 制度 names are long) and the overall one, their sum."""
+    names = list(by_seido)
+    for i, name in enumerate(names, start=1):
+        console.print(f"制度{i}: {shown(name)}", highlight=False)
+    table = Table("", *(f"制度{i}" for i in range(1, len(names) + 1)), "全体")
+    for key, total in overall.items():
+        table.add_row(key, *(str(by_seido[name][key]) for name in names), str(total))
+    console.print(table)
 
 
 @demo_step(30, "回答シート（Excel）を作り、記入して点検し、データベースに取り込む")

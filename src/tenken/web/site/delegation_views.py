@@ -305,7 +305,7 @@ def _delegate_fixed(q: Questionnaire, d: Delegation) -> dict[str, str]:
 
 
 def _sheet(q: Questionnaire, d: Delegation) -> HttpResponse:
-    """The delegate's answer sheet: its 組織名, 組織区分 and 制度 filled, and its current answers."""
+    """The delegate's answer sheet: its 組織名, 組織区分 and 制度 filled, its current answers."""
     fixed = _delegate_fixed(q, d)
     data = form_bytes(q, {**fixed, ROUND_KEY: d.round.code, SEIDO_KEY: d.seido})
     current = store_delegation.current_answer(d)
