@@ -19,7 +19,6 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -28,6 +27,7 @@ from django.utils import timezone
 from tenken.errors import InputError
 from tenken.store import api
 from tenken.store.auditing import audit
+from tenken.store.ingest import answer_fields
 from tenken.store.models import Consolidation, DelegateAnswer, Delegation, Origin, Response, Round
 from tenken.survey.delegation import Consolidated, Source, delegate_problem, missing_reasons
 from tenken.survey.document import AnswerDocument
@@ -140,14 +140,7 @@ def _store(
         answer = DelegateAnswer.objects.using(alias).create(
             delegation=delegation,
             origin=origin,
-            respondent=prepared.respondent,
-            answers=prepared.answers,
-            problems=prepared.problems,
-            missing_info=prepared.missing_info,
-            unanswered=prepared.unanswered,
-            sha256=prepared.sha256,
-            source_name=Path(prepared.path).name,
-            received_at=prepared.received_at,
+            **answer_fields(prepared),
             is_current=True,
         )
         more = {"origin": str(origin), "file": answer.source_name, "problems": len(answer.problems)}

@@ -99,6 +99,21 @@ def _prepared(
         yield from pool.map(work, items, chunksize=16)
 
 
+def answer_fields(prepared: Prepared) -> dict[str, Any]:
+    """The fields every stored answer takes from a prepared document (a Response, and a
+    delegated municipality's answer): who answered, what, its problems and its file."""
+    return {
+        "respondent": prepared.respondent,
+        "answers": prepared.answers,
+        "problems": prepared.problems,
+        "missing_info": prepared.missing_info,
+        "unanswered": prepared.unanswered,
+        "sha256": prepared.sha256,
+        "source_name": Path(prepared.path).name,
+        "received_at": prepared.received_at,
+    }
+
+
 def store(
     prepared: Prepared,
     q: Questionnaire,
@@ -140,15 +155,8 @@ def store(
                 org_kind=prepared.org_kind,
                 seido=prepared.seido,
                 origin=origin,
-                respondent=prepared.respondent,
-                answers=prepared.answers,
-                problems=prepared.problems,
-                missing_info=prepared.missing_info,
-                unanswered=prepared.unanswered,
+                **answer_fields(prepared),
                 attachments_requested=prepared.attachments_requested,
-                sha256=prepared.sha256,
-                source_name=Path(prepared.path).name,
-                received_at=prepared.received_at,
                 is_current=newest,
                 is_counted=counts,
             )
