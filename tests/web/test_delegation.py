@@ -124,7 +124,10 @@ def test_the_ministry_sees_which_organisation_each_item_came_from(site: Site) ->
         assert row and MACHIDA in row.group(1) and "④" in row.group(1)
         assert "提出済みの統合回答と回答の出所" in body and 'name="change-9"' not in body
     answer_page = site.client_for(site.admin).get(_url(site, PREFECTURE)).content.decode()
-    assert "委任先 3 団体" in answer_page
+    assert "委任先 3 団体" in answer_page and "consolidated-warning" not in answer_page
+    # The prefecture is warned that submitting on its own page would replace the consolidation.
+    own_page = site.client_for(site.other).get(_url(site, PREFECTURE)).content.decode()
+    assert 'id="consolidated-warning"' in own_page and "統合した回答が置き換わり" in own_page
     # Another organisation's respondent sees nothing of it.
     assert site.client_for(site.respondent).get(_page(site)).status_code == 403
     assert site.client_for(site.respondent).get("/delegate/not-a-token/").status_code == 404
