@@ -50,16 +50,25 @@ _POSTAL_CODE = re.compile(r"^〒?\s*[0-9]{3}-?[0-9]{4}\s*")
 #: kanji numeral (2-15-45 三田ハイツ, 下三分一 2835); every other space is dropped.
 #: The other spaces, as one pattern replaced by "" (no callback per space): after a digit a
 #: space not before a digit or numeral, after a numeral one not before a digit, any other.
+#: The pattern starts with the space (the look-behinds, which include it, follow) so the regex
+#: engine skips to the next space instead of trying three look-behinds at every position.
 _DROPPED_SPACE = re.compile(
-    r"(?<=[0-9]) (?![0-9〇一二三四五六七八九十百千])"
-    r"|(?<=[〇一二三四五六七八九十百千]) (?![0-9])"
-    r"|(?<![0-9〇一二三四五六七八九十百千]) "
+    r" (?:(?<=[0-9] )(?![0-9〇一二三四五六七八九十百千])"
+    r"|(?<=[〇一二三四五六七八九十百千] )(?![0-9])"
+    r"|(?<![0-9〇一二三四五六七八九十百千] ))"
 )
 _SPACED_DASH = re.compile(r" ?- ?")
 
 
 def _drop_spaces(text: str) -> str:
     return _DROPPED_SPACE.sub("", text)
+
+
+def _dash_spaces(text: str) -> str:
+    """A dash with spaces around it made a plain dash (2 - 15 → 2-15)."""
+    if " -" in text or "- " in text:  # else every match is a lone "-": nothing to replace
+        return _SPACED_DASH.sub("-", text)
+    return text
 
 
 _OAZA = re.compile(r"大字|字")
@@ -117,7 +126,7 @@ def prepare(text: str) -> str:
     only between two digits (what ``_prepare(text)[0]`` gives, without the spaced copy)."""
     text = _cleaned(text)
     if " " in text:
-        text = _drop_spaces(_SPACED_DASH.sub("-", text))
+        text = _drop_spaces(_dash_spaces(text))
     return arabic_numerals(text)
 
 
@@ -137,7 +146,7 @@ def _prepare(text: str, numerals: Callable[[str], str] = arabic_numerals) -> tup
         text = numerals(text)
         return text, text
     # Spaces go before numerals are read: 東五 十子 is 東五十子, 豊洲 四-2-27 is 豊洲四-2-27.
-    spaced = _SPACED_DASH.sub("-", text)
+    spaced = _dash_spaces(text)
     return numerals(_drop_spaces(spaced)), numerals(spaced)
 
 
