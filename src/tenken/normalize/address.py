@@ -575,16 +575,19 @@ def _fast_key(text: str, ref: Reference) -> str | None:
     if folded.startswith(_OAZA_WORDS, pos):
         return None  # 大字/字 before the town: the full reading chooses the longest town
     code = codes[0]
-    towns = ref.towns.get(code)
-    if not towns:
+    probe = ref.town_probe.get(code)
+    if probe is None:
         return None
-    town = None
-    for length in ref.town_lengths[code].get(folded[pos : pos + 1], ()):
-        town = towns.get(folded[pos : pos + length])
-        if town is not None:
-            pos += length
+    towns, lengths = probe
+    # The town's key is the text it was found under (Town.key, without touching the Town).
+    for length in lengths.get(folded[pos : pos + 1], ()):
+        town_key = folded[pos : pos + length]
+        if town_key in towns:
             break
-    if town is None or pos >= len(text) or text[pos - 1].isdigit():
+    else:
+        return None
+    pos += len(town_key)
+    if pos >= len(text) or text[pos - 1].isdigit():
         return None  # no numbers, or a town ending in a digit before a number: see _read
     regular = REGULAR_AFTER_TOWN.match(text, pos)
     if regular is not None:
@@ -595,7 +598,6 @@ def _fast_key(text: str, ref: Reference) -> str | None:
     else:
         blocks = parse_units(text, pos)
         found, end = blocks.numbers, blocks.end
-    town_key = town.key
     if town_key.endswith("丁目"):  # rare: only then a town listed with its 丁目
         split = _chome_town(ref, code, town_key)
         if split is not None:
