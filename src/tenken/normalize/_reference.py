@@ -108,6 +108,11 @@ class Reference:
     # first: a lookup probes the dict only a few times.
     muni_lengths: dict[str, tuple[int, ...]] = field(default_factory=dict)
     town_lengths: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict)
+    # For the per-address fast path (address._fast_key): one look-up per municipality for
+    # its ``towns`` and ``town_lengths`` dicts (the same objects, no copy).
+    town_probe: dict[str, tuple[dict[str, Town], dict[str, tuple[int, ...]]]] = field(
+        default_factory=dict
+    )
 
     def add_municipality(self, muni: Municipality) -> None:
         """Register a municipality under its full name and its usual shorter notations."""
@@ -147,7 +152,9 @@ class Reference:
         towns = self.towns.setdefault(code, {})
         old = towns.get(key)
         towns[key] = Town(old.name if old else name, has_chome or bool(old and old.has_chome), key)
-        _add_length(self.town_lengths.setdefault(code, {}), key)
+        lengths = self.town_lengths.setdefault(code, {})
+        _add_length(lengths, key)
+        self.town_probe.setdefault(code, (towns, lengths))
 
     def match_prefecture(self, folded: str, pos: int) -> tuple[str, int] | None:
         """(prefecture, length) when ``folded[pos:]`` starts with a prefecture name."""

@@ -50,16 +50,25 @@ _POSTAL_CODE = re.compile(r"^〒?\s*[0-9]{3}-?[0-9]{4}\s*")
 #: kanji numeral (2-15-45 三田ハイツ, 下三分一 2835); every other space is dropped.
 #: The other spaces, as one pattern replaced by "" (no callback per space): after a digit a
 #: space not before a digit or numeral, after a numeral one not before a digit, any other.
+#: The pattern starts with the space (the look-behinds, which include it, follow) so the regex
+#: engine skips to the next space instead of trying three look-behinds at every position.
 _DROPPED_SPACE = re.compile(
-    r"(?<=[0-9]) (?![0-9〇一二三四五六七八九十百千])"
-    r"|(?<=[〇一二三四五六七八九十百千]) (?![0-9])"
-    r"|(?<![0-9〇一二三四五六七八九十百千]) "
+    r" (?:(?<=[0-9] )(?![0-9〇一二三四五六七八九十百千])"
+    r"|(?<=[〇一二三四五六七八九十百千] )(?![0-9])"
+    r"|(?<![0-9〇一二三四五六七八九十百千] ))"
 )
 _SPACED_DASH = re.compile(r" ?- ?")
 
 
 def _drop_spaces(text: str) -> str:
     return _DROPPED_SPACE.sub("", text)
+
+
+def _dash_spaces(text: str) -> str:
+    """A dash with spaces around it made a plain dash (2 - 15 → 2-15)."""
+    if " -" in text or "- " in text:  # else every match is a lone "-": nothing to replace
+        return _SPACED_DASH.sub("-", text)
+    return text
 
 
 _OAZA = re.compile(r"大字|字")
@@ -117,7 +126,7 @@ def prepare(text: str) -> str:
     only between two digits (what ``_prepare(text)[0]`` gives, without the spaced copy)."""
     text = _cleaned(text)
     if " " in text:
-        text = _drop_spaces(_SPACED_DASH.sub("-", text))
+        text = _drop_spaces(_dash_spaces(text))
     return arabic_numerals(text)
 
 
@@ -137,7 +146,7 @@ def _prepare(text: str, numerals: Callable[[str], str] = arabic_numerals) -> tup
         text = numerals(text)
         return text, text
     # Spaces go before numerals are read: 東五 十子 is 東五十子, 豊洲 四-2-27 is 豊洲四-2-27.
-    spaced = _SPACED_DASH.sub("-", text)
+    spaced = _dash_spaces(text)
     return numerals(_drop_spaces(spaced)), numerals(spaced)
 
 
@@ -566,16 +575,19 @@ def _fast_key(text: str, ref: Reference) -> str | None:
     if folded.startswith(_OAZA_WORDS, pos):
         return None  # 大字/字 before the town: the full reading chooses the longest town
     code = codes[0]
-    towns = ref.towns.get(code)
-    if not towns:
+    probe = ref.town_probe.get(code)
+    if probe is None:
         return None
-    town = None
-    for length in ref.town_lengths[code].get(folded[pos : pos + 1], ()):
-        town = towns.get(folded[pos : pos + length])
-        if town is not None:
-            pos += length
+    towns, lengths = probe
+    # The town's key is the text it was found under (Town.key, without touching the Town).
+    for length in lengths.get(folded[pos : pos + 1], ()):
+        town_key = folded[pos : pos + length]
+        if town_key in towns:
             break
-    if town is None or pos >= len(text) or text[pos - 1].isdigit():
+    else:
+        return None
+    pos += len(town_key)
+    if pos >= len(text) or text[pos - 1].isdigit():
         return None  # no numbers, or a town ending in a digit before a number: see _read
     regular = REGULAR_AFTER_TOWN.match(text, pos)
     if regular is not None:
@@ -586,7 +598,6 @@ def _fast_key(text: str, ref: Reference) -> str | None:
     else:
         blocks = parse_units(text, pos)
         found, end = blocks.numbers, blocks.end
-    town_key = town.key
     if town_key.endswith("丁目"):  # rare: only then a town listed with its 丁目
         split = _chome_town(ref, code, town_key)
         if split is not None:
