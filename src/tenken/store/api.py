@@ -450,6 +450,44 @@ def overview(
 # ---------------------------------------------------------------- writing from the site
 
 
+def web_prepared(
+    document: AnswerDocument,
+    evaluation: Evaluation,
+    origin: Origin,
+    *,
+    by: str,
+    org_name: str,
+    org_kind: str,
+    seido: str = UNDIVIDED,
+    record: dict[str, str] | None = None,
+) -> Prepared:
+    """A form's document as a prepared answer (a respondent's, or a delegated municipality's).
+
+    Its fingerprint hashes the document with when and how it was saved (and ``record``'s
+    extra facts), so every save of a form is a version of its own, as a new sheet file is.
+    """
+    now = timezone.now()
+    facts: dict[str, Any] = {
+        **document.to_json(),
+        "saved_at": now.isoformat(),
+        "origin": str(origin),
+        **(record or {}),
+    }
+    if seido:
+        facts["seido"] = seido
+    data = json.dumps(facts, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return Prepared.of(
+        document,
+        evaluation,
+        path=f"{origin.label}{by}",
+        sha256=hashlib.sha256(data).hexdigest(),
+        org_name=org_name,
+        org_kind=org_kind,
+        received_at=now,
+        seido=seido,
+    )
+
+
 def save_web(
     survey_round: Round,
     member: Member,
@@ -471,26 +509,16 @@ def save_web(
     check_seido(survey_round, seido)
     from tenken.store.ingest import store
 
-    now = timezone.now()
     origin = Origin.WEB_SUBMISSION if submit else Origin.WEB_DRAFT
-    record: dict[str, Any] = {
-        **document.to_json(),
-        "saved_at": now.isoformat(),
-        "by": username,
-        "origin": str(origin),
-    }
-    if seido:
-        record["seido"] = seido
-    data = json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    prepared = Prepared.of(
+    prepared = web_prepared(
         document,
         evaluation,
-        path=f"{origin.label}（{username}）",
-        sha256=hashlib.sha256(data).hexdigest(),
+        origin,
+        by=f"（{username}）",
         org_name=member.org_name,
         org_kind=member.org_kind,
-        received_at=now,
         seido=seido,
+        record={"by": username},
     )
     outcome = store(
         prepared,

@@ -16,13 +16,11 @@ Every change is audited (``delegation.add``, ``delegation.link``, ``delegation.a
 from __future__ import annotations
 
 import hashlib
-import json
 import secrets
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from tenken.errors import InputError
 from tenken.store import api
@@ -158,18 +156,14 @@ def save_delegate_answer(
     alias: str = "default",
 ) -> DelegateAnswer | None:
     """The delegate's web form (through its invitation link), as a draft or a submission."""
-    now = timezone.now()
     origin = Origin.WEB_SUBMISSION if submit else Origin.WEB_DRAFT
-    record = {**document.to_json(), "saved_at": now.isoformat(), "origin": str(origin)}
-    data = json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    prepared = Prepared.of(
+    prepared = api.web_prepared(
         document,
         evaluation,
-        path=f"{origin.label}（委任先 {delegation.municipality}）",
-        sha256=hashlib.sha256(data).hexdigest(),
+        origin,
+        by=f"（委任先 {delegation.municipality}）",
         org_name=delegation.municipality,
         org_kind="市区町村",
-        received_at=now,
     )
     return _store(delegation, prepared, origin, actor, "delegation.answer_save", alias)
 
