@@ -92,6 +92,24 @@ def write_csv(
     return path
 
 
+def multiline_then_bad_date() -> bytes:
+    """Records CSV with a blank line and a quoted field over two lines before a bad date:
+    header 1, rows 2-3, blank 4, row 5-6 (two lines), rows 7, 8, the bad row on line 9.
+    pyarrow skips empty lines, so a reader counting records would say line 7."""
+    header = [c.header for c in RECORD_COLUMNS]
+    lines = [",".join(header)]
+    for k, (row, _, _) in enumerate(RECORDS[:6]):
+        values = list(row)
+        if k == 2:
+            values[header.index("住所")] = '"東京都\n千代田区"'
+        if k == 5:
+            values[header.index("生年月日")] = "1980-13-45"
+        lines.append(",".join(values))
+        if k == 1:
+            lines.append("")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
 def write(folder: Path) -> tuple[Path, Path]:
     """Write registry.csv and records.csv into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -52,21 +52,6 @@ def _mixed_encoding() -> bytes:
     return _csv(rows) + tail
 
 
-def _multiline_then_bad_date() -> bytes:
-    """A blank line and a quoted field over two lines before the bad row: true line 9."""
-    lines = [",".join(HEADER)]
-    for k, row in enumerate(ROWS[:6]):
-        values = list(row)
-        if k == 2:
-            values[HEADER.index("住所")] = '"東京都\n千代田区"'
-        if k == 5:
-            values[HEADER.index("生年月日")] = "1980-13-45"
-        lines.append(",".join(values))
-        if k == 1:
-            lines.append("")
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
 def _extra_field() -> bytes:
     lines = _csv(ROWS).decode().splitlines()
     lines[4] += ",余分"
@@ -109,7 +94,7 @@ BROKEN: dict[str, tuple[str, Callable[[], bytes], tuple[str, ...]]] = {
                      ("bad.csv", "6行目", "制度固有番号", "重複")),
     "extra field": ("bad.csv", _extra_field, ("bad.csv", "5行目", "列の数")),
     "mixed encoding": ("bad.csv", _mixed_encoding, ("bad.csv", "41行目", "混在")),
-    "true line": ("bad.csv", _multiline_then_bad_date, ("bad.csv", "9行目", "生年月日")),
+    "true line": ("bad.csv", fixtures.multiline_then_bad_date, ("bad.csv", "9行目", "生年月日")),
     "duplicated header": ("bad.csv", lambda: _csv([[*r, "x"] for r in ROWS], [*HEADER, "氏名"]),
                           ("bad.csv", "氏名", "2回")),
     "parquet blank id": ("bad.parquet", _blank_id_parquet,

@@ -249,17 +249,7 @@ def test_a_csv_with_blank_lines_and_multiline_fields_reports_the_true_line(
     tmp_path: Path,
 ) -> None:
     """pyarrow skips empty lines, so record i used to be reported as line i + 2."""
-    lines = [",".join(HEADER)]
-    for k, row in enumerate(ROWS[:6]):
-        values = list(row)
-        if k == 2:
-            values[HEADER.index("住所")] = '"東京都\n千代田区"'
-        if k == 5:
-            values[HEADER.index("生年月日")] = "1980-13-45"
-        lines.append(",".join(values))
-        if k == 1:
-            lines.append("")
     path = tmp_path / "records.csv"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_bytes(fixtures.multiline_then_bad_date())
     # header 1, rows 2-3, blank 4, row 5-6 (two lines), rows 7, 8, then the bad row on line 9
     refused(invoke(_args(tmp_path, path)), "9行目", "生年月日")
