@@ -31,7 +31,7 @@ from tenken.linkage.gaiji_table import load_gaiji_table
 from tenken.linkage.outputs import OUTPUT_NAMES, counts, write_all
 from tenken.linkage.scoring import load_truth, score
 from tenken.normalize.address import address_key
-from tenken.normalize.gaiji import decode
+from tenken.normalize.gaiji import PRIVATE_USE_CLASS, decode
 from tenken.normalize.name import reading_key
 
 Progress = Callable[[str], None]
@@ -74,15 +74,11 @@ def load(
     return Inputs(reg, rec)
 
 
-# A name that holds a code of the private-use areas (tenken.normalize.gaiji.is_private_use).
-_PRIVATE_USE = "[\ue000-\uf8ff\U000f0000-\U0010fffd]"
-
-
 def _decode_gaiji(engine: Engine, table: Mapping[str, str]) -> None:
     """The registry's names with their 外字 codes replaced by the characters ``table`` gives,
     decoded once per distinct name that holds a private-use code; the rest stay as read."""
     d = engine.dialect
-    holds_code = d.contains_match("name", _PRIVATE_USE)
+    holds_code = d.contains_match("name", PRIVATE_USE_CLASS)
     engine.lookup(
         t.GAIJI_NAMES,
         f"SELECT DISTINCT name AS v FROM {t.REG_IN} WHERE {holds_code}",

@@ -27,10 +27,17 @@ _SKIPPED = " ・=＝,、."
 _VARIATION_SELECTOR = ((0xFE00, 0xFE0F), (0xE0100, 0xE01EF))
 
 
+PRIVATE_USE = ((0xE000, 0xF8FF), (0xF0000, 0x10FFFD))
+"""The private-use areas (the BMP's and planes 15–16), where vendors put their 外字 codes."""
+
+PRIVATE_USE_CLASS = "[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in PRIVATE_USE) + "]"
+"""A regular-expression class of :data:`PRIVATE_USE`, for engines that look for codes in SQL."""
+
+
 def is_private_use(ch: str) -> bool:
-    """A code of the private-use areas (the BMP's and planes 15–16)."""
+    """A code of the private-use areas (:data:`PRIVATE_USE`)."""
     code = ord(ch)
-    return 0xE000 <= code <= 0xF8FF or 0xF0000 <= code <= 0x10FFFD
+    return any(lo <= code <= hi for lo, hi in PRIVATE_USE)
 
 
 def decode(text: str, table: Mapping[str, str]) -> str:
