@@ -95,15 +95,18 @@ def _tree_rss_mib(root: int) -> float:
 def _child(code: str, *args: str) -> dict[str, Any]:
     """Run ``code`` in a fresh process; its last output line (JSON), plus ``tree_peak_mib``:
     the peak of the whole process tree's RSS, sampled every half second."""
-    with subprocess.Popen(
-        [sys.executable, "-c", code, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True,
-    ) as process:  # fmt: skip
-        peak = 0.0
-        while process.poll() is None:
-            peak = max(peak, _tree_rss_mib(process.pid))
-            time.sleep(0.5)
-        stdout, stderr = process.communicate()
+    # Output goes to files, not pipes: a pipe nobody reads while polling fills up (64 KiB)
+    # and blocks the child for good (seen at 10M people)
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        command = [sys.executable, "-c", code, *args]
+        with subprocess.Popen(command, stdout=out, stderr=err) as process:
+            peak = 0.0
+            while process.poll() is None:
+                peak = max(peak, _tree_rss_mib(process.pid))
+                time.sleep(0.5)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
     if process.returncode:
         raise SystemExit(f"child failed ({process.returncode}):\n{stderr[-4000:]}")
     result: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])

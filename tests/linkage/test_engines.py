@@ -163,3 +163,16 @@ def test_duckdb_lookup_in_slices_gives_the_whole_table(monkeypatch: pytest.Monke
     finally:
         duck.close()
     assert got == {v: v.upper() for v in values}
+
+
+def test_duckdb_prints_nothing_of_its_own_on_long_queries() -> None:
+    """DuckDB's progress bar would write to stdout during the inspection's long steps: in a
+    terminal it garbles the CLI's display, into an unread pipe it blocks the run."""
+    from tenken.linkage.engine import DuckDBEngine
+
+    engine = DuckDBEngine()
+    try:
+        shown = engine.arrow("SELECT current_setting('enable_progress_bar') AS on").column(0)
+        assert shown.to_pylist() == [False]
+    finally:
+        engine.close()

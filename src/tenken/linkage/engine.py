@@ -178,6 +178,9 @@ class DuckDBEngine:
         self._duckdb = duckdb
         self._con = duckdb.connect(":memory:")
         self._con.execute("SET preserve_insertion_order = false")
+        # DuckDB's own progress bar prints to stdout for queries over two seconds: it would
+        # garble the CLI's progress display and, with stdout a pipe nobody reads, block the run
+        self._con.execute("SET enable_progress_bar = false")
         if threads:
             self._con.execute(f"SET threads = {int(threads)}")
         self._registered: set[str] = set()
