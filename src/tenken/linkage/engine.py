@@ -2,9 +2,11 @@
 
 - :class:`Dialect` knows how an engine spells what differs between engines: string literals,
   quoted identifiers (the Japanese output headers), casts, regular expressions, aggregates.
-- :class:`Engine` runs SQL text, moves Arrow tables in and out and maps a Python function over
-  the distinct values of a query (:meth:`Engine.lookup`: in process for DuckDB, on the
-  executors with ``mapInArrow`` for Spark).
+- :class:`Engine` runs SQL text, moves Arrow tables in and out and runs Python over a query's
+  result where the data is: :meth:`Engine.lookup` (a function per distinct value) and
+  :meth:`Engine.map_table` (a function per Arrow table of rows), in process for DuckDB and on
+  the executors with ``mapInArrow`` for Spark, so that the driver never holds a per-record
+  or per-name table. :meth:`Engine.batches` streams an ordered result to the driver.
 
 SQL is produced by the pure builders in :mod:`tenken.linkage.sql`, :mod:`.fastpath`,
 :mod:`.outputs` and :mod:`.scoring` through a Dialect; :data:`ENGINES` is the one list of
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -101,6 +103,10 @@ class Dialect:
 DUCKDB = Dialect()
 
 
+TableFn = Callable[["pa.Table"], "pa.Table"]
+"""A function over a table of rows (see :meth:`Engine.map_table`)."""
+
+
 class Engine(Protocol):
     """What the inspection needs from an engine."""
 
@@ -129,6 +135,17 @@ class Engine(Protocol):
     def lookup(self, name: str, sql: str, fn: Callable[[str], str]) -> None:
         """Create table ``name`` (raw, key): ``fn`` of each value of the query's column ``v``
         (distinct, non-empty values)."""
+
+    def map_table(self, name: str, sql: str, fn: TableFn, schema: pa.Schema) -> None:
+        """Create table ``name`` (columns ``schema``): ``fn`` applied to the query's rows.
+
+        ``fn`` must work row by row: its output for a set of rows is the union of its outputs
+        for any split of them. DuckDB calls it once on the whole result, in process; Spark
+        calls it on each Arrow batch on the executors (``mapInArrow``)."""
+
+    def batches(self, sql: str) -> Iterator[pa.RecordBatch]:
+        """The result of a query (in its ``ORDER BY`` order), a batch at a time: the driver
+        holds one batch, never the whole result."""
 
     def close(self) -> None:
         """Release the engine's resources."""
@@ -164,6 +181,10 @@ def memory_limit() -> int:
 
 LOOKUP_SLICE = 1 << 19
 """Values per slice of :meth:`DuckDBEngine.lookup` (about 100 MB of Python strings)."""
+
+
+BATCH_ROWS = 10_000
+"""Rows per batch of :meth:`Engine.batches`."""
 
 
 class DuckDBEngine:
@@ -255,6 +276,18 @@ class DuckDBEngine:
         except self._duckdb.Error as error:
             raise EngineError(f"query failed: {error}\n{sql}") from error
         self.register(name, pa.concat_tables(parts) if parts else map_keys([], fn))
+
+    def map_table(self, name: str, sql: str, fn: TableFn, schema: pa.Schema) -> None:
+        """One call of ``fn`` on the whole result (the Python side holds it anyway)."""
+        result = fn(self.arrow(sql))
+        self.register(name, result if result.schema == schema else result.cast(schema))
+
+    def batches(self, sql: str) -> Iterator[pa.RecordBatch]:
+        try:
+            reader = self._con.sql(sql).to_arrow_reader(BATCH_ROWS)
+        except self._duckdb.Error as error:
+            raise EngineError(f"query failed: {error}\n{sql}") from error
+        yield from reader
 
     def close(self) -> None:
         self._con.close()

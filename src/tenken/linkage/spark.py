@@ -8,8 +8,10 @@ provides the session). See docs/spark.md.
 - Every step becomes a temporary view over a locally checkpointed DataFrame, so each table is
   computed once, as with DuckDB's ``CREATE TABLE`` (a lazily cached chain of 30 views made
   Spark re-plan the whole chain and run out of driver memory).
-- :meth:`SparkEngine.lookup` runs the Python normalisers on the executors (``mapInArrow``):
-  only the distinct values that still differ are shipped, a batch of Arrow records at a time.
+- :meth:`SparkEngine.lookup` and :meth:`SparkEngine.map_table` run Python on the executors
+  (``mapInArrow``): the normalisers, the name comparisons, the masks and the review cells, a
+  batch of Arrow records at a time; :meth:`SparkEngine.batches` streams an ordered result to
+  the driver from part files the executors wrote, so the driver holds one batch.
 - Errors from Spark are never shown as a JVM trace: a failing statement is an
   :class:`~tenken.linkage.engine.EngineError` (a bug), a missing pyspark or Java is an
   :class:`~tenken.errors.InputError` telling what to install.
@@ -31,7 +33,7 @@ from tenken.errors import InputError
 from tenken.linkage import spark_input
 from tenken.linkage.checks import Source
 from tenken.linkage.columns import Column
-from tenken.linkage.engine import Dialect, EngineError, Step
+from tenken.linkage.engine import BATCH_ROWS, Dialect, EngineError, Step, TableFn
 from tenken.linkage.readers import read, with_row
 
 
@@ -148,6 +150,23 @@ def _key_mapper(fn: Callable[[str], str]) -> Callable[[Batches], Batches]:
             )
 
     return apply
+
+
+def _table_mapper(fn: TableFn, schema: pa.Schema) -> Callable[[Batches], Batches]:
+    """A ``mapInArrow`` function: ``fn`` on each batch as a table, cast to ``schema``."""
+
+    def apply(batches: Batches) -> Batches:
+        for batch in batches:
+            result = fn(pa.Table.from_batches([batch]))
+            yield from result.cast(schema).to_batches()
+
+    return apply
+
+
+def _spark_schema(schema: pa.Schema) -> Any:
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    return from_arrow_schema(schema)
 
 
 class SparkEngine:
@@ -276,6 +295,34 @@ class SparkEngine:
             raise EngineError(f"step {name} failed: {_first_line(error)}\n{sql}") from None
         keyed.createOrReplaceTempView(name)
         self._views.append(name)
+
+    def map_table(self, name: str, sql: str, fn: TableFn, schema: pa.Schema) -> None:
+        frame = self._frame(name, sql)
+        try:
+            mapped = frame.mapInArrow(_table_mapper(fn, schema), _spark_schema(schema))
+        except Exception as error:
+            raise EngineError(f"step {name} failed: {_first_line(error)}\n{sql}") from None
+        self._checkpoint(name, mapped, name, sql)
+
+    def batches(self, sql: str) -> Iterator[pa.RecordBatch]:
+        """``toLocalIterator``: one partition at a time reaches the driver (the partitions of
+        an ordered query are its ranges, in order), with no file system shared by the driver
+        and the executors."""
+        from pyspark.sql.pandas.types import to_arrow_schema
+
+        frame = self._frame("query", sql)
+        schema = to_arrow_schema(frame.schema)
+        chunk: list[dict[str, Any]] = []
+        try:
+            for row in frame.toLocalIterator(prefetchPartitions=True):
+                chunk.append(row.asDict())
+                if len(chunk) == BATCH_ROWS:
+                    yield pa.RecordBatch.from_pylist(chunk, schema)
+                    chunk = []
+        except Exception as error:
+            raise EngineError(f"query failed: {_first_line(error)}\n{sql}") from None
+        if chunk:
+            yield pa.RecordBatch.from_pylist(chunk, schema)
 
     def close(self) -> None:
         for view in self._views:
