@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     from tenken.linkage.checks import Source
     from tenken.linkage.columns import Column
+    from tenken.linkage.parts import Place
 
 
 @dataclass(frozen=True)
@@ -113,12 +114,13 @@ class Engine(Protocol):
     dialect: Dialect
 
     def load(
-        self, name: str, path: Path, columns: Sequence[Column], mapping: Mapping[str, str]
+        self, name: str, path: Place, columns: Sequence[Column], mapping: Mapping[str, str]
     ) -> Source:
-        """Read the input file (or folder) ``path`` into table ``name``: ``columns`` as
-        strings under their ASCII names, and ``row``. Problems with the file itself (encoding,
-        header, column count, types) are :class:`InputError`; the rows are checked afterwards
-        in SQL (:mod:`tenken.linkage.checks`)."""
+        """Read the input file (or folder of part files, :mod:`tenken.linkage.parts`) ``path``
+        into table ``name``: ``columns`` as strings under their ASCII names, and ``row``.
+        Problems with the file itself (encoding, header, column count, types) are
+        :class:`InputError`; the rows are checked afterwards in SQL
+        (:mod:`tenken.linkage.checks`)."""
 
     def register(self, name: str, table: pa.Table) -> None:
         """Make an Arrow table queryable as ``name``."""
@@ -220,27 +222,62 @@ class DuckDBEngine:
                 self._con.execute(f"DROP TABLE IF EXISTS {name}")
 
     def load(
-        self, name: str, path: Path, columns: Sequence[Column], mapping: Mapping[str, str]
+        self, name: str, path: Place, columns: Sequence[Column], mapping: Mapping[str, str]
     ) -> Source:
         """UTF-8 CSV and Parquet read by DuckDB itself (:mod:`tenken.linkage.duck_input`);
-        CP932, Excel and Parquet with float or time columns by the Python readers."""
+        CP932, Excel and Parquet with float or time columns by the Python readers. A folder's
+        part files are read one after the other into one table (``row`` as
+        :mod:`tenken.linkage.parts` numbers it)."""
+        from tenken.linkage import duck_input, parts
+        from tenken.linkage.readers import read, with_row
+
+        local = duck_input.local_path(path)
+        if local.is_dir():
+            found, _ = parts.survey(local, parts.input_kind(local) or "csv", columns, mapping)
+            for k, part in enumerate(found.paths):
+                self._load_part(name, Path(part), columns, mapping, k << parts.PART_BITS)
+            return found
+        native = duck_input.native(local, columns, mapping)
+        if native is None:
+            loaded = read(local, columns, mapping)
+            self.register(name, with_row(loaded.table))
+            return loaded
+        self._create(f"CREATE OR REPLACE TABLE {name} AS {native.sql}", native.refused)
+        return native.rows
+
+    def _create(self, sql: str, refused: Callable[[BaseException], InputError]) -> None:
+        """Run the statement that reads an input file, in file order (``row_number() OVER ()``
+        numbers the records in file order only while order is kept)."""
+        self._con.execute("SET preserve_insertion_order = true")
+        try:
+            self._con.execute(sql)
+        except self._duckdb.Error as error:
+            raise refused(error) from error
+        finally:
+            self._con.execute("SET preserve_insertion_order = false")
+
+    def _load_part(
+        self, name: str, path: Path, columns: Sequence[Column], mapping: Mapping[str, str],
+        first: int,
+    ) -> None:  # fmt: skip
+        """Part file ``path`` into table ``name`` (created by the first part, ``first`` 0),
+        its ``row`` numbers starting at ``first``."""
         from tenken.linkage import duck_input
         from tenken.linkage.readers import read, with_row
 
         native = duck_input.native(path, columns, mapping)
         if native is None:
-            loaded = read(path, columns, mapping)
-            self.register(name, with_row(loaded.table))
-            return loaded
-        # row_number() OVER () numbers the records in file order only while order is kept
-        self._con.execute("SET preserve_insertion_order = true")
+            self._con.register(f"{name}_part", with_row(read(path, columns, mapping).table))
+            sql, refused = f"SELECT * FROM {name}_part", duck_input.never_refused
+        else:
+            sql, refused = native.sql, native.refused
+        numbered = f"SELECT * REPLACE (row + {int(first)} AS row) FROM ({sql})"
+        into = f"INSERT INTO {name} BY NAME " if first else f"CREATE OR REPLACE TABLE {name} AS "
         try:
-            self._con.execute(f"CREATE OR REPLACE TABLE {name} AS {native.sql}")
-        except self._duckdb.Error as error:
-            raise native.refused(error) from error
+            self._create(into + numbered, refused)
         finally:
-            self._con.execute("SET preserve_insertion_order = false")
-        return native.rows
+            if native is None:
+                self._con.unregister(f"{name}_part")
 
     def register(self, name: str, table: pa.Table) -> None:
         self._con.register(name, table)

@@ -29,6 +29,7 @@ from tenken.linkage.checks import Input
 from tenken.linkage.columns import RECORD_COLUMNS, REGISTRY_COLUMNS
 from tenken.linkage.engine import Engine, Step, engine_kind, make_engine, release
 from tenken.linkage.gaiji_table import load_gaiji_table
+from tenken.linkage.parts import Place
 from tenken.linkage.outputs import OUTPUT_NAMES, counts, write_all
 from tenken.linkage.scoring import load_truth, score
 from tenken.normalize.address import address_key
@@ -52,8 +53,8 @@ class Inputs:
 
 def load(
     engine: Engine,
-    registry: Path,
-    records: Path,
+    registry: Place,
+    records: Place,
     mapping: Mapping[str, str],
     gaiji: Mapping[str, str] | None = None,
 ) -> Inputs:
@@ -182,8 +183,8 @@ STAGES = (
 
 
 def run(
-    registry: Path,
-    records: Path,
+    registry: Place,
+    records: Place,
     out: Path,
     *,
     mapping: Mapping[str, str] | None = None,
