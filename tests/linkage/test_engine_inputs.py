@@ -19,7 +19,6 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import Result
 
-from tenken.errors import InputError
 from tenken.linkage.columns import RECORD_COLUMNS
 from tenken.linkage.engine import make_engine
 from tenken.linkage.parts import as_input

@@ -89,8 +89,9 @@ def inspect(
                 bar.update(task, description=name, completed=STAGES.index(name))
 
             summary = run(
-                as_input(registry), as_input(records), out, mapping=parse_mapping(mapping or []), truth=truth,
-                engine_name=engine, progress=step, gaiji=gaiji,
+                as_input(registry), as_input(records), out,
+                mapping=parse_mapping(mapping or []), truth=truth, engine_name=engine,
+                progress=step, gaiji=gaiji,
             )  # fmt: skip
         table = Table("判定", "件数")
         for code, n in summary["verdicts"].items():

@@ -266,6 +266,7 @@ class DuckDBEngine:
         from tenken.linkage.readers import read, with_row
 
         native = duck_input.native(path, columns, mapping)
+        refused: Callable[[BaseException], InputError]
         if native is None:
             self._con.register(f"{name}_part", with_row(read(path, columns, mapping).table))
             sql, refused = f"SELECT * FROM {name}_part", duck_input.never_refused

@@ -29,8 +29,8 @@ from tenken.linkage.checks import Input
 from tenken.linkage.columns import RECORD_COLUMNS, REGISTRY_COLUMNS
 from tenken.linkage.engine import Engine, Step, engine_kind, make_engine, release
 from tenken.linkage.gaiji_table import load_gaiji_table
-from tenken.linkage.parts import Place
 from tenken.linkage.outputs import OUTPUT_NAMES, counts, write_all
+from tenken.linkage.parts import Place
 from tenken.linkage.scoring import load_truth, score
 from tenken.normalize.address import address_key
 from tenken.normalize.gaiji import PRIVATE_USE_CLASS, decode

@@ -145,21 +145,25 @@ CONNECTORS = {
 """The Hadoop connector each cloud scheme needs (pyspark bundles the HDFS client only)."""
 
 
-def _java_class(error: BaseException) -> str:
-    """The Java class of a py4j error's cause ('' for other errors)."""
+def _java_classes(error: BaseException) -> list[str]:
+    """The Java classes of a py4j error's cause chain, outermost first ([] for other errors)."""
     java = getattr(error, "java_exception", None)
+    found: list[str] = []
     try:
-        return str(java.getClass().getName()) if java is not None else ""
+        while java is not None and len(found) < 10:
+            found.append(str(java.getClass().getName()).rsplit(".", 1)[-1])
+            java = java.getCause()
     except Exception:  # the gateway is gone
-        return ""
+        pass
+    return found
 
 
 def unavailable(place: str, error: BaseException) -> InputError:
     """The message for a remote input Spark cannot reach: which connector a scheme needs, or
     the Java exception's class (never its stack)."""
     scheme = urlparse(place).scheme.lower()
-    name = _java_class(error).rsplit(".", 1)[-1] or type(error).__name__
-    if "UnsupportedFileSystem" in name or "ClassNotFound" in name:
+    classes = _java_classes(error) or [type(error).__name__]
+    if any("UnsupportedFileSystem" in c or "ClassNotFound" in c for c in classes):
         connector = CONNECTORS.get(scheme, f"{scheme}:// のファイルシステム")
         return InputError(
             f"{scheme}:// のファイルシステムを Spark で使えません",
@@ -168,10 +172,10 @@ def unavailable(place: str, error: BaseException) -> InputError:
             "認証を Spark の設定（spark.hadoop.*）で与えてください（docs/spark.md）",
             code="E-INPUT-REMOTE",
         )
-    if "FileNotFound" in name:
+    if any("FileNotFound" in c for c in classes):
         return InputError("ファイルがありません", location=Location(place))
     return InputError(
-        f"読めません（{name}）",
+        f"読めません（{classes[-1]}）",
         location=Location(place),
         hint="URI、ネットワーク、認証の設定を確かめてください",
         code="E-INPUT-REMOTE",
