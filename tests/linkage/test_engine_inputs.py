@@ -103,7 +103,7 @@ BROKEN: dict[str, tuple[str, Callable[[], bytes], tuple[str, ...]]] = {
 }  # fmt: skip
 
 
-def _inspect(tmp_path: Path, records: Path, engine_name: str) -> tuple[Result, Path]:
+def _inspect(tmp_path: Path, records: Path | str, engine_name: str) -> tuple[Result, Path]:
     registry, _ = fixtures.write(tmp_path / "in")
     out = tmp_path / "out"
     args = ["inspect", "--registry", str(registry), "--records", str(records), "--out", str(out)]
@@ -176,6 +176,9 @@ def _blank_id_in_parquet_part(path: Path) -> Path:
 BROKEN_FOLDERS: dict[str, tuple[Callable[[Path], Path], tuple[str, ...]]] = {
     "bad date in a part": (lambda p: _folder(p, _with(9, "生年月日", "1980-13-45")),
                            ("part-00001.csv", "4行目", "生年月日", "日付として読めません")),
+    "a line found through a file:// URI": (
+        lambda p: _folder(p, _with(9, "生年月日", "1980-13-45")),
+        ("part-00001.csv", "4行目", "生年月日", "日付として読めません")),
     "repeated id across parts": (lambda p: _folder(p, _with(15, "制度固有番号", "R03")),
                                  ("part-00002.csv", "3行目", "制度固有番号", "重複")),
     "extra field in a part": (_extra_field_in_part, ("part-00002.csv", "3行目", "列の数")),
@@ -197,11 +200,15 @@ def test_a_broken_part_file_stops_with_the_part_and_its_line(
     """A folder of part files is checked part by part: the message names the part file and
     its own line, the same on every engine."""
     build, words = BROKEN_FOLDERS[case]
-    result, out = _inspect(tmp_path, build(tmp_path), engine_name)
+    folder = build(tmp_path)
+    records = folder.as_uri() if "URI" in case else folder
+    result, out = _inspect(tmp_path, records, engine_name)
     output = refused(result, *words)
     assert "Traceback" not in output and "java" not in output.lower(), output
     assert "spark" not in output.lower() and "py4j" not in output.lower(), output
     assert not out.exists()
+    if "URI" in case and engine_name == "spark":  # read through Hadoop, named by its URI
+        assert "file:/" in output, output
 
 
 def test_a_cloud_uri_without_its_connector_says_what_is_missing(
