@@ -1,13 +1,13 @@
-"""Spark reads the inputs itself: CSV or Parquet, one file or a folder of part files.
+"""Spark reads the inputs itself: CSV or Parquet, one file or a folder of part files, on a
+local path or a remote URI (:mod:`tenken.linkage.parts` lists and checks them).
 
 The file-level checks are the Python readers' own functions, run on the driver on each part
-file's header or footer only (:func:`~tenken.linkage.readers.csv_header`,
-:func:`~tenken.linkage.readers.parquet_schema`, :func:`~tenken.linkage.readers.select_columns`);
-the rows are read by Spark and never pass through Python. A row Spark could not split into the
-header's columns, or text that did not decode, sends the driver back to that one file with
-:func:`~tenken.linkage.readers.shape_error` / :func:`~tenken.linkage.readers.mixed_encoding_error`
-for the same message as with DuckDB. The rows are then checked in SQL by
-:mod:`tenken.linkage.checks`, as on every engine.
+file's header or footer only; the rows are read by Spark and never pass through Python. A row
+Spark could not split into the header's columns, or text that did not decode, sends the driver
+back to that one file with :func:`~tenken.linkage.readers.shape_error` /
+:func:`~tenken.linkage.readers.mixed_encoding_error` for the same message as with DuckDB (a
+remote part is copied to the driver for that, :class:`HadoopFiles`). The rows are then checked
+in SQL by :mod:`tenken.linkage.checks`, as on every engine.
 
 ``row`` is ``part << 40 | position``: the part file's place in name order and the record's
 position in it (``monotonically_increasing_id`` less the file's first id: a CSV file is read
