@@ -190,7 +190,7 @@ def write_review(engine: Engine, path: Path) -> int:
         for batch in engine.batches(f"SELECT * FROM {tables.REVIEW} ORDER BY row"):
             for row in batch.to_pylist():
                 written += 1
-                facts = set(row["facts"].split(";"))
+                facts = set(row["facts"].split(";")) - {""}  # "" is no fact
                 for k, column in enumerate(REVIEW_COLUMNS):
                     text = row[column.field]
                     if column.fact in facts:
