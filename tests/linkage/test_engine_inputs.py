@@ -19,9 +19,9 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import Result
 
-from tenken.errors import InputError
 from tenken.linkage.columns import RECORD_COLUMNS
 from tenken.linkage.engine import make_engine
+from tenken.linkage.parts import as_input
 from tenken.linkage.readers import read
 from tenken.linkage.tables import REC_IN
 from tests.hostile import invoke, refused
@@ -103,7 +103,7 @@ BROKEN: dict[str, tuple[str, Callable[[], bytes], tuple[str, ...]]] = {
 }  # fmt: skip
 
 
-def _inspect(tmp_path: Path, records: Path, engine_name: str) -> tuple[Result, Path]:
+def _inspect(tmp_path: Path, records: Path | str, engine_name: str) -> tuple[Result, Path]:
     registry, _ = fixtures.write(tmp_path / "in")
     out = tmp_path / "out"
     args = ["inspect", "--registry", str(registry), "--records", str(records), "--out", str(out)]
@@ -131,16 +131,101 @@ def _cp932(path: Path) -> Path:
     return target
 
 
-def _parts(path: Path, suffix: str) -> Path:
+def _parts(path: Path, suffix: str, encoding: str = "utf-8") -> Path:
     """The records as a folder of three part files (and a _SUCCESS marker, as Spark writes)."""
     folder = path / "records"
     folder.mkdir()
     for k, start in enumerate((0, 7, 14)):
         rows = ROWS[start : start + 7]
-        data = _csv(rows) if suffix == ".csv" else _parquet([list(r) for r in rows])
+        data = (
+            _csv(rows).decode().encode(encoding)
+            if suffix == ".csv"
+            else _parquet([list(r) for r in rows])
+        )
         (folder / f"part-{k:05d}{suffix}").write_bytes(data)
     (folder / "_SUCCESS").write_bytes(b"")
     return folder
+
+
+def _folder(
+    path: Path, rows: list[list[str]], suffix: str = ".csv", part: dict[int, bytes] | None = None
+) -> Path:
+    """``rows`` as three part files of 7, 7 and 6 records; ``part`` replaces some parts."""
+    folder = path / "records"
+    folder.mkdir()
+    for k, start in enumerate((0, 7, 14)):
+        chunk = rows[start : start + 7]
+        data = _csv(chunk) if suffix == ".csv" else _parquet([list(r) for r in chunk])
+        (folder / f"part-{k:05d}{suffix}").write_bytes((part or {}).get(k, data))
+    return folder
+
+
+def _extra_field_in_part(path: Path) -> Path:
+    lines = _csv(ROWS[14:]).decode().splitlines()
+    lines[2] += ",余分"
+    return _folder(path, ROWS, part={2: ("\n".join(lines) + "\n").encode()})
+
+
+def _blank_id_in_parquet_part(path: Path) -> Path:
+    rows: list[list[str | None]] = [list(r) for r in ROWS]
+    rows[16][0] = None
+    return _folder(path, rows, ".parquet")  # type: ignore[arg-type]
+
+
+# name -> (the records folder, words the message must hold): each names the part and its line
+BROKEN_FOLDERS: dict[str, tuple[Callable[[Path], Path], tuple[str, ...]]] = {
+    "bad date in a part": (lambda p: _folder(p, _with(9, "生年月日", "1980-13-45")),
+                           ("part-00001.csv", "4行目", "生年月日", "日付として読めません")),
+    "a line found through a file:// URI": (
+        lambda p: _folder(p, _with(9, "生年月日", "1980-13-45")),
+        ("part-00001.csv", "4行目", "生年月日", "日付として読めません")),
+    "repeated id across parts": (lambda p: _folder(p, _with(15, "制度固有番号", "R03")),
+                                 ("part-00002.csv", "3行目", "制度固有番号", "重複")),
+    "extra field in a part": (_extra_field_in_part, ("part-00002.csv", "3行目", "列の数")),
+    "another header in a part": (
+        lambda p: _folder(p, ROWS, part={1: _csv(ROWS[7:14], [*HEADER[:-1], "紐付日"])}),
+        ("part-00001.csv", "見出しが最初の分割ファイルと違います")),
+    "encodings differ between parts": (
+        lambda p: _folder(p, ROWS, part={1: _csv(ROWS[7:14]).decode().encode("cp932")}),
+        ("records", "文字コードが揃っていません")),
+    "blank id in a parquet part": (_blank_id_in_parquet_part,
+                                   ("part-00002.parquet", "3行目", "制度固有番号", "空です")),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", list(BROKEN_FOLDERS))
+def test_a_broken_part_file_stops_with_the_part_and_its_line(
+    engine_name: str, tmp_path: Path, case: str
+) -> None:
+    """A folder of part files is checked part by part: the message names the part file and
+    its own line, the same on every engine."""
+    build, words = BROKEN_FOLDERS[case]
+    folder = build(tmp_path)
+    records = folder.as_uri() if "URI" in case else folder
+    result, out = _inspect(tmp_path, records, engine_name)
+    output = refused(result, *words)
+    assert "Traceback" not in output and "java" not in output.lower(), output
+    assert "spark" not in output.lower() and "py4j" not in output.lower(), output
+    assert not out.exists()
+    if "URI" in case and engine_name == "spark":  # read through Hadoop, named by its URI
+        assert "file:/" in output, output
+
+
+def test_a_cloud_uri_without_its_connector_says_what_is_missing(
+    engine_name: str, tmp_path: Path
+) -> None:
+    """s3a:// needs hadoop-aws on Spark, and DuckDB reads local paths only: either way a clear
+    message naming the URI, no stack."""
+    registry, _ = fixtures.write(tmp_path / "in")
+    out = tmp_path / "out"
+    records = "s3a://tenken-test/records/"
+    args = ["inspect", "--registry", str(registry), "--records", records, "--out", str(out)]
+    result = invoke([*args, "--engine", engine_name], seconds=600)
+    words = ("hadoop-aws",) if engine_name == "spark" else ("DuckDB", "--engine spark")
+    output = refused(result, records, "s3a://", *words)
+    assert "Traceback" not in output and "java" not in output.lower(), output
+    assert "py4j" not in output.lower(), output
+    assert not out.exists()
 
 
 def _control(path: Path) -> Path:
@@ -155,6 +240,8 @@ VALID: dict[str, Callable[[Path], Path]] = {
     "control character": _control,
     "csv folder": lambda path: _parts(path, ".csv"),
     "parquet folder": lambda path: _parts(path, ".parquet"),
+    "cp932 folder": lambda path: _parts(path, ".csv", "cp932"),
+    "csv folder as a URI": lambda path: _parts(path, ".csv"),
 }
 
 
@@ -162,17 +249,14 @@ VALID: dict[str, Callable[[Path], Path]] = {
 def test_an_unusual_valid_input_is_read_as_its_plain_copy(
     engine_name: str, tmp_path: Path, case: str
 ) -> None:
-    """CP932, a control character, and folders of part files (Spark's own output layout) read
-    into the engine as the Python reader reads the plain UTF-8 file, in file order; DuckDB
-    reads one file, so it refuses a folder with a message naming it."""
+    """CP932, a control character, and folders of part files (Spark's own output layout, as a
+    path or as a file:// URI) read into the engine as the Python reader reads the plain UTF-8
+    file, in file order, on every engine."""
     records = VALID[case](tmp_path)
     engine = make_engine(engine_name)
     try:
-        if engine_name == "duckdb" and records.is_dir():
-            with pytest.raises(InputError, match="フォルダ"):
-                engine.load(REC_IN, records, RECORD_COLUMNS, {})
-            return
-        source = engine.load(REC_IN, records, RECORD_COLUMNS, {})
+        given = records.as_uri() if case.endswith("URI") else str(records)
+        source = engine.load(REC_IN, as_input(given), RECORD_COLUMNS, {})
         got = engine.arrow(f"SELECT * FROM {REC_IN} ORDER BY row").to_pylist()
     finally:
         engine.close()
@@ -184,12 +268,7 @@ def test_an_unusual_valid_input_is_read_as_its_plain_copy(
     assert [{k: v for k, v in r.items() if k != "row"} for r in got] == expected
     last = source.location(int(got[-1]["row"]), "rid")
     # the last record is in the last part file (6 records): CSV line 7, Parquet row 6
-    expected_line = {"csv folder": 7, "parquet folder": 6}.get(case, len(ROWS) + 1)
-    assert (Path(last.file).name, last.row) == (
-        "part-00002.csv"
-        if case == "csv folder"
-        else "part-00002.parquet"
-        if case == "parquet folder"
-        else "records.csv",
-        expected_line,
-    )
+    where = {"parquet folder": ("part-00002.parquet", 6)}.get(case, ("part-00002.csv", 7))
+    if "folder" not in case:
+        where = ("records.csv", len(ROWS) + 1)
+    assert (Path(last.file).name, last.row) == where

@@ -75,6 +75,27 @@ def test_differing_facts_are_highlighted_and_equal_ones_are_not(tmp_path: Path) 
     assert "記録: 住所" not in filled6
 
 
+def test_a_row_without_differing_facts_has_no_highlight_and_no_written_blanks(
+    tmp_path: Path,
+) -> None:
+    """A record listed with no registry state to compare (number not found, invalid number)
+    has no filled cell, and its empty fields are left out rather than written as filled
+    blanks."""
+    plain = {
+        r[0]
+        for r, verdict, _ in fixtures.RECORDS
+        if verdict in ("not_in_registry", "invalid_number")
+    }
+    assert plain
+    sheet = load_workbook(_inspect(tmp_path)).active
+    assert sheet is not None
+    rows = [r for r in sheet.iter_rows(min_row=2) if r[0].value in plain]
+    assert {r[0].value for r in rows} == plain
+    for row in rows:
+        assert all(c.fill.fgColor.rgb in (None, "00000000") for c in row), row[0].value
+        assert all(c.value != "" for c in row), row[0].value
+
+
 def test_control_characters_formulas_and_numbers_survive(tmp_path: Path) -> None:
     """Control characters in any field never break the file (openpyxl used to raise), formulas
     stay text, and the linked number is masked."""

@@ -44,13 +44,19 @@ def synth(
 @app.command()
 def inspect(
     registry: Annotated[
-        Path,
+        str,
         typer.Option(
-            "--registry", help="住民基本台帳（履歴付き。Spark では分割ファイルのフォルダも可）"
+            "--registry",
+            help="住民基本台帳（履歴付き。分割ファイルのフォルダも可。"
+            "Spark では hdfs:// s3a:// abfss:// gs:// も可）",
         ),
     ],
     records: Annotated[
-        Path, typer.Option("--records", help="制度の記録（Spark では分割ファイルのフォルダも可）")
+        str,
+        typer.Option(
+            "--records",
+            help="制度の記録（分割ファイルのフォルダも可。Spark では hdfs:// などの URI も可）",
+        ),
     ],
     out: Annotated[Path, typer.Option("--out", help="出力先フォルダ")],
     mapping: Annotated[
@@ -72,6 +78,7 @@ def inspect(
 
         from tenken.linkage.columns import VERDICTS
         from tenken.linkage.inspection import STAGES, run
+        from tenken.linkage.parts import as_input
         from tenken.linkage.readers import parse_mapping
 
         columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
@@ -82,8 +89,9 @@ def inspect(
                 bar.update(task, description=name, completed=STAGES.index(name))
 
             summary = run(
-                registry, records, out, mapping=parse_mapping(mapping or []), truth=truth,
-                engine_name=engine, progress=step, gaiji=gaiji,
+                as_input(registry), as_input(records), out,
+                mapping=parse_mapping(mapping or []), truth=truth, engine_name=engine,
+                progress=step, gaiji=gaiji,
             )  # fmt: skip
         table = Table("判定", "件数")
         for code, n in summary["verdicts"].items():

@@ -9,7 +9,10 @@ and Parquet with columns whose text form the engines would spell differently (fl
 timestamps) stay on the Arrow reader (:func:`native` returns None for them).
 
 ``row`` is the record's 0-based position in the file: ``row_number() OVER ()`` over a scan
-that keeps the file's order (CSV), or DuckDB's ``file_row_number`` (Parquet).
+that keeps the file's order (CSV), or DuckDB's ``file_row_number`` (Parquet). A folder's part
+files are read one by one (:meth:`~tenken.linkage.engine.DuckDBEngine.load`), ``row`` as
+:mod:`tenken.linkage.parts` numbers them. DuckDB reads local paths only (``file://`` URIs
+too); a remote URI is refused with a message pointing to ``--engine spark``.
 """
 
 from __future__ import annotations
@@ -18,11 +21,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import pyarrow as pa
 
-from tenken.errors import InputError
+from tenken.errors import InputError, Location
 from tenken.linkage.columns import Column
+from tenken.linkage.parts import Place
 from tenken.linkage.readers import (
     CsvRows,
     Rows,
@@ -115,3 +120,25 @@ def native(path: Path, columns: Sequence[Column], mapping: Mapping[str, str]) ->
     if suffix == ".parquet":
         return _parquet(path, columns, mapping)
     return _csv(path, columns, mapping)
+
+
+def local_path(place: Place) -> Path:
+    """``place`` as a local path (a ``file://`` URI too); another URI is an InputError."""
+    if isinstance(place, Path):
+        return place
+    if place.lower().startswith("file:"):
+        return Path(unquote(urlparse(place).path))
+    raise InputError(
+        f"DuckDB エンジンは {urlparse(place).scheme}:// を読めません（ローカルのパスだけ）",
+        location=Location(place),
+        hint="--engine spark で読むか、ローカルか共有マウントにコピーしてください",
+        code="E-INPUT-REMOTE",
+    )
+
+
+def never_refused(error: BaseException) -> InputError:
+    """For a table the Python readers read already: DuckDB copying it is not an input
+    problem, so a failure is a bug (:class:`~tenken.linkage.engine.EngineError`)."""
+    from tenken.linkage.engine import EngineError
+
+    raise EngineError(f"copying a part file failed: {error}")

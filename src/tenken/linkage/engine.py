@@ -2,9 +2,11 @@
 
 - :class:`Dialect` knows how an engine spells what differs between engines: string literals,
   quoted identifiers (the Japanese output headers), casts, regular expressions, aggregates.
-- :class:`Engine` runs SQL text, moves Arrow tables in and out and maps a Python function over
-  the distinct values of a query (:meth:`Engine.lookup`: in process for DuckDB, on the
-  executors with ``mapInArrow`` for Spark).
+- :class:`Engine` runs SQL text, moves Arrow tables in and out and runs Python over a query's
+  result where the data is: :meth:`Engine.lookup` (a function per distinct value) and
+  :meth:`Engine.map_table` (a function per Arrow table of rows), in process for DuckDB and on
+  the executors with ``mapInArrow`` for Spark, so that the driver never holds a per-record
+  or per-name table. :meth:`Engine.batches` streams an ordered result to the driver.
 
 SQL is produced by the pure builders in :mod:`tenken.linkage.sql`, :mod:`.fastpath`,
 :mod:`.outputs` and :mod:`.scoring` through a Dialect; :data:`ENGINES` is the one list of
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 
     from tenken.linkage.checks import Source
     from tenken.linkage.columns import Column
+    from tenken.linkage.parts import Place
 
 
 @dataclass(frozen=True)
@@ -101,18 +104,23 @@ class Dialect:
 DUCKDB = Dialect()
 
 
+TableFn = Callable[["pa.Table"], "pa.Table"]
+"""A function over a table of rows (see :meth:`Engine.map_table`)."""
+
+
 class Engine(Protocol):
     """What the inspection needs from an engine."""
 
     dialect: Dialect
 
     def load(
-        self, name: str, path: Path, columns: Sequence[Column], mapping: Mapping[str, str]
+        self, name: str, path: Place, columns: Sequence[Column], mapping: Mapping[str, str]
     ) -> Source:
-        """Read the input file (or folder) ``path`` into table ``name``: ``columns`` as
-        strings under their ASCII names, and ``row``. Problems with the file itself (encoding,
-        header, column count, types) are :class:`InputError`; the rows are checked afterwards
-        in SQL (:mod:`tenken.linkage.checks`)."""
+        """Read the input file (or folder of part files, :mod:`tenken.linkage.parts`) ``path``
+        into table ``name``: ``columns`` as strings under their ASCII names, and ``row``.
+        Problems with the file itself (encoding, header, column count, types) are
+        :class:`InputError`; the rows are checked afterwards in SQL
+        (:mod:`tenken.linkage.checks`)."""
 
     def register(self, name: str, table: pa.Table) -> None:
         """Make an Arrow table queryable as ``name``."""
@@ -129,6 +137,17 @@ class Engine(Protocol):
     def lookup(self, name: str, sql: str, fn: Callable[[str], str]) -> None:
         """Create table ``name`` (raw, key): ``fn`` of each value of the query's column ``v``
         (distinct, non-empty values)."""
+
+    def map_table(self, name: str, sql: str, fn: TableFn, schema: pa.Schema) -> None:
+        """Create table ``name`` (columns ``schema``): ``fn`` applied to the query's rows.
+
+        ``fn`` must work row by row: its output for a set of rows is the union of its outputs
+        for any split of them. DuckDB calls it once on the whole result, in process; Spark
+        calls it on each Arrow batch on the executors (``mapInArrow``)."""
+
+    def batches(self, sql: str) -> Iterator[pa.RecordBatch]:
+        """The result of a query (in its ``ORDER BY`` order), a batch at a time: the driver
+        holds one batch, never the whole result."""
 
     def close(self) -> None:
         """Release the engine's resources."""
@@ -164,6 +183,10 @@ def memory_limit() -> int:
 
 LOOKUP_SLICE = 1 << 19
 """Values per slice of :meth:`DuckDBEngine.lookup` (about 100 MB of Python strings)."""
+
+
+BATCH_ROWS = 10_000
+"""Rows per batch of :meth:`Engine.batches`."""
 
 
 class DuckDBEngine:
@@ -202,27 +225,63 @@ class DuckDBEngine:
                 self._con.execute(f"DROP TABLE IF EXISTS {name}")
 
     def load(
-        self, name: str, path: Path, columns: Sequence[Column], mapping: Mapping[str, str]
+        self, name: str, path: Place, columns: Sequence[Column], mapping: Mapping[str, str]
     ) -> Source:
         """UTF-8 CSV and Parquet read by DuckDB itself (:mod:`tenken.linkage.duck_input`);
-        CP932, Excel and Parquet with float or time columns by the Python readers."""
+        CP932, Excel and Parquet with float or time columns by the Python readers. A folder's
+        part files are read one after the other into one table (``row`` as
+        :mod:`tenken.linkage.parts` numbers it)."""
+        from tenken.linkage import duck_input, parts
+        from tenken.linkage.readers import read, with_row
+
+        local = duck_input.local_path(path)
+        if local.is_dir():
+            found, _ = parts.survey(local, parts.input_kind(local) or "csv", columns, mapping)
+            for k, part in enumerate(found.paths):
+                self._load_part(name, Path(part), columns, mapping, k << parts.PART_BITS)
+            return found
+        native = duck_input.native(local, columns, mapping)
+        if native is None:
+            loaded = read(local, columns, mapping)
+            self.register(name, with_row(loaded.table))
+            return loaded
+        self._create(f"CREATE OR REPLACE TABLE {name} AS {native.sql}", native.refused)
+        return native.rows
+
+    def _create(self, sql: str, refused: Callable[[BaseException], InputError]) -> None:
+        """Run the statement that reads an input file, in file order (``row_number() OVER ()``
+        numbers the records in file order only while order is kept)."""
+        self._con.execute("SET preserve_insertion_order = true")
+        try:
+            self._con.execute(sql)
+        except self._duckdb.Error as error:
+            raise refused(error) from error
+        finally:
+            self._con.execute("SET preserve_insertion_order = false")
+
+    def _load_part(
+        self, name: str, path: Path, columns: Sequence[Column], mapping: Mapping[str, str],
+        first: int,
+    ) -> None:  # fmt: skip
+        """Part file ``path`` into table ``name`` (created by the first part, ``first`` 0),
+        its ``row`` numbers starting at ``first``."""
         from tenken.linkage import duck_input
         from tenken.linkage.readers import read, with_row
 
         native = duck_input.native(path, columns, mapping)
+        refused: Callable[[BaseException], InputError]
         if native is None:
-            loaded = read(path, columns, mapping)
-            self.register(name, with_row(loaded.table))
-            return loaded
-        # row_number() OVER () numbers the records in file order only while order is kept
-        self._con.execute("SET preserve_insertion_order = true")
+            self._con.register(f"{name}_part", with_row(read(path, columns, mapping).table))
+            sql, refused = f"SELECT * FROM {name}_part", duck_input.never_refused
+        else:
+            sql, refused = native.sql, native.refused
+        numbered = f"SELECT * REPLACE (row + {int(first)} AS row) FROM ({sql})"
+        into = f"INSERT INTO {name} BY NAME " if first else f"CREATE OR REPLACE TABLE {name} AS "
         try:
-            self._con.execute(f"CREATE OR REPLACE TABLE {name} AS {native.sql}")
-        except self._duckdb.Error as error:
-            raise native.refused(error) from error
+            self._create(into + numbered, refused)
         finally:
-            self._con.execute("SET preserve_insertion_order = false")
-        return native.rows
+            if native is None:
+                self._con.unregister(f"{name}_part")
 
     def register(self, name: str, table: pa.Table) -> None:
         self._con.register(name, table)
@@ -258,6 +317,18 @@ class DuckDBEngine:
         except self._duckdb.Error as error:
             raise EngineError(f"query failed: {error}\n{sql}") from error
         self.register(name, pa.concat_tables(parts) if parts else map_keys([], fn))
+
+    def map_table(self, name: str, sql: str, fn: TableFn, schema: pa.Schema) -> None:
+        """One call of ``fn`` on the whole result (the Python side holds it anyway)."""
+        result = fn(self.arrow(sql))
+        self.register(name, result if result.schema == schema else result.cast(schema))
+
+    def batches(self, sql: str) -> Iterator[pa.RecordBatch]:
+        try:
+            reader = self._con.sql(sql).to_arrow_reader(BATCH_ROWS)
+        except self._duckdb.Error as error:
+            raise EngineError(f"query failed: {error}\n{sql}") from error
+        yield from reader
 
     def close(self) -> None:
         self._con.close()

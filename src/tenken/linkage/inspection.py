@@ -2,8 +2,9 @@
 
 Flow (each stage reports to ``progress``):
 
-1. read both files into Arrow (:mod:`tenken.linkage.readers`), check columns and unique IDs;
-2. normalise dates, sexes and names once per distinct value (:mod:`tenken.linkage.keys`);
+1. read both files into the engine (:meth:`Engine.load`), check columns and unique IDs;
+2. normalise dates, sexes and names once per distinct value (:mod:`tenken.linkage.keys`,
+   through :meth:`Engine.map_table`: on Spark on the executors);
 3. in the engine: type the tables, pair each linked record with its number's registry states
    and with other persons of the same name key, birth date and sex;
 4. compute address/kana keys and name comparisons only for the values that differ in those
@@ -29,6 +30,7 @@ from tenken.linkage.columns import RECORD_COLUMNS, REGISTRY_COLUMNS
 from tenken.linkage.engine import Engine, Step, engine_kind, make_engine, release
 from tenken.linkage.gaiji_table import load_gaiji_table
 from tenken.linkage.outputs import OUTPUT_NAMES, counts, write_all
+from tenken.linkage.parts import Place
 from tenken.linkage.scoring import load_truth, score
 from tenken.normalize.address import address_key
 from tenken.normalize.gaiji import PRIVATE_USE_CLASS, decode
@@ -51,8 +53,8 @@ class Inputs:
 
 def load(
     engine: Engine,
-    registry: Path,
-    records: Path,
+    registry: Place,
+    records: Place,
     mapping: Mapping[str, str],
     gaiji: Mapping[str, str] | None = None,
 ) -> Inputs:
@@ -107,16 +109,12 @@ def normalise(engine: Engine, inputs: Inputs) -> None:
     ]
     engine.register(t.DATES, checks.dates(engine, date_columns))
     engine.register(t.SEXES, checks.sexes(engine, [(reg, "sex", True), (rec, "sex", True)]))
-    names = engine.arrow(f"SELECT name FROM {t.REG_IN} UNION SELECT name FROM {t.REC_IN}")
-    engine.register(t.NAME_KEYS, keys.name_keys([names.column(0)]))
+    names = f"SELECT name AS v FROM {t.REG_IN} UNION SELECT name AS v FROM {t.REC_IN}"
+    engine.map_table(t.NAME_KEYS, names, keys.name_key_table, keys.NAME_KEYS_SCHEMA)
 
 
 def _count(engine: Engine, table: str) -> int:
     return int(engine.arrow(f"SELECT count(*) AS n FROM {table}").column(0)[0].as_py())
-
-
-def _column(engine: Engine, sql: str) -> list[str]:
-    return [v for v in engine.arrow(sql).column(0).to_pylist() if v]
 
 
 def address_keys(engine: Engine, fast: bool = True) -> dict[str, int]:
@@ -151,8 +149,9 @@ def match(engine: Engine, progress: Progress = _quiet, fast: bool = True) -> dic
     counted = address_keys(engine, fast)
     engine.lookup(t.KANA_KEYS, q.differing_values_sql(t.LP_OPEN, "rkana", "skana"), reading_key)
     release(engine, t.LP_OPEN)
-    engine.register(t.NAME_CMP, keys.name_comparisons(engine.arrow(q.name_pairs_sql())))
-    engine.register(t.MASKS, keys.masks(_column(engine, f"SELECT DISTINCT omn FROM {t.OP}")))
+    engine.map_table(t.NAME_CMP, q.name_pairs_sql(), keys.name_comparisons, keys.NAME_CMP_SCHEMA)
+    numbers = f"SELECT DISTINCT omn AS v FROM {t.OP}"
+    engine.map_table(t.MASKS, numbers, keys.mask_table, keys.MASKS_SCHEMA)
     progress(STAGES[4])
     for step in (q.best_state_sql(), q.other_persons_sql(d), q.duplicates_sql(d), q.verdicts_sql()):
         engine.run(step)
@@ -184,8 +183,8 @@ STAGES = (
 
 
 def run(
-    registry: Path,
-    records: Path,
+    registry: Place,
+    records: Place,
     out: Path,
     *,
     mapping: Mapping[str, str] | None = None,

@@ -137,11 +137,24 @@ def name_keys(arrays: Iterable[pa.Array | pa.ChunkedArray]) -> pa.Table:
     return table.append_column("nu", pa.array(flags, pa.bool_()))
 
 
+NAME_KEYS_SCHEMA = pa.schema([("raw", pa.string()), ("key", pa.string()), ("nu", pa.bool_())])
+"""The columns of :func:`name_key_table`."""
+
+
+def name_key_table(names: pa.Table) -> pa.Table:
+    """:func:`name_keys` of the names in column 0 of ``names`` (for :meth:`Engine.map_table`)."""
+    return name_keys([names.column(0)])
+
+
 def _compare(a: str, b: str) -> str:
     """compare_names, with a 〓 where the other name holds a character outside JIS X 0208
     taken as that character's degeneration (docs/address-key.md, "外字")."""
     status = compare_names(a, b)
     return "match" if status == "unverifiable" and geta_stands_for(a, b) else status
+
+
+NAME_CMP_SCHEMA = pa.schema([("a", pa.string()), ("b", pa.string()), ("status", pa.string())])
+"""The columns of :func:`name_comparisons`."""
 
 
 def name_comparisons(pairs: pa.Table) -> pa.Table:
@@ -153,6 +166,17 @@ def name_comparisons(pairs: pa.Table) -> pa.Table:
     )
 
 
+MASKS_SCHEMA = pa.schema([("mn", pa.string()), ("masked", pa.string())])
+"""The columns of :func:`masks` and :func:`mask_table`."""
+
+
 def masks(numbers: Sequence[str]) -> pa.Table:
     """``mn`` -> ``masked`` (via :func:`tenken.normalize.mynumber.mask`) for a few numbers."""
-    return pa.table({"mn": pa.array(numbers, pa.string()), "masked": [mask(n) for n in numbers]})
+    masked = pa.array([mask(n) for n in numbers], pa.string())
+    return pa.table({"mn": pa.array(numbers, pa.string()), "masked": masked})
+
+
+def mask_table(numbers: pa.Table) -> pa.Table:
+    """:func:`masks` of the non-empty numbers in column 0 of ``numbers`` (for
+    :meth:`Engine.map_table`)."""
+    return masks([n for n in numbers.column(0).to_pylist() if n])

@@ -107,11 +107,23 @@ _LABELS = {"utf-8": "UTF-8", "cp932": "CP932"}
 def csv_header(path: Path) -> tuple[str, list[str]]:
     """The encoding and the checked header of a CSV file (every engine reads it this way)."""
     fileio.check_regular_file(path)
-    encoding = detect_encoding(path)
     with path.open("rb") as handle:
-        head = handle.read(_SAMPLE).decode(encoding, errors="replace").lstrip("\ufeff")
+        sample = handle.read(_SAMPLE)
+    return csv_header_of(sample, str(path), final=len(sample) < _SAMPLE)
+
+
+HEAD_BYTES = _SAMPLE
+"""How much of a CSV file :func:`csv_header_of` judges (encoding and header)."""
+
+
+def csv_header_of(sample: bytes, source: str, *, final: bool) -> tuple[str, list[str]]:
+    """The encoding and the checked header of the CSV file ``source`` from its first
+    :data:`HEAD_BYTES` bytes ``sample`` (``final``: the sample is the whole file)."""
+    found = fileio.detect_encoding(sample, source, final=final)
+    encoding = "utf-8" if found == "utf-8-sig" else found
+    head = sample.decode(encoding, errors="replace").lstrip("\ufeff")
     header = next(csv.reader(io.StringIO(head.splitlines()[0] if head else "")), [])
-    _check_header(header, path)
+    _check_header(header, source)
     return encoding, header
 
 
@@ -175,7 +187,7 @@ def unreadable_csv(path: Path, encoding: str, width: int, error: BaseException) 
     )
 
 
-def _check_header(header: Sequence[str], path: Path) -> None:
+def _check_header(header: Sequence[str], path: Path | str) -> None:
     """Stop on a header that appears twice (which of the two columns would be read?)."""
     seen: set[str] = set()
     for k, name in enumerate(header):
@@ -273,7 +285,7 @@ def unreadable_parquet(path: Path, error: BaseException) -> InputError:
     )  # fmt: skip
 
 
-def check_parquet_schema(schema: pa.Schema, path: Path) -> None:
+def check_parquet_schema(schema: pa.Schema, path: Path | str) -> None:
     """Stop on a repeated column name or a column that does not read as text."""
     _check_header(schema.names, path)
     for name, field in zip(schema.names, schema, strict=True):
@@ -361,7 +373,10 @@ def read_raw(path: Path) -> tuple[pa.Table, int | Sequence[int]]:
 
 
 def select_columns(
-    names: Sequence[str], columns: Sequence[Column], mapping: Mapping[str, str], path: Path
+    names: Sequence[str],
+    columns: Sequence[Column],
+    mapping: Mapping[str, str],
+    path: Path | str,
 ) -> tuple[dict[str, str | None], dict[str, str]]:
     """Which of the file's column ``names`` each of ``columns`` reads (None: an optional column
     that is absent) and the header shown for each ASCII name. A required column that is absent

@@ -8,8 +8,10 @@ provides the session). See docs/spark.md.
 - Every step becomes a temporary view over a locally checkpointed DataFrame, so each table is
   computed once, as with DuckDB's ``CREATE TABLE`` (a lazily cached chain of 30 views made
   Spark re-plan the whole chain and run out of driver memory).
-- :meth:`SparkEngine.lookup` runs the Python normalisers on the executors (``mapInArrow``):
-  only the distinct values that still differ are shipped, a batch of Arrow records at a time.
+- :meth:`SparkEngine.lookup` and :meth:`SparkEngine.map_table` run Python on the executors
+  (``mapInArrow``): the normalisers, the name comparisons, the masks and the review cells, a
+  batch of Arrow records at a time; :meth:`SparkEngine.batches` streams an ordered result to
+  the driver from part files the executors wrote, so the driver holds one batch.
 - Errors from Spark are never shown as a JVM trace: a failing statement is an
   :class:`~tenken.linkage.engine.EngineError` (a bug), a missing pyspark or Java is an
   :class:`~tenken.errors.InputError` telling what to install.
@@ -27,11 +29,12 @@ from typing import Any
 
 import pyarrow as pa
 
-from tenken.errors import InputError
+from tenken.errors import InputError, Location
 from tenken.linkage import spark_input
 from tenken.linkage.checks import Source
 from tenken.linkage.columns import Column
-from tenken.linkage.engine import Dialect, EngineError, Step
+from tenken.linkage.engine import BATCH_ROWS, Dialect, EngineError, Step, TableFn
+from tenken.linkage.parts import LOCAL, PART_BITS, Files, Parts, Place, input_kind, survey
 from tenken.linkage.readers import read, with_row
 
 
@@ -150,6 +153,23 @@ def _key_mapper(fn: Callable[[str], str]) -> Callable[[Batches], Batches]:
     return apply
 
 
+def _table_mapper(fn: TableFn, schema: pa.Schema) -> Callable[[Batches], Batches]:
+    """A ``mapInArrow`` function: ``fn`` on each batch as a table, cast to ``schema``."""
+
+    def apply(batches: Batches) -> Batches:
+        for batch in batches:
+            result = fn(pa.Table.from_batches([batch]))
+            yield from result.cast(schema).to_batches()
+
+    return apply
+
+
+def _spark_schema(schema: pa.Schema) -> Any:
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    return from_arrow_schema(schema)
+
+
 class SparkEngine:
     """Spark SQL through a session (local[2] unless ``TENKEN_SPARK_MASTER`` says otherwise)."""
 
@@ -158,18 +178,31 @@ class SparkEngine:
     def __init__(self, master: str | None = None, temp_dir: Path | None = None) -> None:
         self._spark = _session(master or os.environ.get(MASTER_ENV, "local[2]"), temp_dir)
         self._views: list[str] = []
+        self._remote: spark_input.HadoopFiles | None = None
 
     def load(
-        self, name: str, path: Path, columns: Sequence[Column], mapping: Mapping[str, str]
+        self, name: str, path: Place, columns: Sequence[Column], mapping: Mapping[str, str]
     ) -> Source:
-        """CSV and Parquet (a file or a folder of part files) are read by Spark; Excel by the
-        Python reader (a workbook is small). See :mod:`tenken.linkage.spark_input`."""
-        kind = spark_input.input_kind(path)
+        """CSV and Parquet (a file or a folder of part files, local or remote) are read by
+        Spark; Excel by the Python reader (a workbook is small). See
+        :mod:`tenken.linkage.spark_input`."""
+        files: Files = LOCAL
+        if isinstance(path, str):  # a URI: through Hadoop's file systems
+            if self._remote is None:
+                self._remote = spark_input.HadoopFiles(self._spark)
+            files = self._remote
+        kind = input_kind(path, files)
         if kind is None:
+            if isinstance(path, str):
+                raise InputError(
+                    "Excel のファイルはローカルのパスでだけ読めます",
+                    location=Location(path),
+                    hint="CSV か Parquet にするか、ローカルにコピーしてください",
+                )
             loaded = read(path, columns, mapping)
             self.register(name, with_row(loaded.table))
             return loaded
-        parts, chosen = spark_input.survey(path, kind, columns, mapping)
+        parts, chosen = survey(path, kind, columns, mapping, files)
         partitions = int(self._spark.conf.get("spark.sql.shuffle.partitions"))
         # cached, not checkpointed: read once for the first ids and the typed table, then
         # released (a second materialised copy of a large input costs as much as the first)
@@ -190,11 +223,11 @@ class SparkEngine:
         self._views.append(name)
         return parts
 
-    def _check_text(self, table: str, parts: spark_input.Parts, present: list[str]) -> None:
+    def _check_text(self, table: str, parts: Parts, present: list[str]) -> None:
         """Rows Spark could not split, and text that did not decode (U+FFFD), sent back to the
         Python readers' checks of that one file (one query for both)."""
         replaced = " OR ".join(self.dialect.contains_text(c, "\ufffd") for c in present)
-        part = f"row >> {spark_input.PART_BITS}"
+        part = f"row >> {PART_BITS}"
         sql = (
             f"SELECT min(CASE WHEN _corrupt IS NOT NULL THEN row END) AS shape, "
             f"collect_set(CASE WHEN {replaced or 'false'} THEN {part} END) AS parts FROM {table}"
@@ -207,7 +240,7 @@ class SparkEngine:
         if parts.kind != "csv":
             return
         for k in sorted(found["parts"]):
-            error = spark_input.file_error(parts, k << spark_input.PART_BITS, 0, "encoding")
+            error = spark_input.file_error(parts, k << PART_BITS, 0, "encoding")
             if error is not None:  # None: the file holds a real U+FFFD
                 raise error
 
@@ -277,10 +310,40 @@ class SparkEngine:
         keyed.createOrReplaceTempView(name)
         self._views.append(name)
 
+    def map_table(self, name: str, sql: str, fn: TableFn, schema: pa.Schema) -> None:
+        frame = self._frame(name, sql)
+        try:
+            mapped = frame.mapInArrow(_table_mapper(fn, schema), _spark_schema(schema))
+        except Exception as error:
+            raise EngineError(f"step {name} failed: {_first_line(error)}\n{sql}") from None
+        self._checkpoint(name, mapped, name, sql)
+
+    def batches(self, sql: str) -> Iterator[pa.RecordBatch]:
+        """``toLocalIterator``: one partition at a time reaches the driver (the partitions of
+        an ordered query are its ranges, in order), with no file system shared by the driver
+        and the executors."""
+        from pyspark.sql.pandas.types import to_arrow_schema
+
+        frame = self._frame("query", sql)
+        schema = to_arrow_schema(frame.schema)
+        chunk: list[dict[str, Any]] = []
+        try:
+            for row in frame.toLocalIterator(prefetchPartitions=True):
+                chunk.append(row.asDict())
+                if len(chunk) == BATCH_ROWS:
+                    yield pa.RecordBatch.from_pylist(chunk, schema)
+                    chunk = []
+        except Exception as error:
+            raise EngineError(f"query failed: {_first_line(error)}\n{sql}") from None
+        if chunk:
+            yield pa.RecordBatch.from_pylist(chunk, schema)
+
     def close(self) -> None:
         for view in self._views:
             self._spark.catalog.dropTempView(view)
         self._views.clear()
+        if self._remote is not None:
+            self._remote.close()
 
 
 def _ordered_batches(folder: Path) -> pa.RecordBatchReader:

@@ -1,13 +1,13 @@
-"""Spark reads the inputs itself: CSV or Parquet, one file or a folder of part files.
+"""Spark reads the inputs itself: CSV or Parquet, one file or a folder of part files, on a
+local path or a remote URI (:mod:`tenken.linkage.parts` lists and checks them).
 
 The file-level checks are the Python readers' own functions, run on the driver on each part
-file's header or footer only (:func:`~tenken.linkage.readers.csv_header`,
-:func:`~tenken.linkage.readers.parquet_schema`, :func:`~tenken.linkage.readers.select_columns`);
-the rows are read by Spark and never pass through Python. A row Spark could not split into the
-header's columns, or text that did not decode, sends the driver back to that one file with
-:func:`~tenken.linkage.readers.shape_error` / :func:`~tenken.linkage.readers.mixed_encoding_error`
-for the same message as with DuckDB. The rows are then checked in SQL by
-:mod:`tenken.linkage.checks`, as on every engine.
+file's header or footer only; the rows are read by Spark and never pass through Python. A row
+Spark could not split into the header's columns, or text that did not decode, sends the driver
+back to that one file with :func:`~tenken.linkage.readers.shape_error` /
+:func:`~tenken.linkage.readers.mixed_encoding_error` for the same message as with DuckDB (a
+remote part is copied to the driver for that, :class:`HadoopFiles`). The rows are then checked
+in SQL by :mod:`tenken.linkage.checks`, as on every engine.
 
 ``row`` is ``part << 40 | position``: the part file's place in name order and the record's
 position in it (``monotonically_increasing_id`` less the file's first id: a CSV file is read
@@ -16,133 +16,41 @@ whole by one task, as ``multiLine`` makes it unsplittable; Parquet's ``_metadata
 
 from __future__ import annotations
 
+import dataclasses
+import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
 import pyarrow as pa
 
-from tenken import fileio
 from tenken.errors import InputError, Location
-from tenken.linkage.columns import Column
 from tenken.linkage.engine import Dialect
+from tenken.linkage.parts import PART_BITS, Parts, Place, is_data
 from tenken.linkage.readers import (
-    CsvRows,
-    csv_header,
+    HEAD_BYTES,
+    check_parquet_schema,
+    csv_header_of,
     mixed_encoding_error,
-    parquet_schema,
-    select_columns,
     shape_error,
 )
 
-PART_BITS = 40
-_KINDS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".parquet": "parquet"}
 _SPARK_CHARSETS = {"utf-8": "UTF-8", "cp932": "windows-31j"}
 _CORRUPT = "_corrupt"
 
 
-@dataclass(frozen=True)
-class Parts:
-    """The part files of one input, in name order, and how their rows map back to lines."""
-
-    given: Path
-    kind: str
-    paths: tuple[Path, ...]
-    encoding: str
-    header: tuple[str, ...]
-    headers: Mapping[str, str]
-
-    def location(self, index: int | None, name: str | None = None) -> Location:
-        column = self.headers.get(name, name) if name else None
-        if index is None:
-            return Location(str(self.given), None, column)
-        part, position = divmod(index, 1 << PART_BITS)
-        path = self.paths[part]
-        line = CsvRows(path)[position] if self.kind == "csv" else position + 1
-        return Location(str(path), line, column)
+def _key(place: Place) -> str:
+    """A part's path as Spark's ``_metadata.file_path`` and the listing both spell it."""
+    if isinstance(place, Path):
+        return str(place.resolve())
+    path = unquote(urlparse(place).path)
+    return str(Path(path).resolve()) if place.startswith("file:") else path
 
 
-def input_kind(path: Path) -> str | None:
-    """ "csv" or "parquet" for what Spark reads itself; None for Excel (the Python reader)."""
-    if path.is_dir():
-        kinds = {_KINDS.get(p.suffix.lower()) for p in _listed(path)} - {None}
-        if len(kinds) > 1:
-            raise InputError(
-                "フォルダに CSV と Parquet のファイルが混ざっています",
-                location=Location(str(path)),
-                hint="1つのフォルダには同じ形式の分割ファイルだけを置いてください",
-            )
-        return kinds.pop() if kinds else "csv"
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return None
-    return "parquet" if path.suffix.lower() == ".parquet" else "csv"
-
-
-def _listed(folder: Path) -> list[Path]:
-    # Spark's own markers (_SUCCESS, .crc, ...) are not data
-    return sorted(p for p in folder.iterdir() if not p.name.startswith(("_", ".")))
-
-
-def part_files(path: Path, kind: str) -> tuple[Path, ...]:
-    """The files of ``path`` (itself, or the data files of a folder), each a regular file."""
-    if not path.is_dir():
-        fileio.check_regular_file(path)
-        return (path,)
-    parts = tuple(p for p in _listed(path) if _KINDS.get(p.suffix.lower()) == kind)
-    if not parts:
-        raise InputError(
-            "フォルダに読めるファイル（.csv または .parquet）がありません",
-            location=Location(str(path)),
-            hint="分割ファイルを置いたフォルダを指定してください",
-        )
-    for part in parts:
-        fileio.check_regular_file(part)
-    return parts
-
-
-def _same_header(first: Sequence[str], other: Sequence[str], path: Path) -> None:
-    if list(other) != list(first):
-        raise InputError(
-            "見出しが最初の分割ファイルと違います",
-            location=Location(str(path), 1),
-            hint="分割ファイルはどれも同じ見出し（同じ列の並び）にしてください",
-            code="E-INPUT-HEADER",
-        )
-
-
-def survey(
-    path: Path, kind: str, columns: Sequence[Column], mapping: Mapping[str, str]
-) -> tuple[Parts, dict[str, str | None]]:
-    """Check every part file's header (CSV) or schema (Parquet) on the driver, and choose the
-    columns, as the Python readers do."""
-    paths = part_files(path, kind)
-    encodings: set[str] = set()
-    header: list[str] = []
-    for k, part in enumerate(paths):
-        if kind == "csv":
-            encoding, names = csv_header(part)
-            encodings.add(encoding)
-        else:
-            names = list(parquet_schema(part)[1].names)
-        if k == 0:
-            header = names
-        _same_header(header, names, part)
-    if len(encodings) > 1:
-        raise InputError(
-            "分割ファイルの文字コードが揃っていません（UTF-8 と CP932）",
-            location=Location(str(path)),
-            hint="すべての分割ファイルを UTF-8 で保存し直してください",
-            code="E-INPUT-ENCODING",
-        )
-    chosen, headers = select_columns(header, columns, mapping, path)
-    encoding = encodings.pop() if encodings else "utf-8"
-    return Parts(path, kind, paths, encoding, tuple(header), headers), chosen
-
-
-def _local(uri: str) -> str:
-    return str(Path(unquote(urlparse(uri).path)).resolve())
+def uri(place: Place) -> str:
+    """The URI Spark reads ``place`` by."""
+    return place.resolve().as_uri() if isinstance(place, Path) else place
 
 
 def read_frame(spark: Any, parts: Parts, dialect: Dialect) -> Any:
@@ -151,7 +59,7 @@ def read_frame(spark: Any, parts: Parts, dialect: Dialect) -> Any:
     split into the header's columns)."""
     from pyspark.sql.types import StringType, StructField, StructType
 
-    uris = [p.resolve().as_uri() for p in parts.paths]
+    uris = [uri(p) for p in parts.paths]
     if parts.kind == "parquet":
         cast = [
             f"{dialect.cast_text(dialect.quote(n))} AS c{k}" for k, n in enumerate(parts.header)
@@ -174,10 +82,10 @@ def read_frame(spark: Any, parts: Parts, dialect: Dialect) -> Any:
 def files_table(rows: Sequence[dict[str, Any]], parts: Parts) -> pa.Table:
     """``_file`` (as Spark names it) -> ``part`` (its place in name order) and ``first`` (the
     smallest ``_id`` of its rows)."""
-    order = {str(p.resolve()): k for k, p in enumerate(parts.paths)}
+    order = {_key(p): k for k, p in enumerate(parts.paths)}
     return pa.table({
         "_file": pa.array([r["_file"] for r in rows], pa.string()),
-        "part": pa.array([order[_local(r["_file"])] for r in rows], pa.int64()),
+        "part": pa.array([order[_key(r["_file"])] for r in rows], pa.int64()),
         "first": pa.array([r["first"] for r in rows], pa.int64()),
     })  # fmt: skip
 
@@ -205,14 +113,156 @@ def file_error(parts: Parts, index: int, width: int, problem: str) -> InputError
     """The Python readers' message for the part file holding row ``index``: its first row of
     the wrong shape (``problem`` "shape") or its first line that does not decode ("encoding");
     None when Python finds no such problem there."""
-    path = parts.paths[index >> PART_BITS]
+    part = index >> PART_BITS
+    path = parts.local(part)
     if problem == "shape":
         found = shape_error(path, parts.encoding, width)
         if found is not None:
-            return found
+            return _named(found, parts.paths[part])
         return InputError(
             "CSV として読めません（引用符が閉じていない可能性があります）",
             location=parts.location(index),
             hint="列の数が行ごとに同じか、引用符が閉じているかを確かめてください",
         )
-    return mixed_encoding_error(path, parts.encoding)
+    found = mixed_encoding_error(path, parts.encoding)
+    return None if found is None else _named(found, parts.paths[part])
+
+
+def _named(error: InputError, place: Place) -> InputError:
+    """``error`` found in a local copy, naming the part as given (a remote URI)."""
+    if error.location is not None:
+        error.location = dataclasses.replace(error.location, file=str(place))
+    return error
+
+
+CONNECTORS = {
+    "s3a": "hadoop-aws",
+    "abfss": "hadoop-azure",
+    "abfs": "hadoop-azure",
+    "wasbs": "hadoop-azure",
+    "gs": "gcs-connector",
+}
+"""The Hadoop connector each cloud scheme needs (pyspark bundles the HDFS client only)."""
+
+
+def _java_classes(error: BaseException) -> list[str]:
+    """The Java classes of a py4j error's cause chain, outermost first ([] for other errors)."""
+    java = getattr(error, "java_exception", None)
+    found: list[str] = []
+    try:
+        while java is not None and len(found) < 10:
+            found.append(str(java.getClass().getName()).rsplit(".", 1)[-1])
+            java = java.getCause()
+    except Exception:  # the gateway is gone
+        pass
+    return found
+
+
+def unavailable(place: str, error: BaseException) -> InputError:
+    """The message for a remote input Spark cannot reach: which connector a scheme needs, or
+    the Java exception's class (never its stack)."""
+    scheme = urlparse(place).scheme.lower()
+    classes = _java_classes(error) or [type(error).__name__]
+    if any("UnsupportedFileSystem" in c or "ClassNotFound" in c for c in classes):
+        connector = CONNECTORS.get(scheme, f"{scheme}:// のファイルシステム")
+        return InputError(
+            f"{scheme}:// のファイルシステムを Spark で使えません",
+            location=Location(place),
+            hint=f"{connector} の jar を spark.jars（spark-submit --jars）で加え、"
+            "認証を Spark の設定（spark.hadoop.*）で与えてください（docs/spark.md）",
+            code="E-INPUT-REMOTE",
+        )
+    if any("FileNotFound" in c for c in classes):
+        return InputError("ファイルがありません", location=Location(place))
+    return InputError(
+        f"読めません（{classes[-1]}）",
+        location=Location(place),
+        hint="URI、ネットワーク、認証の設定を確かめてください",
+        code="E-INPUT-REMOTE",
+    )
+
+
+class HadoopFiles:
+    """Remote inputs through Hadoop's file systems, as the Spark session is configured
+    (its connectors and credentials): the driver lists folders and reads each part's first
+    megabyte or footer, and copies a part only to say where a problem in it is."""
+
+    def __init__(self, spark: Any) -> None:
+        self._spark = spark
+        self._jvm = spark.sparkContext._jvm
+        self._conf = spark.sparkContext._jsc.hadoopConfiguration()
+        self._copies: dict[str, Path] = {}
+        self._temp: tempfile.TemporaryDirectory[str] | None = None
+
+    def _path(self, place: Place) -> Any:
+        return self._jvm.org.apache.hadoop.fs.Path(str(place))
+
+    def _call(self, place: Place, action: Any) -> Any:
+        try:
+            path = self._path(place)
+            return action(path.getFileSystem(self._conf), path)
+        except InputError:
+            raise
+        except Exception as error:
+            raise unavailable(str(place), error) from None
+
+    def is_dir(self, place: Place) -> bool:
+        return bool(self._call(place, lambda fs, p: fs.getFileStatus(p).isDirectory()))
+
+    def listed(self, folder: Place) -> list[Place]:
+        statuses = self._call(folder, lambda fs, p: fs.listStatus(p))
+        found = [(str(s.getPath().getName()), str(s.getPath().toString())) for s in statuses]
+        return [uri for name, uri in sorted(found) if is_data(name)]
+
+    def check_file(self, place: Place) -> None:
+        if not self._call(place, lambda fs, p: fs.getFileStatus(p).isFile()):
+            raise InputError(
+                "ファイルがフォルダです（FIFO・デバイス・フォルダは読めません）",
+                location=Location(str(place)),
+                hint="保存したファイルを指定してください",
+            )
+
+    def csv_header(self, place: Place) -> tuple[str, list[str]]:
+        def head(fs: Any, path: Any) -> bytes:
+            stream = fs.open(path)
+            try:
+                return bytes(stream.readNBytes(HEAD_BYTES))
+            finally:
+                stream.close()
+
+        sample = self._call(place, head)
+        return csv_header_of(sample, str(place), final=len(sample) < HEAD_BYTES)
+
+    def parquet_names(self, place: Place) -> list[str]:
+        from pyspark.sql.pandas.types import to_arrow_schema
+
+        try:
+            schema = to_arrow_schema(self._spark.read.parquet(str(place)).schema)
+        except Exception as error:
+            raise InputError(
+                f"Parquet ファイルとして読めません（{type(error).__name__}）",
+                location=Location(str(place)),
+                code="E-PARQUET-BROKEN",
+            ) from None
+        check_parquet_schema(schema, str(place))
+        return list(schema.names)
+
+    def local(self, place: Place) -> Path:
+        if isinstance(place, Path):
+            return place
+        copy = self._copies.get(place)
+        if copy is None:
+            if self._temp is None:
+                self._temp = tempfile.TemporaryDirectory(prefix="tenken-parts-")
+            copy = Path(self._temp.name) / f"{len(self._copies)}-{Path(urlparse(place).path).name}"
+            target = self._path(copy.as_uri())
+            self._call(place, lambda fs, p: fs.copyToLocalFile(False, p, target, True))
+            self._copies[place] = copy
+        return copy
+
+    def close(self) -> None:
+        """Remove the local copies."""
+        if self._temp is not None:
+            self._temp.cleanup()
+            self._temp = None
+        self._copies.clear()

@@ -35,9 +35,10 @@ BEST = "best"  # per linked record, its best registry state
 OTHERS = "others"  # per record, the other persons who match
 DUP = "dup"  # numbers linked to several records
 VERDICTS = "verdicts"  # one row per record
+REVIEW = "review"  # review.xlsx's cells of the records not confirmed, with row
 TRUTH_IN = "truth_in"  # the answer key of a synthetic population (scoring)
 
 ALL = (REG_IN, REC_IN, GAIJI_NAMES, REG_DECODED, DATES, SEXES, NAME_KEYS, REG, REC, LP,
        LP_OPEN, OP, ADDR_RAW, KANJI_NUM, ADDR_PRE, PLACE_OK, ADDR_CANON, ADDR_CKEYS, ADDR_KEYS,
-       KANA_KEYS, NAME_CMP, MASKS, BEST, OTHERS, DUP, VERDICTS, TRUTH_IN)  # fmt: skip
+       KANA_KEYS, NAME_CMP, MASKS, BEST, OTHERS, DUP, VERDICTS, REVIEW, TRUTH_IN)  # fmt: skip
 """Every table the inspection creates or registers."""
