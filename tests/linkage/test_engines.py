@@ -119,6 +119,16 @@ def test_quoting_escaping_and_casts(engine: Engine) -> None:
     }
 
 
+def test_rewrite_keeps_the_rest_and_writes_literal_text(engine: Engine) -> None:
+    """Dialect.rewrite: the groups and the literal text (a $ and a backslash included) in place
+    of the match, the rest kept, a value without a match unchanged."""
+    d = engine.dialect
+    engine.register("rw_in", pa.table({"v": ["ab12cd34ef", "xyz"]}))
+    rewritten = d.rewrite("v", "^([a-z]*)([0-9]+)[a-z]+([0-9]+)", (1, "$\\", 2, "-", 3))
+    got = {r["v"]: r["w"] for r in _rows(engine, f"SELECT v, {rewritten} AS w FROM rw_in")}
+    assert got == {"ab12cd34ef": "ab$\\12-34ef", "xyz": "xyz"}
+
+
 def test_fast_path_steps_with_literal_rows(engine: Engine) -> None:
     """The fast path's SQL gives the same canonical forms on every engine."""
     rows = {

@@ -294,3 +294,30 @@ def test_kanji_block_numbers_meet_the_arabic_notation() -> None:
     assert canonical(values) == values
     assert_keys_kept(values)
     assert len(fastpath.kanji_numbers()) > 2 * fastpath.KANJI_NUMBER_MAX
+
+
+def _guard_agrees(places: Sequence[str]) -> None:
+    ok = fastpath.place_guard(list(places)).column("ok").to_pylist()
+    assert ok == [fastpath.place_is_safe(p) for p in places]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(address(), min_size=1, max_size=20))
+def test_place_guard_decides_as_place_is_safe(values: list[str]) -> None:
+    """place_guard asks place_is_safe only of the places its pattern finds: it must find every
+    place that is refused (here every prefix of generated addresses, digits and noise included)."""
+    _guard_agrees(sorted({v[:k] for v in values for k in range(len(v) + 1)}))
+
+
+def test_place_guard_finds_every_town_that_reaches_into_numbers() -> None:
+    """Each town with numbers in its name, cut before each of its characters, after its
+    municipality with and without 大字/字 or a ward: the guard refuses what place_is_safe does."""
+    _, numbered = _places()
+    places = set()
+    for pref, muni, town in numbered:
+        for glue in ("", "大字", "字", "中区"):
+            places.update(pref + muni + glue + town[:k] for k in range(len(town) + 1))
+            places.update(muni + glue + town[:k] for k in range(len(town) + 1))
+    refused = [p for p in places if not fastpath.place_is_safe(p)]
+    assert refused  # the test sees towns that reach into the numbers
+    _guard_agrees(sorted(places))

@@ -68,6 +68,16 @@ class Dialect:
         fields = ", ".join(self.literal(n) for n in names)
         return f"regexp_extract({expr}, {self.literal(pattern)}, [{fields}])"
 
+    def rewrite(self, expr: str, pattern: str, template: Sequence[int | str]) -> str:
+        """``expr`` with its match of ``pattern`` replaced by ``template`` (group numbers and
+        literal text, in order), the rest of ``expr`` kept; unchanged where ``pattern`` does not
+        match. ``pattern`` must start with ``^`` (one match at most: Spark replaces them all)."""
+        check_rewrite(pattern, template)
+        text = "".join(
+            f"\\{p}" if isinstance(p, int) else p.replace("\\", "\\\\") for p in template
+        )
+        return f"regexp_replace({expr}, {self.literal(pattern)}, {self.literal(text)})"
+
     def contains_text(self, expr: str, text: str) -> str:
         """True when ``expr`` contains ``text`` (no regular expression)."""
         return f"contains({expr}, {self.literal(text)})"
@@ -99,6 +109,19 @@ class Dialect:
     def remove_chars(self, expr: str, chars: str) -> str:
         """``expr`` without any of ``chars`` (a regex character class body)."""
         return f"regexp_replace({expr}, {self.literal(f'[{chars}]')}, '', 'g')"
+
+
+def check_rewrite(pattern: str, template: Sequence[int | str]) -> None:
+    """Refuse what an engine would read otherwise than :meth:`Dialect.rewrite` means: a pattern
+    not anchored with ``^``, a group number not in 0-9 or followed by a digit (for Java, ``$1``
+    then ``2`` is group 12)."""
+    if not pattern.startswith("^"):
+        raise ValueError(f"a rewrite pattern must start with ^: {pattern!r}")
+    for k, part in enumerate(template):
+        if isinstance(part, int):
+            after = template[k + 1] if k + 1 < len(template) else ""
+            if not 0 <= part <= 9 or (isinstance(after, str) and after[:1].isdigit()):
+                raise ValueError(f"group {part} cannot be written before {after!r}")
 
 
 DUCKDB = Dialect()

@@ -28,7 +28,12 @@ Step 3 is only sound when no place name of the reference reaches into the number
 as 「本町4丁目」「3丁目」「1番町」「10号」). :func:`place_guard` decides that per distinct
 ``P`` from the normaliser's own reference tables: ``P`` is safe when its folded text ends with
 no prefix of such a name (and with no municipality that has towns starting with a digit).
-When it is not safe the value keeps step 1 only.
+When it is not safe the value keeps step 1 only. Only the places a regular expression built
+from the same tables finds (:func:`_maybe_unsafe`, a few in a thousand) are checked in Python.
+
+The SQL is written for cost as well: a regex whose groups run to the end of the text costs
+several times its full match, so groups are taken only where a full match has been seen, and
+the common forms are rewritten with short ``^``-anchored patterns (:meth:`Dialect.rewrite`).
 
 The property test (tests/linkage/test_fastpath.py) checks ``address_key(C(x)) ==
 address_key(x)`` on generated addresses in every notation, the dangerous towns included; it is
@@ -127,12 +132,13 @@ def kanji_numbers() -> pa.Table:
 def _kanji_block(d: Dialect, source: str) -> str:
     """``source`` (raw, t) with ``k0``: ``t`` with the kanji numbers of a whole block part in
     arabic digits (:data:`KANJI_THREE` / :data:`KANJI_TWO`, numbers found in ``kanji_num``),
-    else ``t``."""
+    else ``t``. The patterns are tried only on values holding a numeral before 丁/番 (about one
+    in ten); nested CASEs, because an engine may evaluate both sides of an AND on every row."""
     k3 = d.extract_groups("t", KANJI_THREE, ("p", "a", "ua", "b", "ub", "c", "uc", "r"))
     k2 = d.extract_groups("t", KANJI_TWO, ("p", "b", "ub", "c", "uc", "r"))
     has = d.contains_match("t", f"[{_K}][丁番]")
-    three = f"{d.full_match('t', KANJI_THREE)}"
-    two = f"{d.full_match('t', KANJI_TWO)}"
+    three = d.full_match("t", KANJI_THREE)
+    two = d.full_match("t", KANJI_TWO)
     return f"""SELECT raw, t, CASE
     WHEN g.p3 <> '' AND na.n IS NOT NULL AND nb.n IS NOT NULL AND nc.n IS NOT NULL
       THEN g.p3 || na.n || g.k3.ua || nb.n || g.k3.ub || nc.n || g.k3.uc || g.k3.r
@@ -142,11 +148,20 @@ def _kanji_block(d: Dialect, source: str) -> str:
   FROM (SELECT raw, t, k3, k2, coalesce(k3.p, '') AS p3, coalesce(k2.p, '') AS p2,
       coalesce(k3.a, '') AS ka, coalesce(k3.b, k2.b, '') AS kb, coalesce(k3.c, k2.c, '') AS kc
     FROM (SELECT raw, t,
-        CASE WHEN {has} AND {three} THEN {k3} END AS k3,
-        CASE WHEN {has} AND NOT {three} AND {two} THEN {k2} END AS k2
+        CASE WHEN {has} THEN CASE WHEN {three} THEN {k3} END END AS k3,
+        CASE WHEN {has} THEN CASE WHEN {three} THEN NULL WHEN {two} THEN {k2} END END AS k2
       FROM ({source}) kn0) kn1) g
   LEFT JOIN {KANJI_NUM} na ON g.ka = na.k LEFT JOIN {KANJI_NUM} nb ON g.kb = nb.k
   LEFT JOIN {KANJI_NUM} nc ON g.kc = nc.k"""
+
+
+# Once THREE_NUMBERS / TWO_NUMBERS match a value entirely, the place is everything before the
+# first digit, each number a whole digit run and each separator the whole run between two:
+# these short patterns then rewrite the value without the costly groups of the full patterns
+# (which run to the end of the text), and the rest after them is kept as it stands.
+PLACE_PREFIX = "^([^0-9]*)"
+REWRITE_THREE = "^([^0-9]*)([0-9]+)[^0-9]+([0-9]+)[^0-9]+([0-9]+)号?"
+REWRITE_TWO = "^([^0-9]*)([0-9]+)[^0-9]+([0-9]+)号?"
 
 
 def canonical_steps(d: Dialect, source: str) -> tuple[Step, Step]:
@@ -161,36 +176,35 @@ def canonical_steps(d: Dialect, source: str) -> tuple[Step, Step]:
         f"{d.length('v')} <= {MAX_CHARS} AND {d.full_match('v', f'[{SAFE_CHARS}]*')}"
         f" AND NOT {d.contains_match('trim(w)', _LEAVE_ALONE)}"
     )
+    # translate costs about a microsecond a value on DuckDB: only where there is something to map
+    mapped = f"translate(v, {lit(PREPARE_FROM)}, {lit(PREPARE_TO)})"
+    w = f"CASE WHEN {d.contains_match('v', f'[{PREPARE_FROM}]')} THEN {mapped} ELSE v END"
     kc = d.extract_groups("k0", KANJI_CHOME, ("p", "n", "r"))
     kanji = (
         f"CASE WHEN kc.p <> '' THEN kc.p || translate(kc.n, {lit(_ONE_TO_NINE)}, '123456789')"
         " || '丁目' || kc.r ELSE k0 END"
     )
-
-    def room(rest: str) -> str:  # ...メゾン202号室 -> ...メゾン202 (only after a block part)
-        whole = d.extract(rest, ROOM_SUFFIX, 1) + " || " + d.extract(rest, ROOM_SUFFIX, 2)
-        return f"(CASE WHEN {d.full_match(rest, ROOM_SUFFIX)} THEN {whole} ELSE {rest} END)"
-
     prepared = f"""SELECT raw, CASE WHEN {safe} THEN replace(w, ' ', '') END AS t FROM (
-        SELECT v AS raw, v, translate(v, {lit(PREPARE_FROM)}, {lit(PREPARE_TO)}) AS w
-        FROM ({source}) s0) s1"""
+        SELECT v AS raw, v, {w} AS w FROM ({source}) s0) s1"""
     numbers = _kanji_block(d, prepared)
-    # Groups are extracted only where the (much cheaper) full match says a form is there
-    m3 = d.extract_groups("k", THREE_NUMBERS, ("p", "c", "b", "g", "r"))
-    m2 = d.extract_groups("k", TWO_NUMBERS, ("p", "b", "g", "r"))
+    three = d.rewrite("k", REWRITE_THREE, (1, 2, "-", 3, "-", 4))
+    two = d.rewrite("k", REWRITE_TWO, (1, 2, "-", 3))
+    # a room written 202号室 after a block part counts as 202: the form ends in ROOM_SUFFIX
+    # exactly when the rest after the numbers does (the rest starts with no digit)
+    room = f"left(x, {d.length('x')} - 2)"
     pre = Step(
         ADDR_PRE,
-        f"""SELECT raw, t,
-  CASE WHEN m3.p <> '' THEN m3.p WHEN m2.p <> '' THEN m2.p
-    WHEN k <> t THEN {d.extract("k", "^([^0-9]*)", 1)} END AS p,
-  CASE WHEN m3.p <> '' THEN m3.p || m3.c || '-' || m3.b || '-' || m3.g || {room("m3.r")}
-    WHEN m2.p <> '' THEN m2.p || m2.b || '-' || m2.g || {room("m2.r")} ELSE k END AS cand
-FROM (SELECT raw, t, k,
-    CASE WHEN {d.full_match("k", THREE_NUMBERS)} THEN {m3} END AS m3,
-    CASE WHEN {d.full_match("k", TWO_NUMBERS)} THEN {m2} END AS m2 FROM (
-  SELECT raw, t, {kanji} AS k FROM (
-    SELECT raw, t, k0, CASE WHEN {d.contains_text("k0", "丁目")}
-      AND {d.full_match("k0", KANJI_CHOME)} THEN {kc} END AS kc FROM ({numbers}) s2) s3) s4) s5""",
+        f"""SELECT raw, t, p, CASE WHEN form > 0 AND {d.contains_text("x", "号室")}
+    THEN CASE WHEN {d.full_match("x", ROOM_SUFFIX)} THEN {room} ELSE x END ELSE x END AS cand
+FROM (SELECT raw, t,
+    CASE WHEN form > 0 OR k <> t THEN {d.extract("k", PLACE_PREFIX, 1)} END AS p,
+    CASE form WHEN 3 THEN {three} WHEN 2 THEN {two} ELSE k END AS x, form
+  FROM (SELECT raw, t, k, CASE WHEN {d.full_match("k", THREE_NUMBERS)} THEN 3
+      WHEN {d.full_match("k", TWO_NUMBERS)} THEN 2 ELSE 0 END AS form FROM (
+    SELECT raw, t, {kanji} AS k FROM (
+      SELECT raw, t, k0, CASE WHEN {d.contains_text("k0", "丁目")}
+        THEN CASE WHEN {d.full_match("k0", KANJI_CHOME)} THEN {kc} END END AS kc
+      FROM ({numbers}) s2) s3) s4) s5) s6""",
     )
     canon = Step(
         ADDR_CANON,
@@ -207,7 +221,7 @@ def canonical(engine: Engine, source: str) -> None:
     pre, canon = canonical_steps(engine.dialect, source)
     engine.register(KANJI_NUM, _kanji_table())
     engine.run(pre)
-    places = [p for p in engine.arrow(places_sql()).column(0).to_pylist() if p]
+    places = engine.arrow(places_sql()).column(0).combine_chunks()
     engine.register(PLACE_OK, place_guard(places))
     engine.run(canon)
 
@@ -227,8 +241,9 @@ def identity_step(source: str) -> Step:
 
 
 def places_sql() -> str:
-    """The distinct places whose safety :func:`place_guard` must decide."""
-    return f"SELECT DISTINCT p FROM {ADDR_PRE} WHERE p IS NOT NULL"
+    """The distinct places whose safety :func:`place_guard` must decide (an empty place is
+    never in ``place_ok``: its value keeps step 1 only)."""
+    return f"SELECT DISTINCT p FROM {ADDR_PRE} WHERE p IS NOT NULL AND p <> ''"
 
 
 _REACHES_IN = re.compile(r"(?<![0-9])[0-9]+(?:$|[丁番ノ-])")
@@ -243,10 +258,12 @@ def _digit_prefixes(name: str) -> Iterable[str]:
 
 @dataclass(frozen=True)
 class _Danger:
-    """Prefixes of the reference's names that reach into numbers (see :func:`_digit_prefixes`)."""
+    """Prefixes of the reference's names that reach into numbers (see :func:`_digit_prefixes`),
+    and :func:`_maybe_unsafe` built from them."""
 
     municipality: frozenset[str]  # of municipality names
     town: dict[str, frozenset[str]]  # municipality code -> of its town names
+    maybe_unsafe: str  # a regular expression (RE2), see _maybe_unsafe
 
 
 def _danger_of(ref: Reference) -> _Danger:
@@ -256,7 +273,65 @@ def _danger_of(ref: Reference) -> _Danger:
         if prefixes:
             towns[code] = prefixes
     munis = frozenset(p for key in ref.muni_index for p in _digit_prefixes(key))
-    return _Danger(munis, towns)
+    return _Danger(munis, towns, _maybe_unsafe(ref, munis, towns))
+
+
+def _safe_characters() -> Iterable[str]:
+    """Every character of :data:`SAFE_CHARS`."""
+    ranges = re.findall(r"(.)-(.)|(.)", SAFE_CHARS, flags=re.S)
+    for lo, hi, one in ranges:
+        yield from (chr(c) for c in range(ord(lo), ord(hi) + 1)) if lo else (one,)
+
+
+def _class(chars: Iterable[str]) -> str:
+    """An RE2 character class of ``chars``."""
+    return "[" + "".join("\\" + ch if ch in "\\]^-[" else ch for ch in sorted(set(chars))) + "]"
+
+
+def _maybe_unsafe(ref: Reference, munis: frozenset[str], towns: dict[str, frozenset[str]]) -> str:
+    """A regular expression (RE2) over a place *written backwards* that finds every place
+    :func:`place_is_safe` may refuse, and few others. A place made of :data:`SAFE_CHARS` folds
+    (NFKC, then :func:`fold_place`) one character for one character, so each character of a
+    folded name is spelt as the class of the characters that fold to it. Backwards, the
+    dangerous endings are anchored at the start (a forward search for them, unanchored, is
+    ten times slower). A place matching none of the alternatives is safe:
+
+    - an ASCII digit anywhere (:data:`BLOCK_START` could start there), a character outside the
+      safe ones or one that does not fold to one character (such places get the full check);
+    - a municipality prefix of :attr:`_Danger.municipality` at the end;
+    - a municipality with dangerous towns, what :data:`_AFTER_MUNICIPALITY` allows after it
+      (any character where it wants no digit), and one of its town prefixes at the end.
+    """
+    folds_to: dict[str, list[str]] = {}
+    odd = []
+    for ch in _safe_characters():
+        folded = fold_place(unicodedata.normalize("NFKC", ch))
+        if len(folded) == 1:
+            folds_to.setdefault(folded, []).append(ch)
+        else:
+            odd.append(ch)
+
+    def backwards(name: str) -> str | None:  # None: no safe place folds to a text holding name
+        classes = [folds_to.get(ch) for ch in reversed(name)]
+        return None if None in classes else "".join(_class(c) for c in classes if c)
+
+    def either(names: Iterable[str]) -> str | None:  # None: no name can be spelt
+        spelt = [x for x in map(backwards, sorted(names)) if x is not None]
+        return f"(?:{'|'.join(spelt)})" if spelt else None
+
+    anywhere = f"[0-9]|[^{SAFE_CHARS}]" + (f"|{_class(odd)}" if odd else "")
+    alternatives = [f".*(?:{anywhere})", either(munis)]
+    glue = f"{either(_AZA)}?(?:{backwards(_WARD_END)}.{{1,{_WARD_CHARS}}})?"
+    keys: dict[str, list[str]] = {}
+    for key, codes in ref.muni_index.items():
+        for code in codes:
+            if code in towns:
+                keys.setdefault(code, []).append(key)
+    for code, names in sorted(keys.items()):
+        heads, tails = either(names), either(towns[code])
+        if heads is not None and tails is not None:
+            alternatives.append(tails + glue + heads)
+    return "(?s)^(?:" + "|".join(a for a in alternatives if a is not None) + ")"
 
 
 _DANGER: list[tuple[Reference, _Danger]] = []
@@ -269,7 +344,12 @@ def _danger(ref: Reference) -> _Danger:
     return _DANGER[0][1]
 
 
-_AFTER_MUNICIPALITY = re.compile(r"(?:[^0-9\-]{1,4}区)?(?:大字|字)?")
+# What may stand between a municipality and its town: a former ward, then 大字 or 字
+# (:func:`_maybe_unsafe` spells the same backwards)
+_WARD_CHARS, _WARD_END, _AZA = 4, "区", ("大字", "字")
+_AFTER_MUNICIPALITY = re.compile(
+    f"(?:[^0-9\\-]{{1,{_WARD_CHARS}}}{_WARD_END})?(?:{'|'.join(_AZA)})?"
+)
 
 
 def _town_starts(rest: str) -> Iterable[str]:
@@ -307,7 +387,16 @@ def place_is_safe(place: str, ref: Reference | None = None) -> bool:
     return True
 
 
-def place_guard(places: Sequence[str]) -> pa.Table:
-    """``p`` -> ``ok`` for the distinct places of ``addr_pre``."""
-    ok = [place_is_safe(p) for p in places]
-    return pa.table({"p": pa.array(places, pa.string()), "ok": pa.array(ok, pa.bool_())})
+def place_guard(places: Sequence[str] | pa.Array) -> pa.Table:
+    """``p`` -> ``ok`` for the distinct places of ``addr_pre``: :func:`place_is_safe` of each,
+    asked only of the places :attr:`_Danger.maybe_unsafe` finds (a few percent; the others are
+    safe without it)."""
+    import pyarrow.compute as pc
+
+    array = places if isinstance(places, pa.Array) else pa.array(places, pa.string())
+    ref = _reference.current()
+    maybe = pc.match_substring_regex(pc.utf8_reverse(array), _danger(ref).maybe_unsafe)
+    asked = array.filter(maybe).to_pylist()
+    answers = pa.array([place_is_safe(p, ref) for p in asked], pa.bool_())
+    ok = pc.replace_with_mask(pc.invert(maybe), maybe, answers)
+    return pa.table({"p": array.cast(pa.string()), "ok": ok})

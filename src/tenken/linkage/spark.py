@@ -33,7 +33,7 @@ from tenken.errors import InputError, Location
 from tenken.linkage import spark_input
 from tenken.linkage.checks import Source
 from tenken.linkage.columns import Column
-from tenken.linkage.engine import BATCH_ROWS, Dialect, EngineError, Step, TableFn
+from tenken.linkage.engine import BATCH_ROWS, Dialect, EngineError, Step, TableFn, check_rewrite
 from tenken.linkage.parts import LOCAL, PART_BITS, Files, Parts, Place, input_kind, survey
 from tenken.linkage.readers import read, with_row
 
@@ -66,6 +66,15 @@ class SparkDialect(Dialect):
             for k, n in enumerate(names, start=1)
         )
         return f"named_struct({fields})"
+
+    def rewrite(self, expr: str, pattern: str, template: Sequence[int | str]) -> str:
+        # Java's replacement: $n for a group, backslash before a literal $ or backslash
+        check_rewrite(pattern, template)
+        text = "".join(
+            f"${p}" if isinstance(p, int) else p.replace("\\", "\\\\").replace("$", "\\$")
+            for p in template
+        )
+        return f"regexp_replace({expr}, {self.literal(pattern)}, {self.literal(text)})"
 
     def contains_text(self, expr: str, text: str) -> str:
         return f"(instr({expr}, {self.literal(text)}) > 0)"
