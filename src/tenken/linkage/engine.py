@@ -85,6 +85,10 @@ class Dialect:
         """``expr`` as an integer, NULL when it is not one."""
         return f"TRY_CAST({expr} AS INTEGER)"
 
+    def try_date(self, expr: str) -> str:
+        """``expr`` (YYYY-MM-DD) as a DATE, NULL when no such day exists."""
+        return f"TRY_CAST({expr} AS DATE)"
+
     def try_long(self, expr: str) -> str:
         """``expr`` as a 64-bit integer, NULL when it is not one."""
         return f"TRY_CAST({expr} AS BIGINT)"

@@ -105,7 +105,7 @@ def normalise(engine: Engine, inputs: Inputs) -> None:
         (rec, "birth", True),
         (rec, "linked_on", False),
     ]
-    engine.register(t.DATES, checks.dates(engine, date_columns))
+    checks.dates(engine, date_columns)
     engine.register(t.SEXES, checks.sexes(engine, [(reg, "sex", True), (rec, "sex", True)]))
     name_keys(engine)
 

@@ -73,6 +73,9 @@ class SparkDialect(Dialect):
     def try_int(self, expr: str) -> str:
         return f"try_cast({expr} AS INT)"
 
+    def try_date(self, expr: str) -> str:
+        return f"try_cast({expr} AS DATE)"
+
     def try_long(self, expr: str) -> str:
         return f"try_cast({expr} AS BIGINT)"
 

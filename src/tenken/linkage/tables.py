@@ -13,6 +13,7 @@ REG_IN = "reg_in"  # the registry file, strings with ASCII column names, and row
 REC_IN = "rec_in"  # the records file, likewise
 GAIJI_NAMES = "gaiji_names"  # registry name holding 外字 codes -> the name decoded
 REG_DECODED = "reg_decoded"  # the registry with its names decoded (then again reg_in)
+DATES_PARSED = "dates_parsed"  # date text parse_date read (not YYYY-MM-DD) -> d, ISO text
 DATES = "dates"  # raw date text -> d (DATE), parsed once per distinct value
 SEXES = "sexes"  # raw sex text -> s ('1', '2', '9')
 NAME_SPLIT = "name_split"  # distinct raw name -> s, g (surname, given; '' when kept whole), plain
@@ -41,7 +42,7 @@ DUP = "dup"  # numbers linked to several records
 VERDICTS = "verdicts"  # one row per record
 TRUTH_IN = "truth_in"  # the answer key of a synthetic population (scoring)
 
-ALL = (REG_IN, REC_IN, GAIJI_NAMES, REG_DECODED, DATES, SEXES, NAME_SPLIT,
+ALL = (REG_IN, REC_IN, GAIJI_NAMES, REG_DECODED, DATES_PARSED, DATES, SEXES, NAME_SPLIT,
        NAME_PARTS, NAME_WHOLE, NAME_NU, NAME_KEYS, REG, REC, LP,
        LP_OPEN, OP, ADDR_RAW, KANJI_NUM, ADDR_PRE, PLACE_OK, ADDR_CANON, ADDR_CKEYS, ADDR_KEYS,
        KANA_KEYS, NAME_CMP, MASKS, BEST, OTHERS, DUP, VERDICTS, TRUTH_IN)  # fmt: skip
