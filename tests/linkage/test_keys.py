@@ -121,3 +121,28 @@ def test_the_sql_address_rule_is_keys_agree() -> None:
     expected = [keys_agree(a, b) for a, b in pairs]
     assert len(pairs) > 5000 and any(expected) and not all(expected)
     assert got == expected
+
+
+_DATE_PART = st.text(st.sampled_from("0123456789１"), min_size=0, max_size=5)
+
+
+@settings(deadline=None)
+@given(st.lists(st.tuples(_DATE_PART, st.sampled_from("-/.年月日 "), _DATE_PART,
+                          st.sampled_from("-/.年月日"), _DATE_PART, st.sampled_from(["", "日"])),
+                min_size=1, max_size=20))  # fmt: skip
+def test_western_dates_read_in_sql_are_parse_dates_answers(parts: list[tuple[str, ...]]) -> None:
+    """Whatever digits and separators: a date the engine reads (checks.western_date) is the
+    date parse_date gives for that text."""
+    from tenken.errors import NormalizeError
+    from tenken.linkage.checks import western_date
+    from tenken.normalize.date import parse_date
+
+    texts = ["".join(p) for p in parts]
+    _DUCKDB.register("wd_in", pa.table({"v": pa.array(texts, pa.string())}))
+    sql = f"SELECT v, {western_date(_DUCKDB.dialect, 'v')} AS d FROM wd_in"
+    for row in _DUCKDB.arrow(sql).to_pylist():
+        if row["d"] is not None:
+            try:
+                assert parse_date(row["v"]) == row["d"], row["v"]
+            except NormalizeError:
+                raise AssertionError(f"read in SQL, refused by parse_date: {row['v']}") from None

@@ -87,17 +87,19 @@ def check_unique(engine: Engine, data: Input, name: str) -> None:
 
 Parsed = tuple[list[str], list[object]]
 
-ISO_DATE = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
+WESTERN_DATE = "([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})日?"
 
 
-def iso_date(d: Dialect, expr: str) -> str:
-    """SQL: ``expr`` as a DATE when it is written YYYY-MM-DD in ASCII digits, of a day that
-    exists from year 1 on; else NULL. For such text this is what
-    :func:`tenken.normalize.date.parse_date` answers (tested on every engine): parse_date stays
-    the rule, the engine only reads the one spelling nearly every file uses, so that the
-    normaliser sees the other spellings alone."""
-    exists = f"{d.full_match(expr, ISO_DATE)} AND left({expr}, 4) <> '0000'"
-    return f"CASE WHEN {exists} THEN {d.try_date(expr)} END"
+def western_date(d: Dialect, expr: str) -> str:
+    """SQL: ``expr`` as a DATE when it is a western date in ASCII digits (1980-01-02,
+    1980/1/2, 1980.1.2, 1980年1月2日) of a day that exists from year 1 on; else NULL. For such
+    text this is what :func:`tenken.normalize.date.parse_date` answers (its ``_WESTERN`` rule;
+    tested on every engine): parse_date stays the rule, the engine only reads the spellings
+    nearly every file uses, so that the normaliser sees the other spellings alone."""
+    parts = d.extract_groups(expr, WESTERN_DATE, ("y", "m", "d"))
+    iso = f"{parts}.y || '-' || lpad({parts}.m, 2, '0') || '-' || lpad({parts}.d, 2, '0')"
+    exists = f"{d.full_match(expr, WESTERN_DATE)} AND left({expr}, 4) <> '0000'"
+    return f"CASE WHEN {exists} THEN {d.try_date(iso)} END"
 
 
 def parse_values(
@@ -146,11 +148,11 @@ def parse_values(
 
 def dates(engine: Engine, columns: Sequence[tuple[Input, str, bool]]) -> None:
     """Create ``dates``: ``raw`` -> ``d`` (DATE) for every distinct date text in the given
-    columns. YYYY-MM-DD is read by the engine (:func:`iso_date`), every other spelling by
+    columns. Western dates are read by the engine (:func:`western_date`), every other spelling by
     :func:`~tenken.normalize.date.parse_date`, once per distinct value."""
     hint = "例: 1980-01-02、1980/1/2、昭和55年1月2日"
     d = engine.dialect
-    read = partial(iso_date, d)
+    read = partial(western_date, d)
     raw, parsed = parse_values(engine, columns, parse_date, "日付", hint, read)
     days = [v.isoformat() if isinstance(v, dt.date) else None for v in parsed]
     engine.register(
