@@ -118,11 +118,12 @@ def parse_values(
     d = engine.dialect
     raws: dict[str, object] = {}
     for data, name, required in columns:
-        skip = f"WHERE {blank(d, name)} OR {read_in_sql(name)} IS NULL " if read_in_sql else ""
         sql = (
             f"SELECT {name} AS v, min(row) AS r, {blank(d, name)} AS b "
-            f"FROM {data.table} {skip}GROUP BY {name}"
+            f"FROM {data.table} GROUP BY {name}"
         )
+        if read_in_sql:  # once per distinct value, not per row
+            sql = f"SELECT * FROM ({sql}) x WHERE b OR {read_in_sql('v')} IS NULL"
         values = engine.arrow(sql).to_pylist()
         blanks = [int(v["r"]) for v in values if v["b"]]
         if required and blanks:
