@@ -164,8 +164,10 @@ def dates(engine: Engine, columns: Sequence[tuple[Input, str, bool]]) -> None:
     engine.run(
         Step(
             DATES,
-            f"SELECT raw, d FROM (SELECT v AS raw, {read('v')} AS d FROM ({texts}) x) y "
-            f"WHERE d IS NOT NULL UNION ALL SELECT raw, CAST(d AS DATE) AS d FROM {DATES_PARSED}",
+            # a join, not a filter on the engine's reading: a filter would be pushed below
+            # the UNION and read every row instead of every distinct value
+            f"SELECT x.v AS raw, coalesce({read('x.v')}, CAST(p.d AS DATE)) AS d "
+            f"FROM ({texts}) x LEFT JOIN {DATES_PARSED} p ON x.v = p.raw",
         )
     )
     release(engine, DATES_PARSED)
