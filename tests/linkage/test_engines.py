@@ -7,6 +7,7 @@ Java is missing), through the session-scoped ``engine_name`` of tests/linkage/co
 from __future__ import annotations
 
 import csv
+import random
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from tenken.linkage import fastpath, synth
 from tenken.linkage import sql as q
 from tenken.linkage.engine import ENGINES, Engine, Step
 from tenken.linkage.inspection import run
+from tenken.normalize.mynumber import is_valid
 from tests.linkage import fixtures
 
 
@@ -82,6 +84,27 @@ def test_number_status_and_cleaning(engine: Engine) -> None:
     assert status[fixtures.typo(good)] == (fixtures.typo(good), "check")
     assert status["12345"] == ("12345", "format")
     assert status[""] == (None, "none") and status[None] == (None, "none")
+
+
+def test_check_digit_is_the_normalisers_rule(engine: Engine) -> None:
+    """number_status says 'ok' exactly for the numbers mynumber.is_valid accepts: every check
+    digit after many first elevens (leading zeros, all nines), with and without the cast
+    given as a column."""
+    pick = random.Random(14)
+    firsts = ["00000000000", "99999999999", "12345678901"]
+    firsts += [f"{pick.randrange(10**11):011d}" for _ in range(60)]
+    numbers = [f + str(k) for f in firsts for k in range(10)]
+    d = engine.dialect
+    engine.register("cd_in", pa.table({"mn": pa.array(numbers, pa.string())}))
+    sql = (
+        f"SELECT mn, {q.number_status(d, 'mn')} AS a, {q.number_status(d, 'mn', 'n')} AS b "
+        f"FROM (SELECT mn, {d.try_long('mn')} AS n FROM cd_in) x"
+    )
+    got = _rows(engine, sql)
+    assert len(got) == len(numbers)
+    for row in got:
+        expected = "ok" if is_valid(row["mn"]) else "check"
+        assert row["a"] == row["b"] == expected, row["mn"][-4:]
 
 
 def test_aggregates_and_hamming(engine: Engine) -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+import pyarrow as pa
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tenken.linkage import keys
-from tenken.normalize.name import name_key
+from tenken.linkage import inspection, keys
+from tenken.linkage import tables as t
+from tenken.linkage.engine import DuckDBEngine, Engine
+from tenken.normalize.name import name_key, normalize_name
 
 # Characters a name part may hold (and some that must keep a name whole): kanji, kana with
 # sound marks (combining and spacing), 々, ・, ヿ, half-width kana, spaces, 外字, letters.
@@ -29,22 +32,55 @@ _ALPHABET = st.sampled_from(
 )
 
 
+def _engine_name_keys(engine: Engine, names: list[str]) -> dict[str, tuple[str, bool]]:
+    """name_keys as the inspection builds it (split in SQL, parts keyed in Python)."""
+    rows = [{"row": k, "name": n} for k, n in enumerate(names)]
+    schema = pa.schema([("row", pa.int64()), ("name", pa.string())])
+    engine.register(t.REG_IN, pa.Table.from_pylist(rows, schema=schema))
+    engine.register(t.REC_IN, pa.Table.from_pylist([], schema=schema))
+    inspection.name_keys(engine)
+    table = engine.arrow(f"SELECT raw, key, nu FROM {t.NAME_KEYS}").to_pylist()
+    return {r["raw"]: (r["key"], r["nu"]) for r in table}
+
+
+def _expected(names: list[str]) -> dict[str, tuple[str, bool]]:
+    return {n: (name_key(n), normalize_name(n).unverifiable) for n in names if n}
+
+
+_DUCKDB = DuckDBEngine()
+
+
+@settings(deadline=None)
 @given(st.lists(st.text(_ALPHABET, max_size=8), min_size=1, max_size=6))
-def test_split_name_keys_equal_name_key_of_each_whole_name(names: list[str]) -> None:
-    """Keys computed per surname and given name equal name_key of each full name, whatever
-    characters the names hold (odd names fall back to the whole-name normaliser)."""
+def test_name_keys_equal_name_key_of_each_whole_name(names: list[str]) -> None:
+    """Keys computed per surname and given name (split by the engine) equal name_key of each
+    full name, and the 外字 flag is normalize_name's, whatever characters the names hold (odd
+    names fall back to the whole-name normaliser)."""
     assert keys.split_name_keys(names) == [name_key(n) for n in names]
+    assert _engine_name_keys(_DUCKDB, names) == _expected(names)
 
 
+@settings(deadline=None)
 @given(st.text(_ALPHABET, min_size=1, max_size=6), st.text(_ALPHABET, min_size=1, max_size=6))
-def test_split_name_keys_on_two_part_names(surname: str, given_name: str) -> None:
+def test_name_keys_of_two_part_names(surname: str, given_name: str) -> None:
     """ "surname　given" and "surname given" get name_key's answer, including 異体字 folding."""
     names = [f"{surname}\u3000{given_name}", f"{surname} {given_name}"]
     assert keys.split_name_keys(names) == [name_key(n) for n in names]
+    assert _engine_name_keys(_DUCKDB, names) == _expected(names)
 
 
-def test_split_name_keys_folds_variants_in_each_part() -> None:
-    """髙橋　𠮷男 and 高橋 吉男 share one key (the parts are folded like the whole name)."""
+_ODD_NAMES = [
+    "髙橋\u3000𠮷男", "高橋 吉男", "佐々木　太郎", "山田太郎", "ヤマダ　ハナコ", "渡\ue000　花子",
+    "〓田　一郎", "山田　太郎\n", "山田\u3000\u3000太郎", " 山田　太郎", "ｶﾞｸ　ﾀﾛｳ",
+    "Jones Robert", "か\u3099き　はな", "山" * 150 + "　" + "田" * 60, "山田・太郎", "?",
+]  # fmt: skip
+
+
+def test_name_keys_on_every_engine(engine: Engine) -> None:
+    """The engines split names alike (Java's regex on Spark, RE2 on DuckDB): 異体字 folded per
+    part, names of other shapes keyed whole, 外字 flagged, a line break or a long name kept
+    whole."""
+    assert _engine_name_keys(engine, _ODD_NAMES) == _expected(_ODD_NAMES)
     assert keys.split_name_keys(["髙橋\u3000𠮷男", "高橋 吉男"]) == [name_key("高橋吉男")] * 2
 
 
@@ -85,3 +121,28 @@ def test_the_sql_address_rule_is_keys_agree() -> None:
     expected = [keys_agree(a, b) for a, b in pairs]
     assert len(pairs) > 5000 and any(expected) and not all(expected)
     assert got == expected
+
+
+_DATE_PART = st.text(st.sampled_from("0123456789１"), min_size=0, max_size=5)
+
+
+@settings(deadline=None)
+@given(st.lists(st.tuples(_DATE_PART, st.sampled_from("-/.年月日 "), _DATE_PART,
+                          st.sampled_from("-/.年月日"), _DATE_PART, st.sampled_from(["", "日"])),
+                min_size=1, max_size=20))  # fmt: skip
+def test_western_dates_read_in_sql_are_parse_dates_answers(parts: list[tuple[str, ...]]) -> None:
+    """Whatever digits and separators: a date the engine reads (checks.western_date) is the
+    date parse_date gives for that text."""
+    from tenken.errors import NormalizeError
+    from tenken.linkage.checks import western_date
+    from tenken.normalize.date import parse_date
+
+    texts = ["".join(p) for p in parts]
+    _DUCKDB.register("wd_in", pa.table({"v": pa.array(texts, pa.string())}))
+    sql = f"SELECT v, {western_date(_DUCKDB.dialect, 'v')} AS d FROM wd_in"
+    for row in _DUCKDB.arrow(sql).to_pylist():
+        if row["d"] is not None:
+            try:
+                assert parse_date(row["v"]) == row["d"], row["v"]
+            except NormalizeError:
+                raise AssertionError(f"read in SQL, refused by parse_date: {row['v']}") from None

@@ -15,13 +15,14 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
-from tenken.errors import InputError
+from tenken.errors import InputError, NormalizeError
 from tenken.fileio import escape_formula
 from tenken.linkage import checks, outputs
 from tenken.linkage import sql as q
 from tenken.linkage import tables as t
 from tenken.linkage.engine import Engine
 from tenken.linkage.readers import Loaded
+from tenken.normalize.date import parse_date
 from tests.linkage import fixtures
 
 N1, N2, N3 = fixtures.number(1), fixtures.number(2), fixtures.number(3)
@@ -310,6 +311,46 @@ def test_row_checks(engine: Engine) -> None:
     with pytest.raises(InputError, match="読めません") as caught:
         checks.dates(engine, [(data, "birth", False)])
     assert caught.value.location is not None and caught.value.location.row == 3
+
+
+_DATE_TEXTS = [
+    "1980-01-02", "2020-02-29", "2019-02-29", "2019-02-30", "1980-13-01", "1980-00-10",
+    "1980-01-00", "1980-01-32", "0000-01-01", "0001-01-01", "9999-12-31", "1980-1-2",
+    "１９８０-０１-０２", " 1980-01-02", "1980-01-02 ", "1980/01/02", "S55.1.2", "19800102",
+    "1980-01-02\n", "昭和55年1月2日", "3550102", "2008/4/26", "1980.1.2", "1980年1月2日",
+    "1980年1月2", "1980-1.2", "2019/2/29", "1980/001/2", "1980//1", "1980年一月二日", "ー",
+]  # fmt: skip
+
+
+def _parsed(text: str) -> dt.date | None:
+    try:
+        return parse_date(text)
+    except NormalizeError:
+        return None
+
+
+def test_dates_read_in_sql_are_parse_dates_answers(engine: Engine) -> None:
+    """checks.western_date reads 1980-01-02, 1980/1/2, 1980.1.2 and 1980年1月2日 as parse_date
+    does (a day that does not exist, year 0 and any other spelling are left to parse_date);
+    checks.dates gives parse_date's date for every readable value, whichever side read it."""
+    d = engine.dialect
+    _register(engine, "iso_in", [{"v": v} for v in _DATE_TEXTS], _schema(v=S))
+    got = {r["v"]: r["d"] for r in _rows(engine, f"SELECT v, {checks.western_date(d, 'v')} AS d "
+                                                  "FROM iso_in")}  # fmt: skip
+    read_in_sql = {v for v, day in got.items() if day is not None}
+    assert read_in_sql == {
+        "1980-01-02", "2020-02-29", "0001-01-01", "9999-12-31", "1980-1-2", "2008/4/26",
+        "1980.1.2", "1980年1月2日", "1980年1月2", "1980-1.2", "1980/01/02",
+    }  # fmt: skip
+    assert all(got[v] == parse_date(v) for v in read_in_sql)
+    readable = [v for v in _DATE_TEXTS if _parsed(v) is not None]
+    data = checks.Input("dates_in", Loaded(Path("x.csv"), pa.table({}), {}))
+    rows = [{"row": k, "birth": v} for k, v in enumerate(readable)]
+    _register(engine, "dates_in", rows, _schema(row=I64, birth=S))
+    checks.dates(engine, [(data, "birth", True)])
+    table = {r["raw"]: r["d"] for r in _rows(engine, f"SELECT raw, d FROM {t.DATES}")}
+    assert table == {v: parse_date(v) for v in readable}
+    assert set(readable) - read_in_sql  # some went to parse_date
 
 
 def test_blank_is_white_space_as_python_reads_it(engine: Engine) -> None:

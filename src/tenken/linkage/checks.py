@@ -12,13 +12,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Protocol
 
 import pyarrow as pa
 
 from tenken.errors import InputError, Location, NormalizeError, echo
-from tenken.linkage.engine import Dialect, Engine
+from tenken.linkage.engine import Dialect, Engine, Step, release
 from tenken.linkage.readers import BLANK
+from tenken.linkage.tables import DATES, DATES_PARSED
 from tenken.normalize.date import parse_date
 from tenken.normalize.sex import normalize_sex
 
@@ -85,6 +87,20 @@ def check_unique(engine: Engine, data: Input, name: str) -> None:
 
 Parsed = tuple[list[str], list[object]]
 
+WESTERN_DATE = "([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})日?"
+
+
+def western_date(d: Dialect, expr: str) -> str:
+    """SQL: ``expr`` as a DATE when it is a western date in ASCII digits (1980-01-02,
+    1980/1/2, 1980.1.2, 1980年1月2日) of a day that exists from year 1 on; else NULL. For such
+    text this is what :func:`tenken.normalize.date.parse_date` answers (its ``_WESTERN`` rule;
+    tested on every engine): parse_date stays the rule, the engine only reads the spellings
+    nearly every file uses, so that the normaliser sees the other spellings alone."""
+    parts = d.extract_groups(expr, WESTERN_DATE, ("y", "m", "d"))
+    iso = f"{parts}.y || '-' || lpad({parts}.m, 2, '0') || '-' || lpad({parts}.d, 2, '0')"
+    exists = f"{d.full_match(expr, WESTERN_DATE)} AND left({expr}, 4) <> '0000'"
+    return f"CASE WHEN {exists} THEN {d.try_date(iso)} END"
+
 
 def parse_values(
     engine: Engine,
@@ -92,10 +108,13 @@ def parse_values(
     fn: Callable[[str], object],
     what: str,
     hint: str,
+    read_in_sql: Callable[[str], str] | None = None,
 ) -> Parsed:
     """Parse each distinct non-blank value of the given (input, column, required) triples with
     ``fn``; stop at the first blank cell of a required column, or at the earliest row holding
-    a value ``fn`` refuses. One query per column: each distinct value with its first row."""
+    a value ``fn`` refuses. One query per column: each distinct value with its first row.
+    ``read_in_sql`` (a column -> an SQL expression, NULL where it cannot read the value) leaves
+    out the values the engine reads itself."""
     d = engine.dialect
     raws: dict[str, object] = {}
     for data, name, required in columns:
@@ -103,6 +122,8 @@ def parse_values(
             f"SELECT {name} AS v, min(row) AS r, {blank(d, name)} AS b "
             f"FROM {data.table} GROUP BY {name}"
         )
+        if read_in_sql:  # once per distinct value, not per row
+            sql = f"SELECT * FROM ({sql}) x WHERE b OR {read_in_sql('v')} IS NULL"
         values = engine.arrow(sql).to_pylist()
         blanks = [int(v["r"]) for v in values if v["b"]]
         if required and blanks:
@@ -126,12 +147,30 @@ def parse_values(
     return list(raws), list(raws.values())
 
 
-def dates(engine: Engine, columns: Sequence[tuple[Input, str, bool]]) -> pa.Table:
-    """``raw`` -> ``d`` (DATE) for every distinct date text in the given columns."""
+def dates(engine: Engine, columns: Sequence[tuple[Input, str, bool]]) -> None:
+    """Create ``dates``: ``raw`` -> ``d`` (DATE) for every distinct date text in the given
+    columns. Western dates are read by the engine (:func:`western_date`), every other spelling by
+    :func:`~tenken.normalize.date.parse_date`, once per distinct value."""
     hint = "例: 1980-01-02、1980/1/2、昭和55年1月2日"
-    raw, parsed = parse_values(engine, columns, parse_date, "日付", hint)
-    days = [v if isinstance(v, dt.date) else None for v in parsed]
-    return pa.table({"raw": pa.array(raw, pa.string()), "d": pa.array(days, pa.date32())})
+    d = engine.dialect
+    read = partial(western_date, d)
+    raw, parsed = parse_values(engine, columns, parse_date, "日付", hint, read)
+    days = [v.isoformat() if isinstance(v, dt.date) else None for v in parsed]
+    engine.register(
+        DATES_PARSED,
+        pa.table({"raw": pa.array(raw, pa.string()), "d": pa.array(days, pa.string())}),
+    )
+    texts = " UNION ".join(f"SELECT {name} AS v FROM {data.table}" for data, name, _ in columns)
+    engine.run(
+        Step(
+            DATES,
+            # a join, not a filter on the engine's reading: a filter would be pushed below
+            # the UNION and read every row instead of every distinct value
+            f"SELECT x.v AS raw, coalesce({read('x.v')}, CAST(p.d AS DATE)) AS d "
+            f"FROM ({texts}) x LEFT JOIN {DATES_PARSED} p ON x.v = p.raw",
+        )
+    )
+    release(engine, DATES_PARSED)
 
 
 def sexes(engine: Engine, columns: Sequence[tuple[Input, str, bool]]) -> pa.Table:

@@ -98,6 +98,18 @@ class Dialect:
         """``expr`` as an integer, NULL when it is not one."""
         return f"TRY_CAST({expr} AS INTEGER)"
 
+    def try_date(self, expr: str) -> str:
+        """``expr`` (YYYY-MM-DD) as a DATE, NULL when no such day exists."""
+        return f"TRY_CAST({expr} AS DATE)"
+
+    def try_long(self, expr: str) -> str:
+        """``expr`` as a 64-bit integer, NULL when it is not one."""
+        return f"TRY_CAST({expr} AS BIGINT)"
+
+    def int_div(self, left: str, right: str) -> str:
+        """Integer division of two integers (rounded towards zero)."""
+        return f"({left} // {right})"
+
     def hamming(self, left: str, right: str) -> str:
         """Number of differing positions of two strings of equal length."""
         return f"hamming({left}, {right})"

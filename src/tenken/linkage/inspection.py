@@ -34,7 +34,7 @@ from tenken.linkage.parts import Place
 from tenken.linkage.scoring import load_truth, score
 from tenken.normalize.address import address_key
 from tenken.normalize.gaiji import PRIVATE_USE_CLASS, decode
-from tenken.normalize.name import reading_key
+from tenken.normalize.name import name_key, reading_key
 
 Progress = Callable[[str], None]
 
@@ -107,10 +107,22 @@ def normalise(engine: Engine, inputs: Inputs) -> None:
         (rec, "birth", True),
         (rec, "linked_on", False),
     ]
-    engine.register(t.DATES, checks.dates(engine, date_columns))
+    checks.dates(engine, date_columns)
     engine.register(t.SEXES, checks.sexes(engine, [(reg, "sex", True), (rec, "sex", True)]))
-    names = f"SELECT name AS v FROM {t.REG_IN} UNION SELECT name AS v FROM {t.REC_IN}"
-    engine.map_table(t.NAME_KEYS, names, keys.name_key_table, keys.NAME_KEYS_SCHEMA)
+    name_keys(engine)
+
+
+def name_keys(engine: Engine) -> None:
+    """``name_keys`` for every distinct name of both inputs. The engine splits the names into
+    surname and given name (:func:`tenken.linkage.sql.name_split_sql`), so the normaliser reads
+    only the distinct parts (tens of thousands, where there are about a million names) and the
+    few names of another shape; the 外字 flag is read only for names that are not plain."""
+    engine.run(q.name_split_sql(engine.dialect))
+    engine.lookup(t.NAME_PARTS, q.name_parts_sql(), name_key)
+    engine.lookup(t.NAME_WHOLE, q.name_whole_sql(), name_key)
+    engine.lookup(t.NAME_NU, q.name_not_plain_sql(), keys.unverifiable_flag)
+    engine.run(q.name_keys_sql())
+    release(engine, t.NAME_SPLIT, t.NAME_PARTS, t.NAME_WHOLE, t.NAME_NU)
 
 
 def _count(engine: Engine, table: str) -> int:

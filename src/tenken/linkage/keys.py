@@ -11,27 +11,15 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from tenken.normalize.gaiji import geta_stands_for
 from tenken.normalize.mynumber import mask
 from tenken.normalize.name import compare_names, name_key, normalize_name
 from tenken.workers import die_with_parent
-
-
-def distinct(arrays: Iterable[pa.Array | pa.ChunkedArray]) -> list[str]:
-    """Distinct non-null, non-empty strings over several columns."""
-    chunks: list[pa.Array] = []
-    for array in arrays:
-        chunks.extend(array.chunks if isinstance(array, pa.ChunkedArray) else [array])
-    if not chunks:
-        return []
-    values = pc.unique(pa.chunked_array(chunks, pa.string()))
-    return [v for v in values.to_pylist() if v]
 
 
 def lookup(raw: Sequence[str], values: Sequence[object], kind: pa.DataType) -> pa.Table:
@@ -80,15 +68,18 @@ def map_keys(values: Sequence[str], fn: Callable[[str], str]) -> pa.Table:
 
 
 # Names made only of these characters cannot hold a 外字 (a sound pre-filter: any other
-# character sends the name to normalize_name, which decides).
-_PLAIN_NAME = (
-    "^[\u3400-\u4dbf\u4e00-\u9fff\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"
-    "A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a \u3000]*$"
+# character sends the name to normalize_name, which decides). A regex character class, read
+# by the engines (sql.name_split_sql).
+PLAIN_NAME_CHARS = (
+    "[\u3400-\u4dbf\u4e00-\u9fff\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"
+    "A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a \u3000]"
 )
 
 
-def _unverifiable(name: str) -> bool:
-    return bool(normalize_name(name).unverifiable)
+def unverifiable_flag(name: str) -> str:
+    """ "1" when ``name`` holds a character that cannot be compared (外字, 〓, ?), else "0"
+    (a string: :meth:`~tenken.linkage.engine.Engine.lookup` maps text to text)."""
+    return "1" if normalize_name(name).unverifiable else "0"
 
 
 # A name part made only of characters that NFKC leaves alone and that never compose across a
@@ -96,54 +87,27 @@ def _unverifiable(name: str) -> bool:
 # without ・ and ヿ. For "A B" or "A　B" with such parts, clean() gives "A B" and _fold works
 # character by character and drops the space, so name_key("A B") == name_key(A) + name_key(B).
 _PART = "[\u3005\u3041-\u3096\u30a1-\u30fa\u30fc-\u30fe\u3400-\u4dbf\u4e00-\u9fff]+"
-_TWO_PARTS = re.compile(f"({_PART})[ \u3000]({_PART})")
-_SPLIT_MAX = 200  # name_key cuts longer text (normalize.name._MAX_CHARS): never split those
+TWO_PARTS = f"({_PART})[ \u3000]({_PART})"
+"""A name the engines split into surname and given name (groups 1 and 2), whose key is then
+``name_key(surname) + name_key(given)``: see :func:`tenken.linkage.sql.name_split_sql`."""
+_TWO_PARTS = re.compile(TWO_PARTS)
+SPLIT_MAX = 200  # name_key cuts longer text (normalize.name._MAX_CHARS): never split those
 
 
 def split_name_keys(names: Sequence[str]) -> list[str]:
-    """``name_key`` of each name, computed once per distinct surname and given name.
-
-    Names are mostly "surname　given" over a few thousand surnames and tens of thousands of
-    given names, so this runs the normaliser ~20x less often than once per full name; names of
-    any other shape go to ``name_key`` whole. Equal to ``[name_key(n) for n in names]``.
+    """``name_key`` of each name by the engines' rule (:data:`TWO_PARTS`), in Python: the
+    reference the split is tested against (``tests/linkage/test_keys.py``). Equal to
+    ``[name_key(n) for n in names]``.
     """
-    part_keys: dict[str, str] = {}
     result: list[str] = []
     for name in names:
-        match = _TWO_PARTS.fullmatch(name) if len(name) <= _SPLIT_MAX else None
+        match = _TWO_PARTS.fullmatch(name) if len(name) <= SPLIT_MAX else None
         if match is None:
             result.append(name_key(name))
             continue
         surname, given = match.groups()
-        key_s = part_keys.get(surname)
-        if key_s is None:
-            key_s = part_keys[surname] = name_key(surname)
-        key_g = part_keys.get(given)
-        if key_g is None:
-            key_g = part_keys[given] = name_key(given)
-        result.append(key_s + key_g)
+        result.append(name_key(surname) + name_key(given))
     return result
-
-
-def name_keys(arrays: Iterable[pa.Array | pa.ChunkedArray]) -> pa.Table:
-    """Name keys (異体字 folded, spaces removed) for every distinct name, and ``nu``: the name
-    holds a character that cannot be compared (外字, 〓, ?)."""
-    names = distinct(arrays)
-    table = lookup(names, split_name_keys(names), pa.string())
-    plain = pc.match_substring_regex(pa.array(names, pa.string()), _PLAIN_NAME)
-    flags = [
-        False if ok else _unverifiable(n) for n, ok in zip(names, plain.to_pylist(), strict=True)
-    ]
-    return table.append_column("nu", pa.array(flags, pa.bool_()))
-
-
-NAME_KEYS_SCHEMA = pa.schema([("raw", pa.string()), ("key", pa.string()), ("nu", pa.bool_())])
-"""The columns of :func:`name_key_table`."""
-
-
-def name_key_table(names: pa.Table) -> pa.Table:
-    """:func:`name_keys` of the names in column 0 of ``names`` (for :meth:`Engine.map_table`)."""
-    return name_keys([names.column(0)])
 
 
 def _compare(a: str, b: str) -> str:

@@ -85,6 +85,15 @@ class SparkDialect(Dialect):
     def try_int(self, expr: str) -> str:
         return f"try_cast({expr} AS INT)"
 
+    def try_date(self, expr: str) -> str:
+        return f"try_cast({expr} AS DATE)"
+
+    def try_long(self, expr: str) -> str:
+        return f"try_cast({expr} AS BIGINT)"
+
+    def int_div(self, left: str, right: str) -> str:
+        return f"({left} div {right})"
+
     def hamming(self, left: str, right: str) -> str:
         return (
             f"size(filter(zip_with(split({left}, ''), split({right}, ''), "

@@ -4,7 +4,10 @@ Tables, in order (inputs registered by :mod:`tenken.linkage.inspection`):
 
     reg_in, rec_in         the files as strings, with ``row`` (0-based)
     dates, sexes           distinct raw values -> parsed values (computed in Python once each)
-    name_keys              distinct raw names -> name key
+    name_split             distinct raw names, split into surname and given name in SQL
+    name_parts, name_whole name_key of each distinct part / of each name kept whole (Python),
+    name_nu                and the 外字 flag of the names that are not plain
+    name_keys              distinct raw names -> name key, nu
     reg, rec               typed, cleaned, keyed
     lp                     linked pairs: a record x every registry state of its number
     op                     other persons: same name key, birth and sex, another number
@@ -20,6 +23,7 @@ Tables, in order (inputs registered by :mod:`tenken.linkage.inspection`):
 from __future__ import annotations
 
 from tenken.linkage.engine import Dialect, Step
+from tenken.linkage.keys import PLAIN_NAME_CHARS, SPLIT_MAX, TWO_PARTS
 from tenken.linkage.tables import (
     ADDR_CANON,
     ADDR_CKEYS,
@@ -34,6 +38,10 @@ from tenken.linkage.tables import (
     MASKS,
     NAME_CMP,
     NAME_KEYS,
+    NAME_NU,
+    NAME_PARTS,
+    NAME_SPLIT,
+    NAME_WHOLE,
     OP,
     OTHERS,
     REC,
@@ -51,30 +59,88 @@ _NUMBER_SEPARATORS = " \\t　-"
 def clean_number(d: Dialect, expr: str) -> str:
     """The My Number digits: full-width digits folded, spaces and hyphens removed, '' -> NULL.
 
-    Mirrors :func:`tenken.normalize.mynumber.clean` for digits, spaces and hyphens.
+    Mirrors :func:`tenken.normalize.mynumber.clean` for digits, spaces and hyphens. A value of
+    ASCII digits only (nearly all) is taken as it is: folding and removing leave it unchanged,
+    and the check is far cheaper than ``translate`` on every row.
     """
     folded = f"translate({expr}, '{FULL_DIGITS}－', '0123456789-')"
     removed = d.remove_chars(folded, _NUMBER_SEPARATORS)
-    return f"NULLIF({removed}, '')"
+    return f"NULLIF(CASE WHEN {d.full_match(expr, '[0-9]*')} THEN {expr} ELSE {removed} END, '')"
 
 
-def check_digit_ok(d: Dialect, expr: str) -> str:
-    """True when the 12th digit of ``expr`` is the My Number check digit of the first 11."""
+def check_digit_ok(d: Dialect, expr: str, value: str | None = None) -> str:
+    """True when the 12th digit of ``expr``, a string of 12 digits, is the My Number check
+    digit of the first 11 (NULL for a string that is not a number). The digits are taken from
+    ``value``, the number as one 64-bit integer (by default ``expr`` cast; give a column that
+    holds it so the cast runs once): arithmetic, not 12 substrings cast one by one."""
+    number = value or d.try_long(expr)
     terms = []
     for n in range(1, 12):  # n-th digit from the right of the first eleven
         weight = n + 1 if n <= 6 else n - 5
-        terms.append(f"{d.try_int(f'substr({expr}, {12 - n}, 1)')} * {weight}")
+        terms.append(f"({d.int_div(number, str(10**n))} % 10) * {weight}")
     remainder = f"(({' + '.join(terms)}) % 11)"
-    check = f"(CASE WHEN {remainder} <= 1 THEN 0 ELSE 11 - {remainder} END)"
-    return f"({check} = {d.try_int(f'substr({expr}, 12, 1)')})"
+    check = f"((11 - {remainder}) % 11 % 10)"  # 0 when the remainder is 0 or 1, else 11 - it
+    return f"({check} = {number} % 10)"
 
 
-def number_status(d: Dialect, expr: str) -> str:
-    """'none', 'format' (not 12 digits), 'check' (bad check digit) or 'ok'."""
+def number_status(d: Dialect, expr: str, value: str | None = None) -> str:
+    """'none', 'format' (not 12 digits), 'check' (bad check digit) or 'ok'; ``value`` as for
+    :func:`check_digit_ok`."""
     return (
         f"CASE WHEN {expr} IS NULL THEN 'none' "
         f"WHEN NOT {d.full_match(expr, '[0-9]{12}')} THEN 'format' "
-        f"WHEN NOT {check_digit_ok(d, expr)} THEN 'check' ELSE 'ok' END"
+        f"WHEN NOT {check_digit_ok(d, expr, value)} THEN 'check' ELSE 'ok' END"
+    )
+
+
+def name_split_sql(d: Dialect) -> Step:
+    """``name_split``: every distinct non-empty name of both inputs with its surname ``s`` and
+    given name ``g`` where it is written as :data:`tenken.linkage.keys.TWO_PARTS` ('' and ''
+    otherwise: the name is keyed whole), and ``plain`` (only
+    :data:`~tenken.linkage.keys.PLAIN_NAME_CHARS`: it cannot hold a 外字). Only the parts and
+    the few other names reach Python."""
+    pattern = "^" + TWO_PARTS + "\\z"  # \z: the end of the text on RE2 and Java alike
+    parts = d.extract_groups("raw", pattern, ("s", "g"))
+    split = f"CASE WHEN {d.length('raw')} <= {SPLIT_MAX} THEN {parts} END"
+    plain = d.full_match("raw", PLAIN_NAME_CHARS + "*")
+    return Step(
+        NAME_SPLIT,
+        f"""SELECT raw, coalesce(p.s, '') AS s, coalesce(p.g, '') AS g, plain FROM (
+  SELECT raw, {split} AS p, {plain} AS plain FROM (
+    SELECT name AS raw FROM {REG_IN} UNION SELECT name AS raw FROM {REC_IN}) n
+  WHERE raw <> '') x""",
+    )
+
+
+def name_parts_sql() -> str:
+    """The distinct surnames and given names of ``name_split`` (for ``name_key``)."""
+    return (
+        f"SELECT s AS v FROM {NAME_SPLIT} WHERE s <> '' "
+        f"UNION SELECT g AS v FROM {NAME_SPLIT} WHERE g <> ''"
+    )
+
+
+def name_whole_sql() -> str:
+    """The names ``name_split`` keeps whole (for ``name_key``)."""
+    return f"SELECT raw AS v FROM {NAME_SPLIT} WHERE s = ''"
+
+
+def name_not_plain_sql() -> str:
+    """The names that may hold a 外字 (for :func:`tenken.linkage.keys.unverifiable_flag`)."""
+    return f"SELECT raw AS v FROM {NAME_SPLIT} WHERE NOT plain"
+
+
+def name_keys_sql() -> Step:
+    """``name_keys`` (raw, key, nu): the key of a split name is its parts' keys joined
+    (:func:`tenken.linkage.keys.split_name_keys`), of any other name its own key; ``nu`` the
+    flag of a name that is not plain (a plain name never holds a 外字)."""
+    return Step(
+        NAME_KEYS,
+        f"""SELECT n.raw, CASE WHEN n.s <> '' THEN ps.key || pg.key ELSE w.key END AS key,
+  coalesce(u.key = '1', false) AS nu
+FROM {NAME_SPLIT} n
+LEFT JOIN {NAME_PARTS} ps ON n.s = ps.raw LEFT JOIN {NAME_PARTS} pg ON n.g = pg.raw
+LEFT JOIN {NAME_WHOLE} w ON n.raw = w.raw LEFT JOIN {NAME_NU} u ON n.raw = u.raw""",
     )
 
 
@@ -96,12 +162,14 @@ def records_sql(d: Dialect) -> Step:
     """Typed records with their cleaned number, its status and the name key."""
     return Step(
         REC,
-        f"""SELECT x.*, {number_status(d, "x.mn")} AS mn_status FROM (
+        f"""SELECT x.row, x.rid, x.mn, x.name, x.kana, x.birth, x.sex, x.address, x.linked_on,
+  x.nk, x.nu, {number_status(d, "x.mn", "x.n")} AS mn_status FROM (
+  SELECT y.*, {d.try_long("y.mn")} AS n FROM (
   SELECT i.row, i.rid, {clean_number(d, "i.mn")} AS mn, i.name, coalesce(i.kana, '') AS kana,
     b.d AS birth, s.s AS sex, i.address, l.d AS linked_on, k.key AS nk, coalesce(k.nu, false) AS nu
   FROM {REC_IN} i
   LEFT JOIN {DATES} b ON i.birth = b.raw LEFT JOIN {SEXES} s ON i.sex = s.raw
-  LEFT JOIN {DATES} l ON i.linked_on = l.raw LEFT JOIN {NAME_KEYS} k ON i.name = k.raw) x""",
+  LEFT JOIN {DATES} l ON i.linked_on = l.raw LEFT JOIN {NAME_KEYS} k ON i.name = k.raw) y) x""",
     )
 
 

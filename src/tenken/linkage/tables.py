@@ -13,8 +13,13 @@ REG_IN = "reg_in"  # the registry file, strings with ASCII column names, and row
 REC_IN = "rec_in"  # the records file, likewise
 GAIJI_NAMES = "gaiji_names"  # registry name holding 外字 codes -> the name decoded
 REG_DECODED = "reg_decoded"  # the registry with its names decoded (then again reg_in)
+DATES_PARSED = "dates_parsed"  # date text parse_date read (not YYYY-MM-DD) -> d, ISO text
 DATES = "dates"  # raw date text -> d (DATE), parsed once per distinct value
 SEXES = "sexes"  # raw sex text -> s ('1', '2', '9')
+NAME_SPLIT = "name_split"  # distinct raw name -> s, g (surname, given; '' when kept whole), plain
+NAME_PARTS = "name_parts"  # surname or given name -> its name_key
+NAME_WHOLE = "name_whole"  # raw name not split -> its name_key
+NAME_NU = "name_nu"  # raw name that is not plain -> '1' when it cannot be compared
 NAME_KEYS = "name_keys"  # raw name -> key, nu (holds a character that cannot be compared)
 REG = "reg"  # typed registry states
 REC = "rec"  # typed records with their number's status
@@ -38,7 +43,8 @@ VERDICTS = "verdicts"  # one row per record
 REVIEW = "review"  # review.xlsx's cells of the records not confirmed, with row
 TRUTH_IN = "truth_in"  # the answer key of a synthetic population (scoring)
 
-ALL = (REG_IN, REC_IN, GAIJI_NAMES, REG_DECODED, DATES, SEXES, NAME_KEYS, REG, REC, LP,
+ALL = (REG_IN, REC_IN, GAIJI_NAMES, REG_DECODED, DATES_PARSED, DATES, SEXES, NAME_SPLIT,
+       NAME_PARTS, NAME_WHOLE, NAME_NU, NAME_KEYS, REG, REC, LP,
        LP_OPEN, OP, ADDR_RAW, KANJI_NUM, ADDR_PRE, PLACE_OK, ADDR_CANON, ADDR_CKEYS, ADDR_KEYS,
        KANA_KEYS, NAME_CMP, MASKS, BEST, OTHERS, DUP, VERDICTS, REVIEW, TRUTH_IN)  # fmt: skip
 """Every table the inspection creates or registers."""
