@@ -3,8 +3,9 @@
 Flow (each stage reports to ``progress``):
 
 1. read both files into the engine (:meth:`Engine.load`), check columns and unique IDs;
-2. normalise dates, sexes and names once per distinct value (:mod:`tenken.linkage.keys`,
-   through :meth:`Engine.map_table`: on Spark on the executors);
+2. normalise dates, sexes and names once per distinct value (dates and names mostly in SQL;
+   names split into surname and given name so only the parts reach :mod:`tenken.linkage.keys`
+   through :meth:`Engine.lookup`, on Spark on the executors);
 3. in the engine: type the tables, pair each linked record with its number's registry states
    and with other persons of the same name key, birth date and sex;
 4. compute address/kana keys and name comparisons only for the values that differ in those
