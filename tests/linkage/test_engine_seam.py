@@ -10,20 +10,20 @@ import pyarrow as pa
 
 from tenken.linkage import keys
 from tenken.linkage.engine import BATCH_ROWS, Engine
-from tenken.normalize.mynumber import mask
-from tests.linkage import fixtures
 
 
 def test_map_table_gives_the_function_s_rows_for_the_query_s_rows(engine: Engine) -> None:
-    """The masks of the numbers the query selects (blank ones left out), whatever the split
-    into batches."""
-    numbers = [fixtures.number(k) for k in range(1, 40)]
-    engine.register("numbers_in", pa.table({"mn": [*numbers, "", None]}))
+    """The statuses of the name pairs the query selects, as the function gives them for all
+    the pairs at once, whatever the split into batches."""
+    names = ["渡辺 一郎", "渡邊 一郎", "渡辺 〓郎", "佐藤 花子", "佐藤 花", ""]
+    pairs = pa.table({"a": [a for a in names for _ in names], "b": names * len(names)})
+    engine.register("pairs_in", pairs)
     engine.map_table(
-        "masked_out", "SELECT DISTINCT mn AS v FROM numbers_in", keys.mask_table, keys.MASKS_SCHEMA
+        "status_out", "SELECT a, b FROM pairs_in", keys.name_comparisons, keys.NAME_CMP_SCHEMA
     )
-    got = engine.arrow("SELECT mn, masked FROM masked_out ORDER BY mn").to_pylist()
-    assert got == [{"mn": n, "masked": mask(n)} for n in sorted(numbers)]
+    got = engine.arrow("SELECT a, b, status FROM status_out ORDER BY a, b").to_pylist()
+    expected = keys.name_comparisons(pairs).to_pylist()
+    assert got == sorted(expected, key=lambda r: (r["a"], r["b"]))
 
 
 def test_map_table_runs_where_the_rows_are(engine: Engine) -> None:

@@ -231,8 +231,8 @@ def test_other_persons_and_duplicates(engine: Engine) -> None:
         {"rid": "R1", "rmn": N1, "omn": N2, "srow": 7, "raddr": "A", "saddr": "A"},
     ], op)  # fmt: skip
     _empty_keys(engine)
-    _register(engine, t.MASKS, [{"mn": typo, "masked": "M1"}, {"mn": N2, "masked": "M2"}],
-              _schema(mn=S, masked=S))  # fmt: skip
+    _register(engine, t.MASKS, [{"raw": typo, "key": "M1"}, {"raw": N2, "key": "M2"}],
+              _schema(raw=S, key=S))  # fmt: skip
     engine.run(q.other_persons_sql(engine.dialect))
     assert _rows(engine, f"SELECT * FROM {t.OTHERS}") == [
         {"rid": "R1", "n_full": 2, "n_partial": 2, "one_digit_off": True,

@@ -35,6 +35,7 @@ from tenken.linkage.parts import Place
 from tenken.linkage.scoring import load_truth, score
 from tenken.normalize.address import address_key
 from tenken.normalize.gaiji import PRIVATE_USE_CLASS, decode
+from tenken.normalize.mynumber import mask
 from tenken.normalize.name import name_key, reading_key
 
 Progress = Callable[[str], None]
@@ -163,8 +164,7 @@ def match(engine: Engine, progress: Progress = _quiet, fast: bool = True) -> dic
     engine.lookup(t.KANA_KEYS, q.differing_values_sql(t.LP_OPEN, "rkana", "skana"), reading_key)
     release(engine, t.LP_OPEN)
     engine.map_table(t.NAME_CMP, q.name_pairs_sql(), keys.name_comparisons, keys.NAME_CMP_SCHEMA)
-    numbers = f"SELECT DISTINCT omn AS v FROM {t.OP}"
-    engine.map_table(t.MASKS, numbers, keys.mask_table, keys.MASKS_SCHEMA)
+    engine.lookup(t.MASKS, f"SELECT DISTINCT omn AS v FROM {t.OP}", mask)
     progress(STAGES[4])
     for step in (q.best_state_sql(), q.other_persons_sql(d), q.duplicates_sql(d), q.verdicts_sql()):
         engine.run(step)

@@ -17,7 +17,6 @@ from concurrent.futures import ProcessPoolExecutor
 import pyarrow as pa
 
 from tenken.normalize.gaiji import geta_stands_for
-from tenken.normalize.mynumber import mask
 from tenken.normalize.name import compare_names, name_key, normalize_name
 from tenken.workers import die_with_parent
 
@@ -128,19 +127,3 @@ def name_comparisons(pairs: pa.Table) -> pa.Table:
     return pa.table(
         {"a": pa.array(a, pa.string()), "b": pa.array(b, pa.string()), "status": status}
     )
-
-
-MASKS_SCHEMA = pa.schema([("mn", pa.string()), ("masked", pa.string())])
-"""The columns of :func:`masks` and :func:`mask_table`."""
-
-
-def masks(numbers: Sequence[str]) -> pa.Table:
-    """``mn`` -> ``masked`` (via :func:`tenken.normalize.mynumber.mask`) for a few numbers."""
-    masked = pa.array([mask(n) for n in numbers], pa.string())
-    return pa.table({"mn": pa.array(numbers, pa.string()), "masked": masked})
-
-
-def mask_table(numbers: pa.Table) -> pa.Table:
-    """:func:`masks` of the non-empty numbers in column 0 of ``numbers`` (for
-    :meth:`Engine.map_table`)."""
-    return masks([n for n in numbers.column(0).to_pylist() if n])

@@ -3,7 +3,8 @@
 Tables, in order (inputs registered by :mod:`tenken.linkage.inspection`):
 
     reg_in, rec_in         the files as strings, with ``row`` (0-based)
-    dates, sexes           distinct raw values -> parsed values (computed in Python once each)
+    dates, sexes           distinct raw values -> parsed values (western dates in SQL, the
+                           rest in Python, once per distinct value)
     name_split             distinct raw names, split into surname and given name in SQL
     name_parts, name_whole name_key of each distinct part / of each name kept whole (Python),
     name_nu                and the 外字 flag of the names that are not plain
@@ -332,9 +333,9 @@ def other_persons_sql(d: Dialect) -> Step:
   min(CASE WHEN addr_eq THEN srow END) AS full_srow, min(srow) AS partial_srow,
   {d.string_agg("CASE WHEN addr_eq THEN masked END", " / ")} AS full_list,
   {d.string_agg("masked", " / ")} AS partial_list
-FROM (SELECT op.rid, op.omn, op.srow, m.masked, {addr_eq} AS addr_eq, {one_off} AS one_off
+FROM (SELECT op.rid, op.omn, op.srow, m.key AS masked, {addr_eq} AS addr_eq, {one_off} AS one_off
   FROM {OP} op LEFT JOIN {ADDR_KEYS} ar ON op.raddr = ar.raw
-  LEFT JOIN {ADDR_KEYS} sa ON op.saddr = sa.raw LEFT JOIN {MASKS} m ON op.omn = m.mn) z
+  LEFT JOIN {ADDR_KEYS} sa ON op.saddr = sa.raw LEFT JOIN {MASKS} m ON op.omn = m.raw) z
 GROUP BY rid""",
     )
 
