@@ -21,13 +21,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import urlparse
 
 import pyarrow as pa
 
 from tenken.errors import InputError, Location
 from tenken.linkage.columns import Column
-from tenken.linkage.parts import Place
+from tenken.linkage.parts import Place, file_path
 from tenken.linkage.readers import (
     CsvRows,
     Rows,
@@ -127,7 +127,7 @@ def local_path(place: Place) -> Path:
     if isinstance(place, Path):
         return place
     if place.lower().startswith("file:"):
-        return Path(unquote(urlparse(place).path))
+        return file_path(place)
     raise InputError(
         f"DuckDB エンジンは {urlparse(place).scheme}:// を読めません（ローカルのパスだけ）",
         location=Location(place),

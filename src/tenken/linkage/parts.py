@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import unquote, urlparse
 
 from tenken import fileio
 from tenken.errors import InputError, Location
@@ -42,6 +43,11 @@ def as_input(text: str) -> Place:
     """``--registry``/``--records`` as given: a URI (``scheme://…``) stays text, since a
     ``Path`` would fold its ``//``; anything else is a local path."""
     return text if _URI.match(text) else Path(text)
+
+
+def file_path(uri: str) -> Path:
+    """The local path a ``file:`` URI names."""
+    return Path(unquote(urlparse(uri).path))
 
 
 def suffix(place: Place) -> str:

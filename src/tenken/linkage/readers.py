@@ -79,9 +79,19 @@ def parse_mapping(options: Sequence[str]) -> dict[str, str]:
 
 def detect_encoding(path: Path) -> str:
     """UTF-8 (with or without BOM) or CP932, judged on the first megabyte."""
+    return _sample_encoding(*_head(path))
+
+
+def _head(path: Path) -> tuple[bytes, str, bool]:
+    """The first megabyte of ``path``, its name, and whether that is the whole file."""
     with path.open("rb") as handle:
         sample = handle.read(_SAMPLE)
-    found = fileio.detect_encoding(sample, str(path), final=len(sample) < _SAMPLE)
+    return sample, str(path), len(sample) < _SAMPLE
+
+
+def _sample_encoding(sample: bytes, source: str, final: bool) -> str:
+    """ "utf-8" (a BOM is stripped when the text is read) or "cp932" for ``sample``."""
+    found = fileio.detect_encoding(sample, source, final=final)
     return "utf-8" if found == "utf-8-sig" else found
 
 
@@ -107,9 +117,8 @@ _LABELS = {"utf-8": "UTF-8", "cp932": "CP932"}
 def csv_header(path: Path) -> tuple[str, list[str]]:
     """The encoding and the checked header of a CSV file (every engine reads it this way)."""
     fileio.check_regular_file(path)
-    with path.open("rb") as handle:
-        sample = handle.read(_SAMPLE)
-    return csv_header_of(sample, str(path), final=len(sample) < _SAMPLE)
+    sample, source, final = _head(path)
+    return csv_header_of(sample, source, final=final)
 
 
 HEAD_BYTES = _SAMPLE
@@ -119,8 +128,7 @@ HEAD_BYTES = _SAMPLE
 def csv_header_of(sample: bytes, source: str, *, final: bool) -> tuple[str, list[str]]:
     """The encoding and the checked header of the CSV file ``source`` from its first
     :data:`HEAD_BYTES` bytes ``sample`` (``final``: the sample is the whole file)."""
-    found = fileio.detect_encoding(sample, source, final=final)
-    encoding = "utf-8" if found == "utf-8-sig" else found
+    encoding = _sample_encoding(sample, source, final)
     head = sample.decode(encoding, errors="replace").lstrip("\ufeff")
     header = next(csv.reader(io.StringIO(head.splitlines()[0] if head else "")), [])
     _check_header(header, source)

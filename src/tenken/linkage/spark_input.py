@@ -27,7 +27,7 @@ import pyarrow as pa
 
 from tenken.errors import InputError, Location
 from tenken.linkage.engine import Dialect
-from tenken.linkage.parts import PART_BITS, Parts, Place, is_data
+from tenken.linkage.parts import PART_BITS, Parts, Place, file_path, is_data
 from tenken.linkage.readers import (
     HEAD_BYTES,
     check_parquet_schema,
@@ -44,8 +44,9 @@ def _key(place: Place) -> str:
     """A part's path as Spark's ``_metadata.file_path`` and the listing both spell it."""
     if isinstance(place, Path):
         return str(place.resolve())
-    path = unquote(urlparse(place).path)
-    return str(Path(path).resolve()) if place.startswith("file:") else path
+    if place.startswith("file:"):
+        return str(file_path(place).resolve())
+    return unquote(urlparse(place).path)
 
 
 def uri(place: Place) -> str:
