@@ -78,6 +78,32 @@ class Dialect:
         )
         return f"regexp_replace({expr}, {self.literal(pattern)}, {self.literal(text)})"
 
+    def replace_all(self, expr: str, pattern: str, groups: int) -> str:
+        """``expr`` with every match of ``pattern`` replaced by its groups 1 to ``groups``
+        joined (a group that did not take part gives ''), scanning left to right."""
+        check_groups(groups)
+        text = "".join(f"\\{k}" for k in range(1, groups + 1))
+        return f"regexp_replace({expr}, {self.literal(pattern)}, {self.literal(text)}, 'g')"
+
+    def map_chars(self, expr: str, mapping: Mapping[str, str]) -> str:
+        """``expr`` with each character that is a key of ``mapping`` replaced by its value
+        ('' or one character), every other character kept. DuckDB's ``translate`` builds its
+        table anew for every row; a list indexed by the code point costs a lookup per
+        character (a list per block of nearby code points)."""
+        blocks = char_blocks(mapping)
+        cases = " ".join(
+            f"WHEN unicode(c) BETWEEN {lo} AND {hi} THEN "
+            f"[{', '.join(self.literal(mapping.get(chr(u), chr(u))) for u in range(lo, hi + 1))}]"
+            f"[unicode(c) - {lo - 1}]"
+            for lo, hi in blocks
+        )
+        return f"array_to_string([CASE {cases} ELSE c END FOR c IN string_split({expr}, '')], '')"
+
+    def holds_any(self, expr: str, chars: str) -> str:
+        """True when ``expr`` holds one of ``chars`` (may be thousands: RE2 keeps a class of
+        ranges as a sorted table)."""
+        return self.contains_match(expr, char_class(chars))
+
     def contains_text(self, expr: str, text: str) -> str:
         """True when ``expr`` contains ``text`` (no regular expression)."""
         return f"contains({expr}, {self.literal(text)})"
@@ -134,6 +160,45 @@ def check_rewrite(pattern: str, template: Sequence[int | str]) -> None:
             after = template[k + 1] if k + 1 < len(template) else ""
             if not 0 <= part <= 9 or (isinstance(after, str) and after[:1].isdigit()):
                 raise ValueError(f"group {part} cannot be written before {after!r}")
+
+
+def check_groups(groups: int) -> None:
+    """Refuse a group count :meth:`Dialect.replace_all` cannot write (Java reads $10 as $1 0)."""
+    if not 1 <= groups <= 9:
+        raise ValueError(f"replace_all writes groups 1 to 9, not {groups}")
+
+
+def char_blocks(mapping: Mapping[str, str], gap: int = 32) -> list[tuple[int, int]]:
+    """The code point ranges of :meth:`Dialect.map_chars`: the keys of ``mapping`` (one
+    character each, mapped to '' or one character), nearby code points in one range."""
+    codes = sorted(ord(k) for k in mapping)
+    if any(len(k) != 1 or len(v) > 1 for k, v in mapping.items()):
+        raise ValueError("map_chars maps one character to '' or one character")
+    blocks: list[list[int]] = []
+    for code in codes:
+        if blocks and code - blocks[-1][1] <= gap:
+            blocks[-1][1] = code
+        else:
+            blocks.append([code, code])
+    return [(lo, hi) for lo, hi in blocks]
+
+
+def char_class(chars: str) -> str:
+    """A regular-expression class holding exactly ``chars`` (runs of code points as ranges;
+    characters a class would read otherwise escaped)."""
+    codes = sorted({ord(ch) for ch in chars})
+    runs: list[list[int]] = []
+    for code in codes:
+        if runs and code == runs[-1][1] + 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+
+    def one(code: int) -> str:
+        ch = chr(code)
+        return "\\" + ch if ch in "\\]^-[" else ch
+
+    return "[" + "".join(one(a) if a == b else f"{one(a)}-{one(b)}" for a, b in runs) + "]"
 
 
 DUCKDB = Dialect()

@@ -127,6 +127,15 @@ def name_keys(engine: Engine) -> None:
     release(engine, t.NAME_SPLIT, t.NAME_PARTS, t.NAME_WHOLE, t.NAME_NU)
 
 
+def kana_keys(engine: Engine) -> None:
+    """``kana_keys`` for the readings that differ as written in open linked pairs: keyed by the
+    engine where it can (:mod:`tenken.linkage.readings`), the rest by ``reading_key``."""
+    engine.run(q.kana_values_sql(engine.dialect))
+    engine.lookup(t.KANA_PY, q.kana_python_sql(), reading_key)
+    engine.run(q.kana_keys_sql())
+    release(engine, t.KANA_SQL, t.KANA_PY)
+
+
 def _count(engine: Engine, table: str) -> int:
     return int(engine.arrow(f"SELECT count(*) AS n FROM {table}").column(0)[0].as_py())
 
@@ -161,7 +170,7 @@ def match(engine: Engine, progress: Progress = _quiet, fast: bool = True) -> dic
     release(engine, t.DATES, t.SEXES, t.NAME_KEYS)
     progress(STAGES[3])
     counted = address_keys(engine, fast)
-    engine.lookup(t.KANA_KEYS, q.differing_values_sql(t.LP_OPEN, "rkana", "skana"), reading_key)
+    kana_keys(engine)
     release(engine, t.LP_OPEN)
     engine.map_table(t.NAME_CMP, q.name_pairs_sql(), keys.name_comparisons, keys.NAME_CMP_SCHEMA)
     engine.lookup(t.MASKS, f"SELECT DISTINCT omn AS v FROM {t.OP}", mask)

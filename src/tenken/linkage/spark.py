@@ -33,7 +33,16 @@ from tenken.errors import InputError, Location
 from tenken.linkage import spark_input
 from tenken.linkage.checks import Source
 from tenken.linkage.columns import Column
-from tenken.linkage.engine import BATCH_ROWS, Dialect, EngineError, Step, TableFn, check_rewrite
+from tenken.linkage.engine import (
+    BATCH_ROWS,
+    Dialect,
+    EngineError,
+    Step,
+    TableFn,
+    char_blocks,
+    check_groups,
+    check_rewrite,
+)
 from tenken.linkage.parts import LOCAL, PART_BITS, Files, Parts, Place, input_kind, survey
 from tenken.linkage.readers import read, with_row
 
@@ -75,6 +84,27 @@ class SparkDialect(Dialect):
             for p in template
         )
         return f"regexp_replace({expr}, {self.literal(pattern)}, {self.literal(text)})"
+
+    def replace_all(self, expr: str, pattern: str, groups: int) -> str:
+        # Java's regexp_replace replaces every match; an unmatched $n appends nothing
+        check_groups(groups)
+        text = "".join(f"${k}" for k in range(1, groups + 1))
+        return f"regexp_replace({expr}, {self.literal(pattern)}, {self.literal(text)})"
+
+    def map_chars(self, expr: str, mapping: Mapping[str, str]) -> str:
+        # Spark's translate keeps its table while the arguments stay the same; characters of
+        # the first argument past the end of the second are deleted
+        char_blocks(mapping)  # the same checks as DuckDB's
+        changed = {k: v for k, v in mapping.items() if k != v}
+        kept = [k for k, v in changed.items() if v]
+        dropped = [k for k, v in changed.items() if not v]
+        source = self.literal("".join(kept + dropped))
+        target = self.literal("".join(changed[k] for k in kept))
+        return f"translate({expr}, {source}, {target})"
+
+    def holds_any(self, expr: str, chars: str) -> str:
+        # a Java class of thousands of ranges is tested range by range: translate is a map
+        return f"(translate({expr}, {self.literal(''.join(sorted(set(chars))))}, '') <> {expr})"
 
     def contains_text(self, expr: str, text: str) -> str:
         return f"(instr({expr}, {self.literal(text)}) > 0)"

@@ -13,6 +13,7 @@ Tables, in order (inputs registered by :mod:`tenken.linkage.inspection`):
     lp                     linked pairs: a record x every registry state of its number
     op                     other persons: same name key, birth and sex, another number
     addr_raw, addr_canon   addresses differing inside lp/op and their fast-path forms
+    kana_sql, kana_py      reading keys of differing readings: in SQL, and the rest in Python
     addr_keys, kana_keys,  keys for the values that still differ (lazy)
     name_cmp, masks
     best                   per linked record, its best registry state with per-fact flags
@@ -23,6 +24,7 @@ Tables, in order (inputs registered by :mod:`tenken.linkage.inspection`):
 
 from __future__ import annotations
 
+from tenken.linkage import readings
 from tenken.linkage.engine import Dialect, Step
 from tenken.linkage.keys import PLAIN_NAME_CHARS, SPLIT_MAX, TWO_PARTS
 from tenken.linkage.tables import (
@@ -34,6 +36,8 @@ from tenken.linkage.tables import (
     DATES,
     DUP,
     KANA_KEYS,
+    KANA_PY,
+    KANA_SQL,
     LP,
     LP_OPEN,
     MASKS,
@@ -209,6 +213,32 @@ def differing_values_sql(table: str, left: str, right: str) -> str:
     return (
         f"SELECT {left} AS v FROM {table} WHERE {differ} "
         f"UNION SELECT {right} AS v FROM {table} WHERE {differ}"
+    )
+
+
+def kana_values_sql(d: Dialect) -> Step:
+    """``kana_sql`` (raw, key): the distinct readings of open linked pairs that differ as
+    written, with ``reading_key`` where the engine computes it
+    (:func:`tenken.linkage.readings.reading_key_sql`), NULL for the few left to Python."""
+    values = differing_values_sql(LP_OPEN, "rkana", "skana")
+    return Step(
+        KANA_SQL,
+        f"SELECT raw, {readings.reading_key_sql(d, 'raw', 't')} AS key FROM ("
+        f"SELECT v AS raw, {readings.reading_text_sql(d, 'v')} AS t FROM ({values}) v) x",
+    )
+
+
+def kana_python_sql() -> str:
+    """The readings ``kana_sql`` left to ``reading_key``."""
+    return f"SELECT raw AS v FROM {KANA_SQL} WHERE key IS NULL"
+
+
+def kana_keys_sql() -> Step:
+    """``kana_keys`` (raw, key): every differing reading with its reading key."""
+    return Step(
+        KANA_KEYS,
+        f"SELECT raw, key FROM {KANA_SQL} WHERE key IS NOT NULL "
+        f"UNION ALL SELECT raw, key FROM {KANA_PY}",
     )
 
 
