@@ -146,3 +146,32 @@ def test_western_dates_read_in_sql_are_parse_dates_answers(parts: list[tuple[str
                 assert parse_date(row["v"]) == row["d"], row["v"]
             except NormalizeError:
                 raise AssertionError(f"read in SQL, refused by parse_date: {row['v']}") from None
+
+
+def test_folded_part_chars_are_the_ones_name_key_changes() -> None:
+    """Every character of a name part: listed by folded_part_chars exactly when name_key
+    changes it (the engines key a name of the others as it is, without its spaces)."""
+    folded = set(keys.folded_part_chars())
+    chars = [chr(c) for lo, hi in keys._PART_RANGES for c in range(lo, hi + 1)]
+    assert {ch for ch in chars if name_key(ch) != ch} == folded
+    assert {"髙", "國", "あ"} <= folded and not {"高", "国", "ア", "々"} & folded
+
+
+def test_names_the_engine_keys_itself() -> None:
+    """Names of characters name_key leaves alone and spaces are keyed in SQL (not split, not
+    sent to Python) with name_key's key and no 外字 flag; a folded character, a letter or a
+    long name is left to the split or to Python."""
+    names = ["山田 太郎", "佐々木　花子", "山田太郎", " 山田  太郎 ", "髙橋 太郎", "山田 Ａ"]
+    names.append("山" * 201)
+    rows = [{"row": k, "name": n} for k, n in enumerate(names)]
+    schema = pa.schema([("row", pa.int64()), ("name", pa.string())])
+    _DUCKDB.register(t.REG_IN, pa.Table.from_pylist(rows, schema=schema))
+    _DUCKDB.register(t.REC_IN, pa.Table.from_pylist([], schema=schema))
+    from tenken.linkage import sql as q
+
+    _DUCKDB.run(q.name_split_sql(_DUCKDB.dialect))
+    got = _DUCKDB.arrow(f"SELECT raw, key, plain FROM {t.NAME_SPLIT}").to_pylist()
+    own = {r["raw"]: r["key"] for r in got if r["key"] is not None}
+    assert own == {n: name_key(n) for n in names[:4]}
+    assert all(r["plain"] for r in got if r["key"] is not None)
+    assert _engine_name_keys(_DUCKDB, names) == _expected(names)

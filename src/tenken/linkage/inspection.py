@@ -136,6 +136,16 @@ def kana_keys(engine: Engine) -> None:
     release(engine, t.KANA_SQL, t.KANA_PY)
 
 
+def name_comparisons(engine: Engine) -> None:
+    """``name_cmp`` for the linked pairs whose name keys differ or hold a 外字: 'mismatch' in
+    SQL where both keys are known and comparable, ``compare_names`` for the rest."""
+    engine.run(q.name_pairs_sql(engine.dialect))
+    schema = keys.NAME_CMP_SCHEMA
+    engine.map_table(t.NAME_CMP_PY, q.name_pairs_python_sql(), keys.name_comparisons, schema)
+    engine.run(q.name_cmp_sql())
+    release(engine, t.NAME_PAIRS, t.NAME_CMP_PY)
+
+
 def _count(engine: Engine, table: str) -> int:
     return int(engine.arrow(f"SELECT count(*) AS n FROM {table}").column(0)[0].as_py())
 
@@ -172,7 +182,7 @@ def match(engine: Engine, progress: Progress = _quiet, fast: bool = True) -> dic
     counted = address_keys(engine, fast)
     kana_keys(engine)
     release(engine, t.LP_OPEN)
-    engine.map_table(t.NAME_CMP, q.name_pairs_sql(), keys.name_comparisons, keys.NAME_CMP_SCHEMA)
+    name_comparisons(engine)
     engine.lookup(t.MASKS, f"SELECT DISTINCT omn AS v FROM {t.OP}", mask)
     progress(STAGES[4])
     for step in (q.best_state_sql(), q.other_persons_sql(d), q.duplicates_sql(d), q.verdicts_sql()):

@@ -13,11 +13,12 @@ import os
 import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from functools import cache
 
 import pyarrow as pa
 
 from tenken.normalize.gaiji import geta_stands_for
-from tenken.normalize.name import compare_names, name_key, normalize_name
+from tenken.normalize.name import compare_names, name_key, normalize_name, own_keys
 from tenken.workers import die_with_parent
 
 
@@ -85,12 +86,28 @@ def unverifiable_flag(name: str) -> str:
 # space: kanji (URO and extension A), 々, hiragana without the spacing sound marks, katakana
 # without ・ and ヿ. For "A B" or "A　B" with such parts, clean() gives "A B" and _fold works
 # character by character and drops the space, so name_key("A B") == name_key(A) + name_key(B).
-_PART = "[\u3005\u3041-\u3096\u30a1-\u30fa\u30fc-\u30fe\u3400-\u4dbf\u4e00-\u9fff]+"
+_PART_RANGES = ((0x3005, 0x3005), (0x3041, 0x3096), (0x30A1, 0x30FA), (0x30FC, 0x30FE),
+                (0x3400, 0x4DBF), (0x4E00, 0x9FFF))  # fmt: skip
+"""The code points of a name part (below)."""
+_RANGES = "".join(chr(lo) if lo == hi else f"{chr(lo)}-{chr(hi)}" for lo, hi in _PART_RANGES)
+_PART = f"[{_RANGES}]+"
+PART_CLASS = f"[{_RANGES} \u3000]"
+"""A character of a name part, or a space: the names the engines may key themselves."""
 TWO_PARTS = f"({_PART})[ \u3000]({_PART})"
 """A name the engines split into surname and given name (groups 1 and 2), whose key is then
 ``name_key(surname) + name_key(given)``: see :func:`tenken.linkage.sql.name_split_sql`."""
 _TWO_PARTS = re.compile(TWO_PARTS)
 SPLIT_MAX = 200  # name_key cuts longer text (normalize.name._MAX_CHARS): never split those
+
+
+@cache
+def folded_part_chars() -> str:
+    """The characters of :data:`_PART` that ``name_key`` changes (異体字, hiragana, ...). A name
+    of the others and spaces is its own key without the spaces (the engines key it in SQL:
+    :func:`tenken.linkage.sql.name_split_sql`); a few thousand characters."""
+    chars = "".join(chr(c) for lo, hi in _PART_RANGES for c in range(lo, hi + 1))
+    own = set(own_keys(chars))
+    return "".join(ch for ch in chars if ch not in own)
 
 
 def split_name_keys(names: Sequence[str]) -> list[str]:

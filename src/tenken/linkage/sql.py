@@ -26,7 +26,13 @@ from __future__ import annotations
 
 from tenken.linkage import readings
 from tenken.linkage.engine import Dialect, Step
-from tenken.linkage.keys import PLAIN_NAME_CHARS, SPLIT_MAX, TWO_PARTS
+from tenken.linkage.keys import (
+    PART_CLASS,
+    PLAIN_NAME_CHARS,
+    SPLIT_MAX,
+    TWO_PARTS,
+    folded_part_chars,
+)
 from tenken.linkage.tables import (
     ADDR_CANON,
     ADDR_CKEYS,
@@ -42,8 +48,10 @@ from tenken.linkage.tables import (
     LP_OPEN,
     MASKS,
     NAME_CMP,
+    NAME_CMP_PY,
     NAME_KEYS,
     NAME_NU,
+    NAME_PAIRS,
     NAME_PARTS,
     NAME_SPLIT,
     NAME_WHOLE,
@@ -56,6 +64,7 @@ from tenken.linkage.tables import (
     SEXES,
     VERDICTS,
 )
+from tenken.normalize.name import UNKNOWN
 
 FULL_DIGITS = "０１２３４５６７８９"
 _NUMBER_SEPARATORS = " \\t　-"
@@ -99,21 +108,29 @@ def number_status(d: Dialect, expr: str, value: str | None = None) -> str:
 
 
 def name_split_sql(d: Dialect) -> Step:
-    """``name_split``: every distinct non-empty name of both inputs with its surname ``s`` and
-    given name ``g`` where it is written as :data:`tenken.linkage.keys.TWO_PARTS` ('' and ''
-    otherwise: the name is keyed whole), and ``plain`` (only
-    :data:`~tenken.linkage.keys.PLAIN_NAME_CHARS`: it cannot hold a 外字). Only the parts and
-    the few other names reach Python."""
+    """``name_split``: every distinct non-empty name of both inputs with ``key`` where the
+    engine keys it itself (a name of characters ``name_key`` leaves as they are and spaces:
+    its key is the name without the spaces, see :func:`tenken.linkage.keys.folded_part_chars`),
+    else its surname ``s`` and given name ``g`` where it is written as
+    :data:`tenken.linkage.keys.TWO_PARTS` ('' and '' otherwise: the name is keyed whole),
+    and ``plain`` (it cannot hold a 外字: keyed by the engine, or only
+    :data:`~tenken.linkage.keys.PLAIN_NAME_CHARS`). Only the parts and the few other names
+    reach Python."""
     pattern = "^" + TWO_PARTS + "\\z"  # \z: the end of the text on RE2 and Java alike
     parts = d.extract_groups("raw", pattern, ("s", "g"))
-    split = f"CASE WHEN {d.length('raw')} <= {SPLIT_MAX} THEN {parts} END"
-    plain = d.full_match("raw", PLAIN_NAME_CHARS + "*")
+    short = f"{d.length('raw')} <= {SPLIT_MAX}"
+    own_chars = d.full_match("raw", PART_CLASS + "*")
+    own = f"{short} AND {own_chars} AND NOT {d.holds_any('raw', folded_part_chars())}"
+    split = f"CASE WHEN NOT own AND {short} THEN {parts} END"
+    plain = f"CASE WHEN own THEN true ELSE {d.full_match('raw', PLAIN_NAME_CHARS + '*')} END"
+    key = "CASE WHEN own THEN replace(replace(raw, ' ', ''), '\u3000', '') END"
     return Step(
         NAME_SPLIT,
-        f"""SELECT raw, coalesce(p.s, '') AS s, coalesce(p.g, '') AS g, plain FROM (
-  SELECT raw, {split} AS p, {plain} AS plain FROM (
-    SELECT name AS raw FROM {REG_IN} UNION SELECT name AS raw FROM {REC_IN}) n
-  WHERE raw <> '') x""",
+        f"""SELECT raw, key, coalesce(p.s, '') AS s, coalesce(p.g, '') AS g, plain FROM (
+  SELECT raw, {key} AS key, {split} AS p, {plain} AS plain FROM (
+    SELECT raw, {own} AS own FROM (
+      SELECT name AS raw FROM {REG_IN} UNION SELECT name AS raw FROM {REC_IN}) n
+    WHERE raw <> '') o) x""",
     )
 
 
@@ -126,8 +143,8 @@ def name_parts_sql() -> str:
 
 
 def name_whole_sql() -> str:
-    """The names ``name_split`` keeps whole (for ``name_key``)."""
-    return f"SELECT raw AS v FROM {NAME_SPLIT} WHERE s = ''"
+    """The names ``name_split`` neither keys nor splits (for ``name_key``)."""
+    return f"SELECT raw AS v FROM {NAME_SPLIT} WHERE key IS NULL AND s = ''"
 
 
 def name_not_plain_sql() -> str:
@@ -136,12 +153,13 @@ def name_not_plain_sql() -> str:
 
 
 def name_keys_sql() -> Step:
-    """``name_keys`` (raw, key, nu): the key of a split name is its parts' keys joined
-    (:func:`tenken.linkage.keys.split_name_keys`), of any other name its own key; ``nu`` the
-    flag of a name that is not plain (a plain name never holds a 外字)."""
+    """``name_keys`` (raw, key, nu): the key the engine gave, else the parts' keys joined
+    (:func:`tenken.linkage.keys.split_name_keys`) of a split name, of any other name its own
+    key; ``nu`` the flag of a name that is not plain (a plain name never holds a 外字)."""
     return Step(
         NAME_KEYS,
-        f"""SELECT n.raw, CASE WHEN n.s <> '' THEN ps.key || pg.key ELSE w.key END AS key,
+        f"""SELECT n.raw,
+  coalesce(n.key, CASE WHEN n.s <> '' THEN ps.key || pg.key ELSE w.key END) AS key,
   coalesce(u.key = '1', false) AS nu
 FROM {NAME_SPLIT} n
 LEFT JOIN {NAME_PARTS} ps ON n.s = ps.raw LEFT JOIN {NAME_PARTS} pg ON n.g = pg.raw
@@ -298,9 +316,33 @@ def open_pairs_sql() -> Step:
     )
 
 
-def name_pairs_sql() -> str:
-    """Distinct (record name, registry name) pairs whose keys differ or hold a 外字."""
-    return f"SELECT DISTINCT rname AS a, sname AS b FROM {LP} WHERE NOT nk_eq"
+def name_pairs_sql(d: Dialect) -> Step:
+    """``name_pairs`` (a, b, status): the distinct (record name, registry name) pairs whose
+    keys differ or hold a 外字, with ``status`` 'mismatch' where both keys are known, differ
+    and hold no U+FFFD (what ``compare_names`` answers then), else NULL (left to Python)."""
+    comparable = " AND ".join(f"NOT {d.contains_text(k, UNKNOWN)}" for k in ("r.nk", "s.nk"))
+    decided = f"r.nk IS NOT NULL AND s.nk IS NOT NULL AND r.nk <> s.nk AND {comparable}"
+    return Step(
+        NAME_PAIRS,
+        f"""SELECT DISTINCT lp.rname AS a, lp.sname AS b,
+  CASE WHEN {decided} THEN 'mismatch' END AS status
+FROM {LP} lp JOIN {REC} r ON lp.rid = r.rid JOIN {REG} s ON lp.srow = s.row
+WHERE NOT lp.nk_eq""",
+    )
+
+
+def name_pairs_python_sql() -> str:
+    """The name pairs ``name_pairs`` leaves to :func:`tenken.linkage.keys.name_comparisons`."""
+    return f"SELECT a, b FROM {NAME_PAIRS} WHERE status IS NULL"
+
+
+def name_cmp_sql() -> Step:
+    """``name_cmp`` (a, b, status) for every pair of ``name_pairs``."""
+    return Step(
+        NAME_CMP,
+        f"SELECT a, b, status FROM {NAME_PAIRS} WHERE status IS NOT NULL "
+        f"UNION ALL SELECT a, b, status FROM {NAME_CMP_PY}",
+    )
 
 
 SCORE = (

@@ -36,6 +36,8 @@ ADDR_KEYS = "addr_keys"  # raw, c, key, main, tail
 KANA_KEYS = "kana_keys"  # raw kana -> reading key
 KANA_SQL = "kana_sql"  # differing raw kana -> reading key where SQL keys it, else NULL
 KANA_PY = "kana_py"  # raw kana SQL cannot key -> reading_key (Python)
+NAME_PAIRS = "name_pairs"  # (a, b) name pairs whose keys differ, status where SQL decides
+NAME_CMP_PY = "name_cmp_py"  # (a, b) -> status of the pairs left to Python
 NAME_CMP = "name_cmp"  # (a, b) -> status for name pairs whose keys differ
 MASKS = "masks"  # mn -> masked number (candidate lists)
 BEST = "best"  # per linked record, its best registry state
@@ -48,6 +50,6 @@ TRUTH_IN = "truth_in"  # the answer key of a synthetic population (scoring)
 ALL = (REG_IN, REC_IN, GAIJI_NAMES, REG_DECODED, DATES_PARSED, DATES, SEXES, NAME_SPLIT,
        NAME_PARTS, NAME_WHOLE, NAME_NU, NAME_KEYS, REG, REC, LP,
        LP_OPEN, OP, ADDR_RAW, KANJI_NUM, ADDR_PRE, PLACE_OK, ADDR_CANON, ADDR_CKEYS, ADDR_KEYS,
-       KANA_KEYS, KANA_SQL, KANA_PY, NAME_CMP, MASKS, BEST, OTHERS, DUP, VERDICTS, REVIEW,
-       TRUTH_IN)  # fmt: skip
+       KANA_KEYS, KANA_SQL, KANA_PY, NAME_PAIRS, NAME_CMP_PY, NAME_CMP, MASKS, BEST, OTHERS,
+       DUP, VERDICTS, REVIEW, TRUTH_IN)  # fmt: skip
 """Every table the inspection creates or registers."""

@@ -95,6 +95,19 @@ def name_key(text: str) -> str:
     return normalize_name(text).key
 
 
+def own_keys(chars: str) -> str:
+    """The characters of ``chars`` that are their own ``name_key`` (nothing folds them), in
+    their order: what an engine may leave as it is in a key."""
+    stable = unicodedata.normalize("NFKC", chars) == chars and chars.translate(_IGNORED) == chars
+    if stable and not any("a" <= ch <= "z" for ch in chars):
+        # one pass of _fold over all of them: with nothing composed, dropped or upper-cased
+        # as a whole, it maps each character as it maps it alone
+        folded = _fold(chars)
+        if len(folded) == len(chars):
+            return "".join(ch for ch, key in zip(chars, folded, strict=True) if ch == key)
+    return "".join(ch for ch in chars if name_key(ch) == ch)
+
+
 @lru_cache(maxsize=_CACHE_SIZE)
 def kana_key(text: str, *, small: bool = False, long_vowel: bool = False) -> str:
     """Comparison key of a kana name: katakana, width folded, spaces removed (cached).
