@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import partial
 from typing import Protocol
 
 import pyarrow as pa
@@ -20,8 +19,8 @@ import pyarrow as pa
 from tenken.errors import InputError, Location, NormalizeError, echo
 from tenken.linkage.engine import Dialect, Engine, Step, release
 from tenken.linkage.readers import BLANK
-from tenken.linkage.tables import DATES, DATES_PARSED
-from tenken.normalize.date import parse_date
+from tenken.linkage.tables import DATES, DATES_PARSED, DATES_READ, DATES_SEEN
+from tenken.normalize.date import ERAS, Era, parse_date
 from tenken.normalize.sex import normalize_sex
 
 
@@ -102,6 +101,36 @@ def western_date(d: Dialect, expr: str) -> str:
     return f"CASE WHEN {exists} THEN {d.try_date(iso)} END"
 
 
+ERA_DATE = "(明治|大正|昭和|平成|令和)(元|[0-9]{1,2})年([0-9]{1,2})月([0-9]{1,2})日"
+
+
+def era_groups(d: Dialect, expr: str) -> str:
+    """SQL: the groups of :data:`ERA_DATE` in ``expr`` (fields e, y, m, d) for
+    :func:`era_date`: computed once in an inner query, the expression reads them often."""
+    return d.extract_groups(expr, ERA_DATE, ("e", "y", "m", "d"))
+
+
+def era_date(d: Dialect, expr: str, parts: str | None = None) -> str:
+    """SQL: ``expr`` as a DATE when it is a Japanese-era date in ASCII digits written in full
+    (昭和55年1月2日, 令和元年5月1日) of a day that exists inside the era's range
+    (:data:`tenken.normalize.date.ERAS`); else NULL. For such text this is parse_date's
+    answer (its ``_ERA`` rule and ``era_date``'s checks), the other spellings are left to it.
+    ``parts``: a column holding :func:`era_groups` of ``expr``."""
+    parts = parts or era_groups(d, expr)
+
+    def by_era(value: Callable[[Era], str]) -> str:
+        cases = " ".join(f"WHEN {parts}.e = {d.literal(e.name)} THEN {value(e)}" for e in ERAS)
+        return f"CASE {cases} END"
+
+    year = f"CASE WHEN {parts}.y = '元' THEN 1 ELSE {d.try_int(f'{parts}.y')} END"
+    west = d.cast_text(f"({by_era(lambda e: str(e.first.year))} + {year} - 1)")
+    day = d.try_date(f"{west} || '-' || lpad({parts}.m, 2, '0') || '-' || lpad({parts}.d, 2, '0')")
+    earliest = by_era(lambda e: f"DATE '{e.earliest.isoformat()}'")
+    last = by_era(lambda e: f"DATE '{(e.last or dt.date(9999, 12, 31)).isoformat()}'")
+    found = f"{d.full_match(expr, ERA_DATE)} AND {year} >= 1"
+    return f"CASE WHEN {found} AND {day} BETWEEN {earliest} AND {last} THEN {day} END"
+
+
 def parse_values(
     engine: Engine,
     columns: Sequence[tuple[Input, str, bool]],
@@ -109,19 +138,24 @@ def parse_values(
     what: str,
     hint: str,
     read_in_sql: Callable[[str], str] | None = None,
+    seen: str | None = None,
 ) -> Parsed:
     """Parse each distinct non-blank value of the given (input, column, required) triples with
     ``fn``; stop at the first blank cell of a required column, or at the earliest row holding
     a value ``fn`` refuses. One query per column: each distinct value with its first row.
     ``read_in_sql`` (a column -> an SQL expression, NULL where it cannot read the value) leaves
-    out the values the engine reads itself."""
+    out the values the engine reads itself. ``seen``: a table of :func:`first_rows` of these
+    columns (with any columns ``read_in_sql`` reads), read instead of the inputs."""
     d = engine.dialect
     raws: dict[str, object] = {}
-    for data, name, required in columns:
-        sql = (
-            f"SELECT {name} AS v, min(row) AS r, {blank(d, name)} AS b "
-            f"FROM {data.table} GROUP BY {name}"
-        )
+    for k, (data, name, required) in enumerate(columns):
+        if seen is None:
+            sql = (
+                f"SELECT {name} AS v, min(row) AS r, {blank(d, name)} AS b "
+                f"FROM {data.table} GROUP BY {name}"
+            )
+        else:
+            sql = f"SELECT *, {blank(d, 'v')} AS b FROM {seen} WHERE c = {k}"
         if read_in_sql:  # once per distinct value, not per row
             sql = f"SELECT * FROM ({sql}) x WHERE b OR {read_in_sql('v')} IS NULL"
         values = engine.arrow(sql).to_pylist()
@@ -147,30 +181,56 @@ def parse_values(
     return list(raws), list(raws.values())
 
 
+def first_rows(name: str, columns: Sequence[tuple[Input, str, bool]]) -> Step:
+    """Table ``name`` (c, v, r): each distinct value ``v`` of the ``c``-th column with its
+    first row ``r``, for :func:`parse_values` (one pass over the inputs for the checks and the
+    lookup table both)."""
+    return Step(
+        name,
+        " UNION ALL ".join(
+            f"SELECT {k} AS c, {column} AS v, min(row) AS r FROM {data.table} GROUP BY {column}"
+            for k, (data, column, _) in enumerate(columns)
+        ),
+    )
+
+
 def dates(engine: Engine, columns: Sequence[tuple[Input, str, bool]]) -> None:
     """Create ``dates``: ``raw`` -> ``d`` (DATE) for every distinct date text in the given
-    columns. Western dates are read by the engine (:func:`western_date`), every other spelling by
+    columns. Western dates and era dates written in full are read by the engine
+    (:func:`western_date`, :func:`era_date`), every other spelling by
     :func:`~tenken.normalize.date.parse_date`, once per distinct value."""
     hint = "例: 1980-01-02、1980/1/2、昭和55年1月2日"
     d = engine.dialect
-    read = partial(western_date, d)
-    raw, parsed = parse_values(engine, columns, parse_date, "日付", hint, read)
+
+    engine.run(first_rows(DATES_SEEN, columns))
+    era = era_date(d, "v", "p")
+    engine.run(
+        Step(
+            DATES_READ,
+            f"SELECT c, v, r, coalesce({western_date(d, 'v')}, {era}) AS d FROM ("
+            f"SELECT c, v, r, {era_groups(d, 'v')} AS p FROM {DATES_SEEN}) x",
+        )
+    )
+    release(engine, DATES_SEEN)
+
+    def read(_: str) -> str:
+        return "d"  # the date dates_read holds for the value, NULL where the engine read none
+
+    raw, parsed = parse_values(engine, columns, parse_date, "日付", hint, read, DATES_READ)
     days = [v.isoformat() if isinstance(v, dt.date) else None for v in parsed]
     engine.register(
         DATES_PARSED,
         pa.table({"raw": pa.array(raw, pa.string()), "d": pa.array(days, pa.string())}),
     )
-    texts = " UNION ".join(f"SELECT {name} AS v FROM {data.table}" for data, name, _ in columns)
     engine.run(
         Step(
             DATES,
-            # a join, not a filter on the engine's reading: a filter would be pushed below
-            # the UNION and read every row instead of every distinct value
-            f"SELECT x.v AS raw, coalesce({read('x.v')}, CAST(p.d AS DATE)) AS d "
-            f"FROM ({texts}) x LEFT JOIN {DATES_PARSED} p ON x.v = p.raw",
+            "SELECT x.v AS raw, coalesce(x.d, CAST(p.d AS DATE)) AS d "
+            f"FROM (SELECT DISTINCT v, d FROM {DATES_READ}) x LEFT JOIN {DATES_PARSED} p "
+            "ON x.v = p.raw",
         )
     )
-    release(engine, DATES_PARSED)
+    release(engine, DATES_READ, DATES_PARSED)
 
 
 def sexes(engine: Engine, columns: Sequence[tuple[Input, str, bool]]) -> pa.Table:

@@ -13,6 +13,8 @@ REG_IN = "reg_in"  # the registry file, strings with ASCII column names, and row
 REC_IN = "rec_in"  # the records file, likewise
 GAIJI_NAMES = "gaiji_names"  # registry name holding 外字 codes -> the name decoded
 REG_DECODED = "reg_decoded"  # the registry with its names decoded (then again reg_in)
+DATES_SEEN = "dates_seen"  # (c, v, r): each date column's distinct texts and first rows
+DATES_READ = "dates_read"  # (c, v, r, d): dates_seen with the dates the engine reads
 DATES_PARSED = "dates_parsed"  # text parse_date read (no western date in ASCII digits) -> d
 DATES = "dates"  # raw date text -> d (DATE), parsed once per distinct value
 SEXES = "sexes"  # raw sex text -> s ('1', '2', '9')
@@ -47,7 +49,8 @@ VERDICTS = "verdicts"  # one row per record
 REVIEW = "review"  # review.xlsx's cells of the records not confirmed, with row
 TRUTH_IN = "truth_in"  # the answer key of a synthetic population (scoring)
 
-ALL = (REG_IN, REC_IN, GAIJI_NAMES, REG_DECODED, DATES_PARSED, DATES, SEXES, NAME_SPLIT,
+ALL = (REG_IN, REC_IN, GAIJI_NAMES, REG_DECODED, DATES_SEEN, DATES_READ, DATES_PARSED,
+       DATES, SEXES, NAME_SPLIT,
        NAME_PARTS, NAME_WHOLE, NAME_NU, NAME_KEYS, REG, REC, LP,
        LP_OPEN, OP, ADDR_RAW, KANJI_NUM, ADDR_PRE, PLACE_OK, ADDR_CANON, ADDR_CKEYS, ADDR_KEYS,
        KANA_KEYS, KANA_SQL, KANA_PY, NAME_PAIRS, NAME_CMP_PY, NAME_CMP, MASKS, BEST, OTHERS,
