@@ -3,13 +3,15 @@
 Flow (each stage reports to ``progress``):
 
 1. read both files into the engine (:meth:`Engine.load`), check columns and unique IDs;
-2. normalise dates, sexes and names once per distinct value (dates and names mostly in SQL;
-   names split into surname and given name so only the parts reach :mod:`tenken.linkage.keys`
-   through :meth:`Engine.lookup`, on Spark on the executors);
+2. normalise dates, sexes and names once per distinct value (dates and names mostly in SQL:
+   a name of characters ``name_key`` leaves alone is its own key; other names are split into
+   surname and given name so only the parts reach :mod:`tenken.linkage.keys` through
+   :meth:`Engine.lookup`, on Spark on the executors);
 3. in the engine: type the tables, pair each linked record with its number's registry states
    and with other persons of the same name key, birth date and sex;
 4. compute address/kana keys and name comparisons only for the values that differ in those
-   pairs (most values are equal as written), then the per-record verdicts in SQL.
+   pairs (most values are equal as written; kana keys and most name comparisons in SQL), then
+   the per-record verdicts in SQL.
 """
 
 from __future__ import annotations

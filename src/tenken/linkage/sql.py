@@ -3,9 +3,10 @@
 Tables, in order (inputs registered by :mod:`tenken.linkage.inspection`):
 
     reg_in, rec_in         the files as strings, with ``row`` (0-based)
-    dates, sexes           distinct raw values -> parsed values (western dates in SQL, the
-                           rest in Python, once per distinct value)
-    name_split             distinct raw names, split into surname and given name in SQL
+    dates, sexes           distinct raw values -> parsed values (western and era dates in
+                           SQL, the rest in Python, once per distinct value)
+    name_split             distinct raw names, keyed in SQL where the name is its own key,
+                           else split into surname and given name in SQL
     name_parts, name_whole name_key of each distinct part / of each name kept whole (Python),
     name_nu                and the 外字 flag of the names that are not plain
     name_keys              distinct raw names -> name key, nu
@@ -14,6 +15,7 @@ Tables, in order (inputs registered by :mod:`tenken.linkage.inspection`):
     op                     other persons: same name key, birth and sex, another number
     addr_raw, addr_canon   addresses differing inside lp/op and their fast-path forms
     kana_sql, kana_py      reading keys of differing readings: in SQL, and the rest in Python
+    name_pairs, name_cmp_py  name pairs whose keys differ: settled in SQL, the rest in Python
     addr_keys, kana_keys,  keys for the values that still differ (lazy)
     name_cmp, masks
     best                   per linked record, its best registry state with per-fact flags
