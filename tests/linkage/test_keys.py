@@ -175,3 +175,16 @@ def test_names_the_engine_keys_itself() -> None:
     assert own == {n: name_key(n) for n in names[:4]}
     assert all(r["plain"] for r in got if r["key"] is not None)
     assert _engine_name_keys(_DUCKDB, names) == _expected(names)
+
+
+def test_plain_names_never_hold_what_normalize_name_cannot_compare() -> None:
+    """Every character of PLAIN_NAME_CHARS (which lets a name skip the 外字 check) leaves a
+    name comparable: normalize_name says so too (゠ and unassigned kana code points are not
+    plain)."""
+    import re
+
+    plain = re.compile(keys.PLAIN_NAME_CHARS)
+    chars = [chr(c) for c in range(0x20, 0x10000) if plain.fullmatch(chr(c))]
+    assert len(chars) > 27_000 and "\u30a0" not in chars
+    assert not [ch for ch in chars if normalize_name(f"山{ch}田").unverifiable]
+    assert _engine_name_keys(_DUCKDB, ["ジョン゠スミス"]) == _expected(["ジョン゠スミス"])

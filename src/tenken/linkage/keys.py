@@ -69,9 +69,10 @@ def map_keys(values: Sequence[str], fn: Callable[[str], str]) -> pa.Table:
 
 # Names made only of these characters cannot hold a 外字 (a sound pre-filter: any other
 # character sends the name to normalize_name, which decides). A regex character class, read
-# by the engines (sql.name_split_sql).
+# by the engines (sql.name_split_sql). Not ゠ (U+30A0, punctuation) nor the unassigned U+3040,
+# U+3097 and U+3098: normalize_name calls those unverifiable.
 PLAIN_NAME_CHARS = (
-    "[\u3400-\u4dbf\u4e00-\u9fff\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"
+    "[\u3400-\u4dbf\u4e00-\u9fff\u3041-\u3096\u3099-\u309f\u30a1-\u30ff\u31f0-\u31ff\uff66-\uff9f"
     "A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a \u3000]"
 )
 
