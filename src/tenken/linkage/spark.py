@@ -14,7 +14,9 @@ provides the session). See docs/spark.md.
   the driver from part files the executors wrote, so the driver holds one batch.
 - Errors from Spark are never shown as a JVM trace: a failing statement is an
   :class:`~tenken.linkage.engine.EngineError` (a bug), a missing pyspark or Java is an
-  :class:`~tenken.errors.InputError` telling what to install.
+  :class:`~tenken.errors.InputError` telling what to install, and a JVM that ran out of memory
+  exits and is reported as a :class:`~tenken.errors.TenkenError` saying which setting to raise
+  (local mode sizes the driver by :func:`driver_memory`).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from tenken.errors import InputError, Location
+from tenken.errors import InputError, Location, TenkenError
 from tenken.linkage import spark_input
 from tenken.linkage.checks import Source
 from tenken.linkage.columns import Column
@@ -42,6 +44,7 @@ from tenken.linkage.engine import (
     char_blocks,
     check_groups,
     check_rewrite,
+    memory_limit,
 )
 from tenken.linkage.parts import LOCAL, PART_BITS, Files, Parts, Place, input_kind, survey
 from tenken.linkage.readers import read, with_row
@@ -140,6 +143,15 @@ class SparkDialect(Dialect):
 SPARK = SparkDialect()
 
 MASTER_ENV = "TENKEN_SPARK_MASTER"
+DRIVER_MEMORY_ENV = "TENKEN_SPARK_DRIVER_MEMORY"
+
+
+def driver_memory() -> str:
+    """The driver JVM's heap in local mode, where the driver runs every task and holds the
+    checkpointed tables: ``TENKEN_SPARK_DRIVER_MEMORY`` (Spark's notation, e.g. ``8g``), else
+    DuckDB's share of this machine (:func:`~tenken.linkage.engine.memory_limit`). Spark's own
+    default of 1g ran out at 1M people. Under spark-submit its ``--driver-memory`` decides."""
+    return os.environ.get(DRIVER_MEMORY_ENV) or f"{memory_limit() >> 20}m"
 
 
 def _session(master: str, temp_dir: Path | None) -> Any:
@@ -167,10 +179,17 @@ def _session(master: str, temp_dir: Path | None) -> Any:
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.ansi.enabled", "false")
         .config("spark.sql.legacy.javaCharsets", "true")  # CP932 (windows-31j) inputs
-        .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{logging}")
+        # a JVM out of memory exits (then :func:`_failure` says so) instead of leaving the
+        # driver waiting forever for a job whose scheduler thread died
+        .config(
+            "spark.driver.extraJavaOptions",
+            f"-Dlog4j2.configurationFile=file:{logging} -XX:+ExitOnOutOfMemoryError",
+        )
     )
     if master and "PYSPARK_GATEWAY_PORT" not in os.environ:  # spark-submit sets the master
         builder = builder.master(master)
+        if master.startswith("local"):
+            builder = builder.config("spark.driver.memory", driver_memory())
     if temp_dir:
         builder = builder.config("spark.local.dir", str(temp_dir))
     try:
@@ -301,7 +320,7 @@ class SparkEngine:
         try:
             return self._spark.sql(sql)
         except Exception as error:
-            raise EngineError(f"step {name} failed: {_first_line(error)}\n{sql}") from None
+            raise _failure(f"step {name}", error, sql) from None
 
     def run(self, step: Step) -> None:
         self._checkpoint(step.name, self._frame(step.name, step.sql), step.name, step.sql)
@@ -310,7 +329,7 @@ class SparkEngine:
         try:  # computed now, once: later steps read the result, not the plan
             frame = frame.localCheckpoint(eager=True)
         except Exception as error:
-            raise EngineError(f"step {what} failed: {_first_line(error)}\n{sql}") from None
+            raise _failure(f"step {what}", error, sql) from None
         frame.createOrReplaceTempView(view)
         self._views.append(view)
 
@@ -319,7 +338,7 @@ class SparkEngine:
         try:
             table: pa.Table = frame.toArrow()
         except Exception as error:
-            raise EngineError(f"query failed: {_first_line(error)}\n{sql}") from None
+            raise _failure("query", error, sql) from None
         return table
 
     def copy(self, sql: str, path: Path, fmt: str) -> None:
@@ -346,7 +365,7 @@ class SparkEngine:
         try:  # a folder of part files, as Spark writes it (readable as one table)
             frame.write.mode("overwrite").parquet(str(path))
         except Exception as error:
-            raise EngineError(f"copy {path.name} failed: {_first_line(error)}") from None
+            raise _failure(f"copy {path.name}", error) from None
 
     def lookup(self, name: str, sql: str, fn: Callable[[str], str]) -> None:
         frame = self._frame(name, sql)
@@ -354,7 +373,7 @@ class SparkEngine:
             keyed = frame.mapInArrow(_key_mapper(fn), "raw string, key string")
             keyed = keyed.localCheckpoint(eager=True)
         except Exception as error:
-            raise EngineError(f"step {name} failed: {_first_line(error)}\n{sql}") from None
+            raise _failure(f"step {name}", error, sql) from None
         keyed.createOrReplaceTempView(name)
         self._views.append(name)
 
@@ -363,7 +382,7 @@ class SparkEngine:
         try:
             mapped = frame.mapInArrow(_table_mapper(fn, schema), _spark_schema(schema))
         except Exception as error:
-            raise EngineError(f"step {name} failed: {_first_line(error)}\n{sql}") from None
+            raise _failure(f"step {name}", error, sql) from None
         self._checkpoint(name, mapped, name, sql)
 
     def batches(self, sql: str) -> Iterator[pa.RecordBatch]:
@@ -382,7 +401,7 @@ class SparkEngine:
                     yield pa.RecordBatch.from_pylist(chunk, schema)
                     chunk = []
         except Exception as error:
-            raise EngineError(f"query failed: {_first_line(error)}\n{sql}") from None
+            raise _failure("query", error, sql) from None
         if chunk:
             yield pa.RecordBatch.from_pylist(chunk, schema)
 
@@ -405,6 +424,32 @@ def _ordered_batches(folder: Path) -> pa.RecordBatchReader:
     schema = pq.read_schema(files[0])
     batches = (batch for f in files for batch in pq.ParquetFile(f).iter_batches(65536))
     return pa.RecordBatchReader.from_batches(schema, batches)
+
+
+def _jvm_gone(error: BaseException) -> bool:
+    """Whether ``error`` says the JVM is no longer there (it exits on OutOfMemoryError, see
+    :func:`_session`), rather than that a statement failed."""
+    from py4j.protocol import Py4JNetworkError
+
+    return isinstance(error, (Py4JNetworkError, ConnectionError)) or (
+        "Answer from Java side is empty" in str(error)
+    )
+
+
+def _failure(what: str, error: BaseException, sql: str = "") -> Exception:
+    """The error to raise for a failed Spark call: the JVM gone (out of memory) is said as such,
+    with what to change; any other failure is an :class:`EngineError` with the statement."""
+    if _jvm_gone(error):
+        return TenkenError(
+            f"Spark が止まりました（{what} の途中でメモリが足りなくなったと考えられます）",
+            hint=(
+                f"ドライバのメモリ（いまは {driver_memory()}）を環境変数 {DRIVER_MEMORY_ENV} で"
+                "増やすか、クラスタでは spark-submit --driver-memory / --executor-memory で"
+                "指定してください（docs/spark.md）"
+            ),
+            code="E-SPARK-STOPPED",
+        )
+    return EngineError(f"{what} failed: {_first_line(error)}" + (f"\n{sql}" if sql else ""))
 
 
 def _first_line(error: BaseException) -> str:
