@@ -235,7 +235,8 @@ def _rows_xml(batch: Batch, first: int) -> str:
     rows = pc.binary_join_element_wise(
         '<row r="', numbers, '">', *cells, "</row>", "", null_handling="skip"
     )
-    return "".join(rows.to_pylist())
+    filled = pc.is_valid(pc.coalesce(*cells))  # a row without a cell is left out
+    return "".join(pc.filter(rows, filled).to_pylist())
 
 
 def _slices(batches: Iterable[Batch], size: int) -> Iterable[Batch]:
@@ -376,8 +377,8 @@ def _write_sheet(
     pieces = iter(pieces)
     while written < rows:
         batch = next(pieces, None)
-        if batch is None:
-            raise ValueError(f"the list holds {written} rows, not {rows}")
+        if batch is None or written + len(batch) > rows:
+            raise ValueError(f"the list holds other than the {rows} rows announced")
         if len(batch.cells) != len(layout.headers):
             raise ValueError("a batch needs one array per column")
         out.write(_rows_xml(batch, written + 2))

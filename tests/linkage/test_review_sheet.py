@@ -1,4 +1,4 @@
-"""review.xlsx: a list officials can filter, print and work through (written by xlsxwriter)."""
+"""review.xlsx: a list officials can filter, print and work through (tenken.xlsxlist)."""
 
 from __future__ import annotations
 
