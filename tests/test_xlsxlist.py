@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -166,3 +167,13 @@ def test_texts_read_back_as_written(tmp_path: Path) -> None:
     xml = _member(path, "xl/worksheets/sheet1.xml").decode()
     assert '<t xml:space="preserve">  lead</t>' in xml
     assert '<t xml:space="preserve">trail\u3000</t>' in xml
+
+
+def test_white_space_is_pythons() -> None:
+    """The RE2 class matches exactly the characters str.isspace calls white space."""
+    import sys
+
+    chars = pa.array([chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF])
+    matched = pc.match_substring_regex(chars, f"^{xlsxlist.WHITE_SPACE}$")
+    got = {c for c, m in zip(chars.to_pylist(), matched.to_pylist(), strict=True) if m}
+    assert got == {c for c in chars.to_pylist() if c.isspace()}

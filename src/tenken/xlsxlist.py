@@ -6,9 +6,9 @@ list, column widths, every cell text (``@``), highlighted cells (bold on a light
 A4 landscape fitted to the page width with the header repeated on every printed page.
 
 The rows are turned into XML a batch at a time with Arrow's string kernels (no Python call
-per cell) and the cells are written as xlsxwriter writes them in constant-memory mode (inline
-strings; empty cells left out unless highlighted; ``_xHHHH_`` escapes for control characters;
-the same sheet XML). A list longer than a sheet holds (:data:`EXCEL_ROWS`) continues on further
+per cell), into the sheet XML xlsxwriter writes in constant-memory mode (inline strings; empty
+cells left out unless highlighted; ``_xHHHH_`` escapes for control characters; tested byte for
+byte against it). A list longer than a sheet holds (:data:`EXCEL_ROWS`) continues on further
 sheets, "name (2)", "name (3)", each with the header, the filter and the print settings: no
 row is ever dropped. The workbook has no theme part, so fonts are given without theme
 references (Calibri 11, automatic colour).
@@ -17,9 +17,8 @@ references (Calibri 11, automatic colour).
 from __future__ import annotations
 
 import re
-import sys
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -95,11 +94,13 @@ class Batch:
 _ESCAPED = re.compile(r"(_x[0-9a-fA-F]{4}_)")
 _CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
 _SPECIAL = r"[\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_|[\x{fffe}\x{ffff}]"
-_WHITE = "".join(
-    f"\\x{{{c:x}}}" for c in range(sys.maxunicode + 1) if chr(c).isspace() and c > 0x1F
+WHITE_SPACE = (
+    r"[\t\n\x{0b}\f\r\x{1c}-\x{1f} \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}"
+    r"\x{202f}\x{205f}\x{3000}]"
 )
-_EDGE_SPACE = f"^[\\t\\n\\r\\x0b\\x0c{_WHITE}]|[\\t\\n\\r\\x0b\\x0c{_WHITE}]$"
-"""A leading or trailing white space (Python's ``\\s``) keeps ``xml:space="preserve"``."""
+"""Python's ``\\s`` (str.isspace) as an RE2 class: xlsxwriter's test for white space."""
+_EDGE_SPACE = f"^{WHITE_SPACE}|{WHITE_SPACE}$"
+"""A text with white space at either end keeps it: ``xml:space="preserve"``."""
 _MAX_UTF16 = 32767
 
 
@@ -370,11 +371,11 @@ def write_list(
 
 
 def _write_sheet(
-    out: IO[str], layout: Layout, rows: int, pieces: Iterable[Batch], selected: bool
+    out: IO[str], layout: Layout, rows: int, pieces: Iterator[Batch], selected: bool
 ) -> None:
+    """One sheet: its head, the next ``rows`` rows of ``pieces``, its tail."""
     out.write(_sheet_head(layout, rows, selected))
     written = 0
-    pieces = iter(pieces)
     while written < rows:
         batch = next(pieces, None)
         if batch is None or written + len(batch) > rows:
