@@ -68,6 +68,27 @@ def test_synthetic_population_gets_the_verdicts_of_duckdb(engine_name: str, tmp_
     assert (tmp_path / engine_name / "review.xlsx").is_file()
 
 
+def test_a_review_list_longer_than_a_sheet_loses_no_row(engine: Engine, tmp_path: Path) -> None:
+    """With two rows per sheet, review.xlsx holds the one-sheet list's rows on further sheets,
+    in input order, each sheet with its header."""
+    from openpyxl import load_workbook
+
+    from tenken.linkage import inspection
+    from tenken.linkage.outputs import REVIEW_HEADERS, write_review
+
+    registry, records = fixtures.write(tmp_path)
+    inspection.inspect(engine, inspection.load(engine, registry, records, {}))
+    total = write_review(engine, tmp_path / "one.xlsx")
+    assert write_review(engine, tmp_path / "many.xlsx", per_sheet=2) == total > 4
+    (one,) = load_workbook(tmp_path / "one.xlsx").worksheets
+    many = load_workbook(tmp_path / "many.xlsx").worksheets
+    assert len(many) == (total + 1) // 2
+    expected = list(one.iter_rows(values_only=True))
+    got = [row for sheet in many for row in list(sheet.iter_rows(values_only=True))[1:]]
+    assert all(next(sheet.iter_rows(values_only=True)) == REVIEW_HEADERS for sheet in many)
+    assert got == expected[1:]
+
+
 # Splink-style tests of the SQL builders: literal input rows, the expected output rows.
 
 

@@ -1,16 +1,20 @@
-"""review.xlsx: a list officials can filter, print and work through (written by xlsxwriter)."""
+"""review.xlsx: a list officials can filter, print and work through (tenken.xlsxlist)."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+import pyarrow as pa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from tenken.cli import app
+from tenken.fileio import escape_formula
 from tenken.linkage.columns import RECORD_COLUMNS
-from tenken.linkage.outputs import REVIEW_HEADERS
+from tenken.linkage.outputs import REVIEW_HEADERS, cell_texts
 from tests.linkage import fixtures
 
 runner = CliRunner()
@@ -118,3 +122,22 @@ def test_control_characters_formulas_and_numbers_survive(tmp_path: Path) -> None
     assert _as_excel_shows(row["記録: 住所"]) == base[5] + "\x02"
     assert row["記録: 個人番号"] == "**** **** " + base[6][-4:]
     assert base[6] not in " ".join(str(v) for v in row.values())
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.none(), st.text(st.sampled_from("=+-@\t\r a'あ😀\ufffe\uffff"))), max_size=20
+    )
+)
+def test_cells_column_at_a_time_are_the_rule_value_by_value(values: list[str | None]) -> None:
+    """cell_texts is escape_formula, U+FFFE/U+FFFF replaced, cut to 32,767 characters."""
+
+    def rule(value: str | None) -> str:
+        text = escape_formula(value) or ""
+        return text.replace("\ufffe", "\ufffd").replace("\uffff", "\ufffd")[:32767]
+
+    got = cell_texts(pa.array(values, pa.string())).to_pylist()
+    assert got == [rule(v) for v in values]
+    long = "=" + "あ" * 40000
+    assert cell_texts(pa.array([long])).to_pylist() == [("'" + long)[:32767]]

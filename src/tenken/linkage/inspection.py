@@ -245,9 +245,10 @@ def run(
     timed(STAGES[0])
     check_out_folder(out, OUTPUT_NAMES)  # before any work: a wrong --out costs nothing
     gaiji_table = load_gaiji_table(gaiji) if gaiji is not None else None
-    truth_table = load_truth(truth, dict(mapping or {})) if truth is not None else None
     engine = make_engine(engine_name)
     try:
+        if truth is not None:  # checked before the inputs are read
+            load_truth(engine, truth, mapping)
         inputs = load(engine, registry, records, mapping or {}, gaiji_table)
         addresses = inspect(engine, inputs, timed, fast)
         summary: dict[str, Any] = {
@@ -259,8 +260,8 @@ def run(
             "verdicts": counts(engine),
             "address_values": addresses,
         }
-        if truth_table is not None:
-            scores = score(engine, truth_table)
+        if truth is not None:
+            scores = score(engine)
             summary.update(
                 {k: scores[k] for k in ("precision", "recall", "false_alarms_per_10000")}
             )

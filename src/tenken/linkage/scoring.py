@@ -8,13 +8,16 @@ mislinks, and ``false_alarms_per_10000`` counts flagged records that were linked
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
+from tenken.linkage.checks import Input, check_unique
 from tenken.linkage.columns import FLAGGED_VERDICTS, TRUTH_COLUMNS
 from tenken.linkage.engine import Engine
-from tenken.linkage.readers import Loaded, check_unique, read
 from tenken.linkage.tables import TRUTH_IN, VERDICTS
+
+if TYPE_CHECKING:
+    from tenken.linkage.parts import Place
 
 STRICT_VERDICTS = ("suspected_mislink", "invalid_number", "not_in_registry")
 
@@ -45,20 +48,17 @@ def scoring_sql() -> str:
 FROM {VERDICTS} v LEFT JOIN {TRUTH_IN} t ON v.rid = t.rid"""
 
 
-def load_truth(truth: Path, mapping: dict[str, str] | None = None) -> Loaded:
-    """Read and check the truth table (done before the inspection, so that a wrong file stops
-    the run at once instead of after all the work)."""
-    loaded = read(truth, TRUTH_COLUMNS, mapping or {})
-    check_unique(loaded, "rid")
-    return loaded
+def load_truth(engine: Engine, truth: Place, mapping: Mapping[str, str] | None = None) -> None:
+    """Read the truth table into the engine (:meth:`Engine.load`, as the inputs: DuckDB and
+    Spark read the CSV themselves) and check it; done before the inspection's inputs are read,
+    so that a wrong file stops the run at once instead of after all the work."""
+    source = engine.load(TRUTH_IN, truth, TRUTH_COLUMNS, mapping or {})
+    check_unique(engine, Input(TRUTH_IN, source), "rid")
 
 
-def score(
-    engine: Engine, truth: Path | Loaded, mapping: dict[str, str] | None = None
-) -> dict[str, Any]:
-    """Precision, recall and false alarms of this inspection against ``truth``."""
-    loaded = truth if isinstance(truth, Loaded) else load_truth(truth, mapping)
-    engine.register(TRUTH_IN, loaded.table)
+def score(engine: Engine) -> dict[str, Any]:
+    """Precision, recall and false alarms of this inspection against the truth table
+    (:func:`load_truth`)."""
     row = engine.arrow(scoring_sql()).to_pylist()[0]
     n = {k: int(v or 0) for k, v in row.items()}
     flagged = n["true_alarms"] + n["false_alarms"]
