@@ -189,7 +189,8 @@ def _read(text: str, ref: Reference) -> _State:
     town's numeral merged with the kanji number after it), read the numerals apart; when the
     text before the numbers is not read as one town, try the readings a person would
     (:func:`_other_readings`). The fast path (:func:`_fast_key`) never gets here for text it
-    reads: it needs a town right after the municipality and numbers right after the town."""
+    reads: it needs a town right after the municipality (or its 大字/字) and numbers right
+    after the town."""
     prepared, spaced = _prepare(text)
     state = _resolve(prepared, ref)
     pos, town = state.pos, state.town
@@ -575,8 +576,9 @@ def _fast_town(
 
 
 def _fast_key(text: str, ref: Reference) -> str | None:
-    """The key of the common shape — one municipality, a town right after it, numbers right
-    after the town — or None (then the full reading decides). Gives exactly what
+    """The key of the common shape — a prefecture (with or without 都/府/県) or none, one
+    municipality, a town right after it (or after 大字/字), numbers right after the town —
+    or None (then the full reading decides). Gives exactly what
     :func:`_keyed` gives for these texts (tests compare the two on every case); the reference
     lookups are those of :class:`Reference`, written out because this runs per address."""
     folded = fold_place(text)
