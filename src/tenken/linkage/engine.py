@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -281,8 +282,9 @@ def memory_limit() -> int:
     return max(1 << 30, min(MEMORY_CAP, int(physical * MEMORY_SHARE)))
 
 
-LOOKUP_SLICE = 1 << 19
-"""Values per slice of :meth:`DuckDBEngine.lookup` (about 100 MB of Python strings)."""
+LOOKUP_SLICE = 1 << 15
+"""Values per batch of :meth:`DuckDBEngine.lookup`, each one task for a worker (a few
+tenths of a second of ``address_key``: small enough to keep every worker busy to the end)."""
 
 
 BATCH_ROWS = 10_000
@@ -402,21 +404,33 @@ class DuckDBEngine:
         self._execute(f"copy {path.name}", f"COPY ({sql}) TO '{target}' ({options})")
 
     def lookup(self, name: str, sql: str, fn: Callable[[str], str]) -> None:
-        """In slices of :data:`LOOKUP_SLICE` values, so that only one slice is ever held as
-        Python strings (8M addresses at 10M people would be gigabytes)."""
+        """The result is read in batches of :data:`LOOKUP_SLICE` values, each keyed as it
+        arrives by the workers of :class:`tenken.linkage.fanout.KeyPool` while the next is
+        read; values and keys stay Arrow arrays in this process (8M addresses at 10M people
+        would be gigabytes as Python strings)."""
         import pyarrow as pa
 
-        from tenken.linkage.keys import map_keys
+        from tenken.linkage import fanout
 
-        try:
-            reader = self._con.sql(sql).to_arrow_reader(LOOKUP_SLICE)
-            parts = []
-            for batch in reader:
-                values = [v for v in batch.column(0).to_pylist() if v]
-                parts.append(map_keys(values, fn))
-        except self._duckdb.Error as error:
-            raise EngineError(f"query failed: {error}\n{sql}") from error
-        self.register(name, pa.concat_tables(parts) if parts else map_keys([], fn))
+        raws: list[pa.Array] = []
+        keyed: list[Future[pa.Array]] = []
+        with fanout.KeyPool(fn) as pool:
+            try:
+                for batch in self._con.sql(sql).to_arrow_reader(LOOKUP_SLICE):
+                    values = fanout.non_empty(batch.column(0))
+                    if len(values):
+                        raws.append(values)
+                        keyed.append(pool.submit(values))
+            except self._duckdb.Error as error:
+                raise EngineError(f"query failed: {error}\n{sql}") from error
+            keys = [future.result() for future in keyed]
+        table = pa.table(
+            {
+                "raw": pa.chunked_array(raws, pa.string()),
+                "key": pa.chunked_array(keys, pa.string()),
+            }
+        )
+        self.register(name, table)
 
     def map_table(self, name: str, sql: str, fn: TableFn, schema: pa.Schema) -> None:
         """One call of ``fn`` on the whole result (the Python side holds it anyway)."""

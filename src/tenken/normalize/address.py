@@ -189,7 +189,8 @@ def _read(text: str, ref: Reference) -> _State:
     town's numeral merged with the kanji number after it), read the numerals apart; when the
     text before the numbers is not read as one town, try the readings a person would
     (:func:`_other_readings`). The fast path (:func:`_fast_key`) never gets here for text it
-    reads: it needs a town right after the municipality and numbers right after the town."""
+    reads: it needs a town right after the municipality (or its 大字/字) and numbers right
+    after the town."""
     prepared, spaced = _prepare(text)
     state = _resolve(prepared, ref)
     pos, town = state.pos, state.town
@@ -551,9 +552,33 @@ def _tail(text: str, end: int, extra: tuple[str, ...] = ()) -> str:
     return "-".join(parts)
 
 
+def _fast_municipality(
+    ref: Reference, index: dict[str, tuple[str, ...]], folded: str, pos: int
+) -> tuple[tuple[str, ...], int]:
+    """:meth:`Reference.match_municipality` with the index chosen (codes, length)."""
+    for length in ref.muni_lengths.get(folded[pos : pos + 2], ()):
+        codes = index.get(folded[pos : pos + length], ())
+        if codes:
+            return codes, length
+    return (), 0
+
+
+def _fast_town(
+    towns: dict[str, Town], lengths: dict[str, tuple[int, ...]], folded: str, pos: int
+) -> str | None:
+    """The key of the longest town at ``pos`` (:meth:`Reference.match_town`; a town's key is
+    the text it was found under, so the Town itself is not touched), or None."""
+    for length in lengths.get(folded[pos : pos + 1], ()):
+        town_key = folded[pos : pos + length]
+        if town_key in towns:
+            return town_key
+    return None
+
+
 def _fast_key(text: str, ref: Reference) -> str | None:
-    """The key of the common shape — one municipality, a town right after it, numbers right
-    after the town — or None (then the full reading decides). Gives exactly what
+    """The key of the common shape — a prefecture (with or without 都/府/県) or none, one
+    municipality, a town right after it (or after 大字/字), numbers right after the town —
+    or None (then the full reading decides). Gives exactly what
     :func:`_keyed` gives for these texts (tests compare the two on every case); the reference
     lookups are those of :class:`Reference`, written out because this runs per address."""
     folded = fold_place(text)
@@ -564,27 +589,33 @@ def _fast_key(text: str, ref: Reference) -> str | None:
         pref = prefectures.get(folded[:4])
         pos = 4 if pref else 0
     index = ref.pref_muni_index.get(pref, {}) if pref else ref.muni_index
-    codes: tuple[str, ...] = ()
-    for length in ref.muni_lengths.get(folded[pos : pos + 2], ()):
-        codes = index.get(folded[pos : pos + length], ())
-        if codes:
-            pos += length
-            break
+    codes, length = _fast_municipality(ref, index, folded, pos)
+    if not codes and pref is None:
+        # No prefecture and no municipality at the start: _resolve reads a prefecture
+        # without 都/府/県 (愛知稲沢市), whose reading then reaches further
+        short = ref.match_prefecture_short(folded, 0)
+        if short is not None:
+            pos = short[1]
+            codes, length = _fast_municipality(
+                ref, ref.pref_muni_index.get(short[0], {}), folded, pos
+            )
     if len(codes) != 1:
         return None
-    if folded.startswith(_OAZA_WORDS, pos):
-        return None  # 大字/字 before the town: the full reading chooses the longest town
+    pos += length
     code = codes[0]
     probe = ref.town_probe.get(code)
     if probe is None:
         return None
     towns, lengths = probe
-    # The town's key is the text it was found under (Town.key, without touching the Town).
-    for length in lengths.get(folded[pos : pos + 1], ()):
-        town_key = folded[pos : pos + length]
-        if town_key in towns:
-            break
-    else:
+    town_key = _fast_town(towns, lengths, folded, pos)
+    if folded.startswith(_OAZA_WORDS, pos):
+        # 大字/字 before the town: the longer of the town read at pos and the town read after
+        # the word wins (_town_at)
+        skip = 2 if folded.startswith("大字", pos) else 1
+        after = _fast_town(towns, lengths, folded, pos + skip)
+        if after is not None and (town_key is None or skip + len(after) > len(town_key)):
+            town_key, pos = after, pos + skip
+    if town_key is None:
         return None
     pos += len(town_key)
     if pos >= len(text) or text[pos - 1].isdigit():
