@@ -1,71 +1,23 @@
-"""Python-side normalisation, once per distinct value (never once per row).
+"""Python-side name work the engines call once per distinct value (never once per row), and
+the character classes their SQL shares with it.
 
-Each function takes Arrow columns, finds their distinct values, runs a :mod:`tenken.normalize`
-function on each distinct value and returns a small lookup table (``raw`` -> result) that SQL
-joins back. Dates and sexes, which can be refused, are parsed and checked by
-:mod:`tenken.linkage.checks` (through the engine, the same on every engine).
+:meth:`~tenken.linkage.engine.Engine.lookup` maps these functions over a query's distinct
+values (DuckDB in forked workers, :mod:`tenken.linkage.fanout`; Spark on the executors) and
+SQL joins the small ``raw`` -> result table back. Dates and sexes, which can be refused, are
+parsed and checked by :mod:`tenken.linkage.checks` (through the engine, the same on every
+engine).
 """
 
 from __future__ import annotations
 
-import multiprocessing as mp
-import os
 import re
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Sequence
 from functools import cache
 
 import pyarrow as pa
 
 from tenken.normalize.gaiji import geta_stands_for
 from tenken.normalize.name import compare_names, name_key, normalize_name, own_keys
-from tenken.workers import die_with_parent
-
-
-def lookup(raw: Sequence[str], values: Sequence[object], kind: pa.DataType) -> pa.Table:
-    """A ``raw`` -> ``key`` table for SQL joins."""
-    return pa.table({"raw": pa.array(raw, pa.string()), "key": pa.array(values, kind)})
-
-
-PARALLEL_FROM = 20_000
-"""Lists at least this long are normalised by one worker process per core (forking costs
-tens of milliseconds; 20k addresses take about half a second per core)."""
-
-
-def _apply(fn: Callable[[str], str], values: Sequence[str]) -> list[str]:
-    return [fn(v) for v in values]
-
-
-_WORKER_FN: list[Callable[[str], str]] = []
-
-
-def _apply_inherited(values: Sequence[str]) -> list[str]:
-    """Run in a forked worker: the function was set before the fork (nothing to pickle)."""
-    return _apply(_WORKER_FN[0], values)
-
-
-def parallel_map(fn: Callable[[str], str], values: Sequence[str]) -> list[str]:
-    """``fn`` over ``values``, split across the cores for long lists (fork: workers inherit the
-    function and the loaded normalisation tables; chunks are contiguous, so order is kept)."""
-    workers = min(os.cpu_count() or 1, 4)
-    if len(values) < PARALLEL_FROM or workers < 2 or "fork" not in mp.get_all_start_methods():
-        return _apply(fn, values)
-    step = -(-len(values) // (workers * 4))
-    chunks = [values[i : i + step] for i in range(0, len(values), step)]
-    _WORKER_FN[:] = [fn]
-    try:
-        context = mp.get_context("fork")
-        parent = (os.getpid(),)
-        with ProcessPoolExecutor(workers, context, die_with_parent, parent) as pool:
-            return [key for chunk in pool.map(_apply_inherited, chunks) for key in chunk]
-    finally:
-        _WORKER_FN.clear()
-
-
-def map_keys(values: Sequence[str], fn: Callable[[str], str]) -> pa.Table:
-    """``fn`` applied to each distinct value, as a ``raw``/``key`` table."""
-    return lookup(values, parallel_map(fn, values), pa.string())
-
 
 # Names made only of these characters cannot hold a 外字 (a sound pre-filter: any other
 # character sends the name to normalize_name, which decides). A regex character class, read
