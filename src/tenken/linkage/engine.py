@@ -280,12 +280,34 @@ class DuckDBEngine:
             loaded = read(local, columns, mapping)
             self.register(name, with_row(loaded.table))
             return loaded
-        self._create(f"CREATE OR REPLACE TABLE {name} AS {native.sql}", native.refused)
+        self._fill(name, native.sql, native.refused, numbered=native.numbered)
         return native.rows
 
+    def _fill(
+        self, name: str, sql: str, refused: Callable[[BaseException], InputError], *,
+        numbered: bool, first: int = 0,
+    ) -> None:  # fmt: skip
+        """Create table ``name`` from ``sql``, the query that reads an input file (or, with
+        ``first`` > 0, insert into it), ``row`` numbered from ``first``. A query that numbers
+        its rows itself (``numbered``) runs in file order; one that does not is read into a
+        table in file order first, whose ``rowid`` is then the position: DuckDB reads a CSV
+        file in parallel while it keeps the order, but not under ``row_number() OVER ()``."""
+        into = f"INSERT INTO {name} BY NAME " if first else f"CREATE OR REPLACE TABLE {name} AS "
+        if numbered:
+            self._create(
+                f"{into}SELECT * REPLACE (row + {int(first)} AS row) FROM ({sql})", refused
+            )
+            return
+        scan = f"{name}_scan"
+        self._create(f"CREATE OR REPLACE TABLE {scan} AS {sql}", refused)
+        try:
+            self._execute(name, f"{into}SELECT *, rowid + {int(first)} AS row FROM {scan}")
+        finally:
+            self._con.execute(f"DROP TABLE IF EXISTS {scan}")
+
     def _create(self, sql: str, refused: Callable[[BaseException], InputError]) -> None:
-        """Run the statement that reads an input file, in file order (``row_number() OVER ()``
-        numbers the records in file order only while order is kept)."""
+        """Run the statement that reads an input file, in file order (the order in which
+        ``row_number() OVER ()`` or ``rowid`` numbers the records)."""
         self._con.execute("SET preserve_insertion_order = true")
         try:
             self._con.execute(sql)
@@ -304,19 +326,15 @@ class DuckDBEngine:
         from tenken.linkage.readers import read, with_row
 
         native = duck_input.native(path, columns, mapping)
-        refused: Callable[[BaseException], InputError]
-        if native is None:
-            self._con.register(f"{name}_part", with_row(read(path, columns, mapping).table))
-            sql, refused = f"SELECT * FROM {name}_part", duck_input.never_refused
-        else:
-            sql, refused = native.sql, native.refused
-        numbered = f"SELECT * REPLACE (row + {int(first)} AS row) FROM ({sql})"
-        into = f"INSERT INTO {name} BY NAME " if first else f"CREATE OR REPLACE TABLE {name} AS "
+        if native is not None:
+            self._fill(name, native.sql, native.refused, numbered=native.numbered, first=first)
+            return
+        self._con.register(f"{name}_part", with_row(read(path, columns, mapping).table))
         try:
-            self._create(into + numbered, refused)
+            sql = f"SELECT * FROM {name}_part"
+            self._fill(name, sql, duck_input.never_refused, numbered=True, first=first)
         finally:
-            if native is None:
-                self._con.unregister(f"{name}_part")
+            self._con.unregister(f"{name}_part")
 
     def register(self, name: str, table: pa.Table) -> None:
         self._con.register(name, table)
