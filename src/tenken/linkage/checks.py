@@ -69,12 +69,11 @@ def check_unique(engine: Engine, data: Input, name: str) -> None:
     check_filled(
         engine, data, name, "値", "どの記録にも値を入れてください（空の行は削除してください）"
     )
-    # the rows after the first of each repeated value (a hash aggregation, no sort)
     repeated = (
-        f"(SELECT t.row, f.r1 FROM {data.table} t JOIN (SELECT {name}, min(row) AS r1 "
-        f"FROM {data.table} GROUP BY {name} HAVING count(*) > 1) f ON t.{name} = f.{name}) x"
+        f"(SELECT row, row_number() OVER (PARTITION BY {name} ORDER BY row) AS k "
+        f"FROM {data.table}) x"
     )
-    row = first_row(engine, repeated, "row > r1")
+    row = first_row(engine, repeated, "k > 1")
     if row is None:
         return
     value = engine.arrow(f"SELECT {name} AS v FROM {data.table} WHERE row = {row}").column(0)[0]

@@ -242,6 +242,7 @@ class DuckDBEngine:
         if threads:
             self._con.execute(f"SET threads = {int(threads)}")
         self._registered: set[str] = set()
+        self._views: dict[str, str] = {}  # input view -> the table it numbers (see _fill)
         self._spill: tempfile.TemporaryDirectory[str] | None = None
         if temp_dir is None:
             self._spill = tempfile.TemporaryDirectory(prefix="tenken-duckdb-")
@@ -256,6 +257,9 @@ class DuckDBEngine:
             if name in self._registered:  # an Arrow table of the Python side
                 self._con.unregister(name)
                 self._registered.discard(name)
+            elif name in self._views:  # an input read in file order (see _fill)
+                self._con.execute(f"DROP VIEW IF EXISTS {name}")
+                self._con.execute(f"DROP TABLE IF EXISTS {self._views.pop(name)}")
             else:
                 self._con.execute(f"DROP TABLE IF EXISTS {name}")
 
@@ -270,6 +274,7 @@ class DuckDBEngine:
         from tenken.linkage.readers import read, with_row
 
         local = duck_input.local_path(path)
+        self.release(name)  # a table or view read into ``name`` before
         if local.is_dir():
             found, _ = parts.survey(local, parts.input_kind(local) or "csv", columns, mapping)
             for k, part in enumerate(found.paths):
@@ -280,18 +285,19 @@ class DuckDBEngine:
             loaded = read(local, columns, mapping)
             self.register(name, with_row(loaded.table))
             return loaded
-        self._fill(name, native.sql, native.refused, numbered=native.numbered)
+        self._fill(name, native.sql, native.refused, numbered=native.numbered, view=True)
         return native.rows
 
     def _fill(
         self, name: str, sql: str, refused: Callable[[BaseException], InputError], *,
-        numbered: bool, first: int = 0,
+        numbered: bool, first: int = 0, view: bool = False,
     ) -> None:  # fmt: skip
         """Create table ``name`` from ``sql``, the query that reads an input file (or, with
         ``first`` > 0, insert into it), ``row`` numbered from ``first``. A query that numbers
         its rows itself (``numbered``) runs in file order; one that does not is read into a
-        table in file order first, whose ``rowid`` is then the position: DuckDB reads a CSV
-        file in parallel while it keeps the order, but not under ``row_number() OVER ()``."""
+        table in file order, whose ``rowid`` is the position: DuckDB reads a CSV file in
+        parallel while it keeps the order, but not under ``row_number() OVER ()``. With
+        ``view``, ``name`` is a view adding ``row`` to that table (no copy of the rows)."""
         into = f"INSERT INTO {name} BY NAME " if first else f"CREATE OR REPLACE TABLE {name} AS "
         if numbered:
             self._create(
@@ -300,6 +306,10 @@ class DuckDBEngine:
             return
         scan = f"{name}_scan"
         self._create(f"CREATE OR REPLACE TABLE {scan} AS {sql}", refused)
+        if view:
+            self._execute(name, f"CREATE VIEW {name} AS SELECT *, rowid AS row FROM {scan}")
+            self._views[name] = scan
+            return
         try:
             self._execute(name, f"{into}SELECT *, rowid + {int(first)} AS row FROM {scan}")
         finally:
