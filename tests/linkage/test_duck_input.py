@@ -84,3 +84,20 @@ def test_files_the_engines_would_spell_differently_stay_on_the_arrow_reader(
         pq.write_table(pa.Table.from_arrays(columns, names=HEADER), path)
     assert native(path, RECORD_COLUMNS, {}) is None
     assert _rows(path) == read(path, RECORD_COLUMNS, {}).table.to_pylist()
+
+
+@pytest.mark.slow
+def test_a_csv_read_in_parallel_keeps_its_rows_in_file_order(tmp_path: Path) -> None:
+    """A file of several read buffers (DuckDB reads them on both threads): ``row`` is still
+    each record's place in the file (read without keeping order, half the rows move)."""
+    path = tmp_path / "records.csv"
+    pad = "x" * 120
+    body = "".join(f"R{k},a,,1980-01-02,1,{pad},123456789018,\n" for k in range(400_000))
+    path.write_text(",".join(HEADER) + "\n" + body, encoding="utf-8")
+    duck = DuckDBEngine(threads=2)
+    try:
+        duck.load(REC_IN, path, RECORD_COLUMNS, {})
+        moved = duck.arrow(f"SELECT count(*) AS n FROM {REC_IN} WHERE rid <> 'R' || row")
+    finally:
+        duck.close()
+    assert moved.to_pylist() == [{"n": 0}]

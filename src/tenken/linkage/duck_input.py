@@ -8,8 +8,10 @@ only (:func:`~tenken.linkage.readers.csv_header`, :func:`~tenken.linkage.readers
 and Parquet with columns whose text form the engines would spell differently (floats,
 timestamps) stay on the Arrow reader (:func:`native` returns None for them).
 
-``row`` is the record's 0-based position in the file: ``row_number() OVER ()`` over a scan
-that keeps the file's order (CSV), or DuckDB's ``file_row_number`` (Parquet). A folder's part
+``row`` is the record's 0-based position in the file: the ``rowid`` of a table the CSV file was
+read into in file order (:meth:`~tenken.linkage.engine.DuckDBEngine.load`; DuckDB reads it in
+parallel, which it does not under ``row_number() OVER ()``), or DuckDB's ``file_row_number``
+(Parquet). A folder's part
 files are read one by one (:meth:`~tenken.linkage.engine.DuckDBEngine.load`), ``row`` as
 :mod:`tenken.linkage.parts` numbers them. DuckDB reads local paths only (``file://`` URIs
 too); a remote URI is refused with a message pointing to ``--engine spark``.
@@ -44,11 +46,14 @@ _EXCEL = (".xlsx", ".xlsm")
 @dataclass(frozen=True)
 class Native:
     """How DuckDB reads one input: the query, where its rows are, and the message for an
-    error DuckDB raises while reading (a problem of the file, found only past its header)."""
+    error DuckDB raises while reading (a problem of the file, found only past its header).
+    ``numbered``: the query gives ``row`` itself; else the engine numbers the rows in the
+    order the query reads them (:meth:`~tenken.linkage.engine.DuckDBEngine.load`)."""
 
     sql: str
     rows: Rows
     refused: Callable[[BaseException], InputError]
+    numbered: bool = True
 
 
 def _literal(text: str) -> str:
@@ -95,9 +100,9 @@ def _csv(path: Path, columns: Sequence[Column], mapping: Mapping[str, str]) -> N
     )
     # An empty field is '' as the Arrow reader gives it (DuckDB reads it as NULL)
     selected = _selected(chosen, lambda source: f"coalesce(c{index[source.strip()]}, '')")
-    sql = f"SELECT {selected}, row_number() OVER () - 1 AS row FROM {scan}"
+    sql = f"SELECT {selected} FROM {scan}"  # numbered by the engine, in file order
     refused = partial(unreadable_csv, path, "utf-8", len(header))
-    return Native(sql, Rows(path, headers, 2, CsvRows(path)), refused)
+    return Native(sql, Rows(path, headers, 2, CsvRows(path)), refused, numbered=False)
 
 
 def _parquet(path: Path, columns: Sequence[Column], mapping: Mapping[str, str]) -> Native | None:

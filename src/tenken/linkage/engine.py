@@ -309,6 +309,7 @@ class DuckDBEngine:
         if threads:
             self._con.execute(f"SET threads = {int(threads)}")
         self._registered: set[str] = set()
+        self._views: dict[str, str] = {}  # input view -> the table it numbers (see _fill)
         self._spill: tempfile.TemporaryDirectory[str] | None = None
         if temp_dir is None:
             self._spill = tempfile.TemporaryDirectory(prefix="tenken-duckdb-")
@@ -323,6 +324,9 @@ class DuckDBEngine:
             if name in self._registered:  # an Arrow table of the Python side
                 self._con.unregister(name)
                 self._registered.discard(name)
+            elif name in self._views:  # an input read in file order (see _fill)
+                self._con.execute(f"DROP VIEW IF EXISTS {name}")
+                self._con.execute(f"DROP TABLE IF EXISTS {self._views.pop(name)}")
             else:
                 self._con.execute(f"DROP TABLE IF EXISTS {name}")
 
@@ -337,6 +341,7 @@ class DuckDBEngine:
         from tenken.linkage.readers import read, with_row
 
         local = duck_input.local_path(path)
+        self.release(name)  # a table or view read into ``name`` before
         if local.is_dir():
             found, _ = parts.survey(local, parts.input_kind(local) or "csv", columns, mapping)
             for k, part in enumerate(found.paths):
@@ -347,12 +352,39 @@ class DuckDBEngine:
             loaded = read(local, columns, mapping)
             self.register(name, with_row(loaded.table))
             return loaded
-        self._create(f"CREATE OR REPLACE TABLE {name} AS {native.sql}", native.refused)
+        self._fill(name, native.sql, native.refused, numbered=native.numbered, view=True)
         return native.rows
 
+    def _fill(
+        self, name: str, sql: str, refused: Callable[[BaseException], InputError], *,
+        numbered: bool, first: int = 0, view: bool = False,
+    ) -> None:  # fmt: skip
+        """Create table ``name`` from ``sql``, the query that reads an input file (or, with
+        ``first`` > 0, insert into it), ``row`` numbered from ``first``. A query that numbers
+        its rows itself (``numbered``) runs in file order; one that does not is read into a
+        table in file order, whose ``rowid`` is the position: DuckDB reads a CSV file in
+        parallel while it keeps the order, but not under ``row_number() OVER ()``. With
+        ``view``, ``name`` is a view adding ``row`` to that table (no copy of the rows)."""
+        into = f"INSERT INTO {name} BY NAME " if first else f"CREATE OR REPLACE TABLE {name} AS "
+        if numbered:
+            self._create(
+                f"{into}SELECT * REPLACE (row + {int(first)} AS row) FROM ({sql})", refused
+            )
+            return
+        scan = f"{name}_scan"
+        self._create(f"CREATE OR REPLACE TABLE {scan} AS {sql}", refused)
+        if view:
+            self._execute(name, f"CREATE VIEW {name} AS SELECT *, rowid AS row FROM {scan}")
+            self._views[name] = scan
+            return
+        try:
+            self._execute(name, f"{into}SELECT *, rowid + {int(first)} AS row FROM {scan}")
+        finally:
+            self._con.execute(f"DROP TABLE IF EXISTS {scan}")
+
     def _create(self, sql: str, refused: Callable[[BaseException], InputError]) -> None:
-        """Run the statement that reads an input file, in file order (``row_number() OVER ()``
-        numbers the records in file order only while order is kept)."""
+        """Run the statement that reads an input file, in file order (the order in which
+        ``row_number() OVER ()`` or ``rowid`` numbers the records)."""
         self._con.execute("SET preserve_insertion_order = true")
         try:
             self._con.execute(sql)
@@ -371,19 +403,15 @@ class DuckDBEngine:
         from tenken.linkage.readers import read, with_row
 
         native = duck_input.native(path, columns, mapping)
-        refused: Callable[[BaseException], InputError]
-        if native is None:
-            self._con.register(f"{name}_part", with_row(read(path, columns, mapping).table))
-            sql, refused = f"SELECT * FROM {name}_part", duck_input.never_refused
-        else:
-            sql, refused = native.sql, native.refused
-        numbered = f"SELECT * REPLACE (row + {int(first)} AS row) FROM ({sql})"
-        into = f"INSERT INTO {name} BY NAME " if first else f"CREATE OR REPLACE TABLE {name} AS "
+        if native is not None:
+            self._fill(name, native.sql, native.refused, numbered=native.numbered, first=first)
+            return
+        self._con.register(f"{name}_part", with_row(read(path, columns, mapping).table))
         try:
-            self._create(into + numbered, refused)
+            sql = f"SELECT * FROM {name}_part"
+            self._fill(name, sql, duck_input.never_refused, numbered=True, first=first)
         finally:
-            if native is None:
-                self._con.unregister(f"{name}_part")
+            self._con.unregister(f"{name}_part")
 
     def register(self, name: str, table: pa.Table) -> None:
         self._con.register(name, table)

@@ -60,8 +60,9 @@ _OTHER_DASHES = "".join(ch for ch in DASHES if ch != "-")
 
 #: Characters ``from`` -> ``to`` of step 1 (one character for one character). Other full-width
 #: characters stay: the normaliser folds them itself, so leaving them only costs speed.
-PREPARE_FROM = "０１２３４５６７８９\u3000" + _OTHER_DASHES
-PREPARE_TO = "0123456789 " + "-" * len(_OTHER_DASHES)
+_WIDE_FROM, _WIDE_TO = "０１２３４５６７８９\u3000", "0123456789 "
+PREPARE_FROM = _WIDE_FROM + _OTHER_DASHES
+PREPARE_TO = _WIDE_TO + "-" * len(_OTHER_DASHES)
 
 #: Characters a value may hold to be rewritten: each is its own NFKC form, or a full-width
 #: form of ASCII, or in :data:`PREPARE_FROM` (tests/linkage/test_fastpath.py checks them all).
@@ -80,7 +81,9 @@ _UNITS = "丁目番地号のノ之"
 _ONE_TO_NINE = KANJI_DIGITS[1:]
 # Where step 1 would differ from the normaliser's own preparation: a postal code in front,
 # a long-vowel mark that unify_dashes turns into a hyphen, a space kept between two digits.
-_LEAVE_ALONE = f"^[0-9〒]|[0-9{_K}目番地号] *ー|[0-9{_K}] +[0-9{_K}]"
+# Read on the text with its spaces (`` *`` after ``^``: the normaliser strips them first; a
+# value of SAFE_CHARS holds no other white space once U+3000 is a space).
+_LEAVE_ALONE = f"^ *[0-9〒]|[0-9{_K}目番地号] *ー|[0-9{_K}] +[0-9{_K}]"
 _PLACE = f"([^0-9-]*[^0-9{_K}{_UNITS}ー-])"
 _NUM = "([0-9]{1,5})"
 _REST = f"((?:[^0-9{_K}{_UNITS}ー-].*)?)"
@@ -133,7 +136,8 @@ def _kanji_block(d: Dialect, source: str) -> str:
     """``source`` (raw, t) with ``k0``: ``t`` with the kanji numbers of a whole block part in
     arabic digits (:data:`KANJI_THREE` / :data:`KANJI_TWO`, numbers found in ``kanji_num``),
     else ``t``. The patterns are tried only on values holding a numeral before 丁/番 (about one
-    in ten); nested CASEs, because an engine may evaluate both sides of an AND on every row."""
+    in ten), :data:`KANJI_THREE` once (``m3``, NULL without such a numeral); nested CASEs,
+    because an engine may evaluate both sides of an AND on every row."""
     k3 = d.extract_groups("t", KANJI_THREE, ("p", "a", "ua", "b", "ub", "c", "uc", "r"))
     k2 = d.extract_groups("t", KANJI_TWO, ("p", "b", "ub", "c", "uc", "r"))
     has = d.contains_match("t", f"[{_K}][丁番]")
@@ -147,10 +151,9 @@ def _kanji_block(d: Dialect, source: str) -> str:
     ELSE t END AS k0
   FROM (SELECT raw, t, k3, k2, coalesce(k3.p, '') AS p3, coalesce(k2.p, '') AS p2,
       coalesce(k3.a, '') AS ka, coalesce(k3.b, k2.b, '') AS kb, coalesce(k3.c, k2.c, '') AS kc
-    FROM (SELECT raw, t,
-        CASE WHEN {has} THEN CASE WHEN {three} THEN {k3} END END AS k3,
-        CASE WHEN {has} THEN CASE WHEN {three} THEN NULL WHEN {two} THEN {k2} END END AS k2
-      FROM ({source}) kn0) kn1) g
+    FROM (SELECT raw, t, CASE WHEN m3 THEN {k3} END AS k3,
+        CASE WHEN NOT m3 THEN CASE WHEN {two} THEN {k2} END END AS k2
+      FROM (SELECT raw, t, CASE WHEN {has} THEN {three} END AS m3 FROM ({source}) kn0) kn1) kn2) g
   LEFT JOIN {KANJI_NUM} na ON g.ka = na.k LEFT JOIN {KANJI_NUM} nb ON g.kb = nb.k
   LEFT JOIN {KANJI_NUM} nc ON g.kc = nc.k"""
 
@@ -174,11 +177,17 @@ def canonical_steps(d: Dialect, source: str) -> tuple[Step, Step]:
     lit = d.literal
     safe = (
         f"{d.length('v')} <= {MAX_CHARS} AND {d.full_match('v', f'[{SAFE_CHARS}]*')}"
-        f" AND NOT {d.contains_match('trim(w)', _LEAVE_ALONE)}"
+        f" AND NOT {d.contains_match('w', _LEAVE_ALONE)}"
     )
-    # translate costs about a microsecond a value on DuckDB: only where there is something to map
+    # translate costs about a microsecond a value on DuckDB, more the more characters it maps:
+    # only where there is something to map, and the dashes (rare) only where there is one
     mapped = f"translate(v, {lit(PREPARE_FROM)}, {lit(PREPARE_TO)})"
-    w = f"CASE WHEN {d.contains_match('v', f'[{PREPARE_FROM}]')} THEN {mapped} ELSE v END"
+    wide = f"translate(v, {lit(_WIDE_FROM)}, {lit(_WIDE_TO)})"
+    dash = d.contains_match("v", f"[{_OTHER_DASHES}]")
+    w = (
+        f"CASE WHEN {d.contains_match('v', f'[{PREPARE_FROM}]')} THEN"
+        f" CASE WHEN {dash} THEN {mapped} ELSE {wide} END ELSE v END"
+    )
     kc = d.extract_groups("k0", KANJI_CHOME, ("p", "n", "r"))
     kanji = (
         f"CASE WHEN kc.p <> '' THEN kc.p || translate(kc.n, {lit(_ONE_TO_NINE)}, '123456789')"

@@ -227,9 +227,14 @@ WHERE r.nk <> '' AND NOT r.nu AND NOT s.nu AND (r.mn IS NULL OR s.mn <> r.mn)"""
     )
 
 
+def _differ(left: str, right: str) -> str:
+    """SQL: two values that both hold text and differ (only such a pair needs keys)."""
+    return f"({left} <> {right} AND {left} <> '' AND {right} <> '')"
+
+
 def differing_values_sql(table: str, left: str, right: str) -> str:
     """Distinct values of two columns in the rows where they differ (the keys still needed)."""
-    differ = f"{left} <> {right} AND {left} <> '' AND {right} <> ''"
+    differ = _differ(left, right)
     return (
         f"SELECT {left} AS v FROM {table} WHERE {differ} "
         f"UNION SELECT {right} AS v FROM {table} WHERE {differ}"
@@ -276,7 +281,7 @@ def differing_canonical_sql() -> str:
     """The distinct canonical forms (``addr_canon.c``) of pairs still differing after the fast
     path: the only values the Python normaliser sees. The pairs are not made distinct first
     (hashing 900k pairs of strings cost more than the few repeated pairs it saves)."""
-    differ = "raddr <> saddr AND raddr <> '' AND saddr <> ''"
+    differ = _differ("raddr", "saddr")
     return f"""WITH pairs AS (
   SELECT raddr, saddr FROM {LP_OPEN} WHERE {differ}
   UNION ALL SELECT raddr, saddr FROM {OP} WHERE {differ}),
@@ -309,10 +314,13 @@ def address_equal(pair: str) -> str:
 def open_pairs_sql() -> Step:
     """Linked pairs of records *not* already confirmed as written (a state valid at or after
     紐付け日 with the same address text and the same name key, birth and sex). Only these need
-    address and kana keys, so most records skip Python normalisation of addresses entirely."""
+    address and kana keys, so most records skip Python normalisation of addresses entirely;
+    only the pairs whose addresses or kana differ are kept, with those columns (all that the
+    lazy keys read)."""
     return Step(
         LP_OPEN,
-        f"""SELECT * FROM {LP} WHERE rid NOT IN (
+        f"""SELECT rid, raddr, saddr, rkana, skana FROM {LP}
+WHERE ({_differ("raddr", "saddr")} OR {_differ("rkana", "skana")}) AND rid NOT IN (
   SELECT rid FROM {LP} WHERE eligible AND nk_eq AND birth_eq AND sex_eq AND raddr = saddr
     AND (rkana = '' OR skana = '' OR rkana = skana))""",
     )
