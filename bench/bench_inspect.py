@@ -67,34 +67,41 @@ print(json.dumps({"seconds": seconds,
 """
 
 
+def _pss_kib(pid: int) -> int:
+    """Proportional set size of ``pid``: pages shared with forked workers are counted once
+    across the tree (a sum of RSS would count the parent's copy-on-write pages per worker)."""
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0
+    kib = [line.split()[1] for line in rollup.splitlines() if line.startswith("Pss:")]
+    return int(kib[0]) if kib else 0
+
+
 def _tree_rss_mib(root: int) -> float:
-    """Resident memory of ``root`` and all its descendants now (Spark's JVM is a child of the
+    """Memory of ``root`` and all its descendants now, as PSS (Spark's JVM is a child of the
     Python driver, so ru_maxrss alone misses it), from /proc."""
     parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            status = (entry / "status").read_text()
         except OSError:
             continue
         parents[int(entry.name)] = int(fields[1])
-        kib = [line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")]
-        rss[int(entry.name)] = int(kib[0]) if kib else 0
     tree, frontier = {root}, [root]
     while frontier:
         pid = frontier.pop()
         children = [c for c, p in parents.items() if p == pid and c not in tree]
         tree.update(children)
         frontier.extend(children)
-    return sum(rss.get(pid, 0) for pid in tree) / 1024
+    return sum(_pss_kib(pid) for pid in tree) / 1024
 
 
 def _child(code: str, *args: str) -> dict[str, Any]:
     """Run ``code`` in a fresh process; its last output line (JSON), plus ``tree_peak_mib``:
-    the peak of the whole process tree's RSS, sampled every half second."""
+    the peak of the whole process tree's PSS, sampled every half second."""
     # Output goes to files, not pipes: a pipe nobody reads while polling fills up (64 KiB)
     # and blocks the child for good (seen at 10M people)
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
@@ -146,8 +153,8 @@ def bench(people: int, runs: int, seed: int, cache: Path | None, fast: bool, eng
                 f"  run {k + 1} (load {_load()}): bare join {float(bare['seconds']):.2f} s, "
                 f"tenken {float(tenken['seconds']):.2f} s, ratio {ratio:.2f}; "
                 f"peak RSS tenken {float(tenken['peak_mib']):,.0f} MiB "
-                f"(workers {float(tenken['children_peak_mib']):,.0f} MiB; process tree "
-                f"incl. a JVM {float(tenken['tree_peak_mib']):,.0f} MiB), "
+                f"(workers {float(tenken['children_peak_mib']):,.0f} MiB; whole process tree, "
+                f"PSS, a JVM included {float(tenken['tree_peak_mib']):,.0f} MiB), "
                 f"bare {float(bare['peak_mib']):,.0f} MiB"
             )
             print("    stages (s): " + json.dumps(tenken["stages"], ensure_ascii=False))
