@@ -22,6 +22,7 @@ engine = SparkEngine()
 try:  # about 3 GB of strings in one aggregate, in a 600 MB heap
     engine.arrow("SELECT size(collect_list(repeat('x', 100000))) AS n FROM range(30000)")
 except TenkenError as error:
+    engine.close()  # must not replace the error that stopped the run (the JVM is gone)
     print(error.code, error, sep="\\n")
     sys.exit(2)
 print("finished")
@@ -36,7 +37,7 @@ def test_out_of_memory_stops_with_the_setting_to_raise() -> None:
     assert done.returncode == 2, done.stdout + done.stderr[-2000:]
     code, message = done.stdout.strip().splitlines()[-2:]
     assert code == "E-SPARK-STOPPED"
-    assert "メモリ" in message and "TENKEN_SPARK_DRIVER_MEMORY" in message and "600m" in message
+    assert "メモリ不足" in message and "TENKEN_SPARK_DRIVER_MEMORY" in message and "600m" in message
     assert "java.lang" not in message and "py4j" not in message.lower()
 
 
@@ -48,3 +49,14 @@ def test_local_driver_memory_follows_the_setting(monkeypatch: pytest.MonkeyPatch
     assert driver_memory() == "8g"
     monkeypatch.delenv("TENKEN_SPARK_DRIVER_MEMORY")
     assert driver_memory() == f"{memory_limit() >> 20}m"
+
+
+def test_a_driver_memory_spark_cannot_read_is_refused_by_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tenken.errors import InputError
+    from tenken.linkage.spark import SparkEngine
+
+    monkeypatch.setenv("TENKEN_SPARK_DRIVER_MEMORY", "8GB")
+    with pytest.raises(InputError, match="TENKEN_SPARK_DRIVER_MEMORY.*8GB"):
+        SparkEngine()

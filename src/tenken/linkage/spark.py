@@ -22,7 +22,9 @@ provides the session). See docs/spark.md.
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -151,7 +153,19 @@ def driver_memory() -> str:
     checkpointed tables: ``TENKEN_SPARK_DRIVER_MEMORY`` (Spark's notation, e.g. ``8g``), else
     DuckDB's share of this machine (:func:`~tenken.linkage.engine.memory_limit`). Spark's own
     default of 1g ran out at 1M people. Under spark-submit its ``--driver-memory`` decides."""
-    return os.environ.get(DRIVER_MEMORY_ENV) or f"{memory_limit() >> 20}m"
+    value = os.environ.get(DRIVER_MEMORY_ENV, "").strip()
+    if not value:
+        return f"{memory_limit() >> 20}m"
+    if _MEMORY_SIZE.fullmatch(value) is None:
+        raise InputError(
+            f"環境変数 {DRIVER_MEMORY_ENV} の値「{value[:20]}」は読めません",
+            hint="数字と単位 k/m/g/t で書いてください（例: 8g、6144m）",
+        )
+    return value
+
+
+_MEMORY_SIZE = re.compile(r"[0-9]+[kmgt]?", re.IGNORECASE)
+"""Spark's notation for a JVM memory size."""
 
 
 def _session(master: str, temp_dir: Path | None) -> Any:
@@ -406,9 +420,14 @@ class SparkEngine:
             yield pa.RecordBatch.from_pylist(chunk, schema)
 
     def close(self) -> None:
-        for view in self._views:
-            self._spark.catalog.dropTempView(view)
-        self._views.clear()
+        views, self._views = self._views, []
+        for view in views:
+            try:
+                self._spark.catalog.dropTempView(view)
+            except Exception as error:  # the JVM gone: nothing left to drop, and the error
+                if _jvm_gone(error):  # that stopped the run is the one to report
+                    break
+                raise
         if self._remote is not None:
             self._remote.close()
 
@@ -427,13 +446,33 @@ def _ordered_batches(folder: Path) -> pa.RecordBatchReader:
 
 
 def _jvm_gone(error: BaseException) -> bool:
-    """Whether ``error`` says the JVM is no longer there (it exits on OutOfMemoryError, see
-    :func:`_session`), rather than that a statement failed."""
+    """Whether the JVM is no longer there (it exits on OutOfMemoryError, see :func:`_session`)
+    rather than a statement having failed: the JVM process pyspark started has exited, or
+    (under spark-submit, where pyspark did not start it) ``error`` or an error it was raised
+    from or while handling is py4j's word for a lost connection."""
     from py4j.protocol import Py4JNetworkError
+    from pyspark import SparkContext
 
-    return isinstance(error, (Py4JNetworkError, ConnectionError)) or (
-        "Answer from Java side is empty" in str(error)
-    )
+    process = getattr(SparkContext._gateway, "proc", None)
+    if process is not None:
+        try:  # it may still be on its way out when the connection drops
+            return process.wait(timeout=JVM_EXIT_WAIT) is not None
+        except subprocess.TimeoutExpired:
+            return False
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, (Py4JNetworkError, ConnectionError)):
+            return True
+        if "Answer from Java side is empty" in str(current):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+JVM_EXIT_WAIT = 2.0
+"""Seconds a failed call waits for the local JVM to exit before it counts as a failed step."""
 
 
 def _failure(what: str, error: BaseException, sql: str = "") -> Exception:
@@ -441,7 +480,7 @@ def _failure(what: str, error: BaseException, sql: str = "") -> Exception:
     with what to change; any other failure is an :class:`EngineError` with the statement."""
     if _jvm_gone(error):
         return TenkenError(
-            f"Spark が止まりました（{what} の途中でメモリが足りなくなったと考えられます）",
+            "Spark の JVM が処理の途中で止まりました（多くはメモリ不足です）",
             hint=(
                 f"ドライバのメモリ（いまは {driver_memory()}）を環境変数 {DRIVER_MEMORY_ENV} で"
                 "増やすか、クラスタでは spark-submit --driver-memory / --executor-memory で"
