@@ -91,7 +91,9 @@ class Batch:
 
 # --- cell text -----------------------------------------------------------------------------
 
-_ESCAPED = re.compile(r"(_x[0-9a-fA-F]{4}_)")
+#: The underscore that starts an ``_xHHHH_`` look-alike, by look-ahead: two look-alikes that
+#: share an underscore (``_x0041_x0042_``) are both escaped (xlsxwriter escapes only the first).
+_ESCAPED = re.compile(r"_(?=x[0-9a-fA-F]{4}_)")
 _CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
 _SPECIAL = r"[\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_|[\x{fffe}\x{ffff}]"
 WHITE_SPACE = (
@@ -115,7 +117,7 @@ def excel_text(text: str) -> str:
             if units > _MAX_UTF16:
                 text = text[:k]
                 break
-    text = _ESCAPED.sub(r"_x005F\1", text)
+    text = _ESCAPED.sub("_x005F_", text)
     text = _CONTROL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", text)
     return text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
 

@@ -58,5 +58,5 @@ def test_a_driver_memory_spark_cannot_read_is_refused_by_name(
     from tenken.linkage.spark import SparkEngine
 
     monkeypatch.setenv("TENKEN_SPARK_DRIVER_MEMORY", "8GB")
-    with pytest.raises(InputError, match="TENKEN_SPARK_DRIVER_MEMORY.*8GB"):
+    with pytest.raises(InputError, match=r"TENKEN_SPARK_DRIVER_MEMORY.*8GB"):
         SparkEngine()
