@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import multiprocessing as mp
+import os
 from functools import lru_cache, partial
 
 import pyarrow as pa
 import pytest
 
+from tenken.errors import TenkenError
 from tenken.linkage import engine as engines
 from tenken.linkage import fanout
 
@@ -47,3 +50,29 @@ def test_lookup_on_the_workers_keeps_every_value_with_its_key(
         duck.close()
     assert len(got) == len(values)
     assert {r["raw"]: r["key"] for r in got} == {v: v[::-1] + "#" for v in values}
+
+
+_PARENT = os.getpid()
+
+
+def _dies_on_a_worker(value: str) -> str:
+    """A worker the OS stops (as its out-of-memory killer would); never the test process."""
+    if value == "住所7番地" and os.getpid() != _PARENT:
+        os._exit(9)
+    return value
+
+
+def test_a_worker_that_dies_stops_the_lookup_with_a_message(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No BrokenProcessPool traceback: a clear error, and no worker left behind."""
+    monkeypatch.setattr(fanout, "PARALLEL_FROM", 50)
+    duck = engines.DuckDBEngine(threads=1)
+    try:
+        duck.register("fo_in", pa.table({"v": [f"住所{k}番地" for k in range(300)]}))
+        with pytest.raises(TenkenError, match="ワーカー") as caught:
+            duck.lookup("fo_out", "SELECT v FROM fo_in", _dies_on_a_worker)
+    finally:
+        duck.close()
+    assert caught.value.code == "E-WORKER-STOPPED"
+    assert not mp.active_children()

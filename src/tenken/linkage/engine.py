@@ -451,7 +451,7 @@ class DuckDBEngine:
                         keyed.append(pool.submit(values))
             except self._duckdb.Error as error:
                 raise EngineError(f"query failed: {error}\n{sql}") from error
-            keys = [future.result() for future in keyed]
+            keys = pool.results(keyed)
         table = pa.table(
             {
                 "raw": pa.chunked_array(raws, pa.string()),

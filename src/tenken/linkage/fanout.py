@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
-from collections.abc import Callable
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+import signal
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tenken.errors import TenkenError
 from tenken.workers import die_with_parent
 
 KeyFn = Callable[[str], str]
@@ -48,6 +51,13 @@ def _keys_inherited(values: pa.Array) -> pa.Array:
     return keys_of(values, _WORKER_FN[0])
 
 
+def _start_worker(parent: int) -> None:
+    """Pool initializer: the worker dies with the parent, and Ctrl-C is the parent's to
+    handle (it stops the workers), so the workers print no KeyboardInterrupt of their own."""
+    die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def non_empty(column: pa.Array | pa.ChunkedArray) -> pa.Array:
     """The values of ``column`` that are neither null nor '' (what a lookup keys), as one
     ``string`` array."""
@@ -68,7 +78,7 @@ class KeyPool:
 
     def __init__(self, fn: KeyFn) -> None:
         self._fn = plain(fn)
-        self._pool: Executor | None = None
+        self._pool: ProcessPoolExecutor | None = None
         self._seen = 0
         self._workers = min(os.cpu_count() or 1, MAX_WORKERS)
         self._can_fork = self._workers >= 2 and "fork" in mp.get_all_start_methods()
@@ -80,12 +90,24 @@ class KeyPool:
             _WORKER_FN[:] = [self._fn]
             context = mp.get_context("fork")
             parent = (os.getpid(),)
-            self._pool = ProcessPoolExecutor(self._workers, context, die_with_parent, parent)
+            self._pool = ProcessPoolExecutor(self._workers, context, _start_worker, parent)
         if self._pool is None:
             done: Future[pa.Array] = Future()
             done.set_result(keys_of(values, self._fn))
             return done
         return self._pool.submit(_keys_inherited, values)
+
+    def results(self, futures: Sequence[Future[pa.Array]]) -> list[pa.Array]:
+        """The keys of each future, in order; a worker that died (the OS stops one when memory
+        runs out) stops the lookup with a message instead of ``BrokenProcessPool``."""
+        try:
+            return [future.result() for future in futures]
+        except BrokenProcessPool:
+            raise TenkenError(
+                "正規化のワーカープロセスが途中で止まりました（多くはメモリ不足です）",
+                hint="ほかの処理を止めてからやり直すか、--engine spark で実行してください",
+                code="E-WORKER-STOPPED",
+            ) from None
 
     def __enter__(self) -> KeyPool:
         return self
@@ -96,6 +118,10 @@ class KeyPool:
         error: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            _WORKER_FN.clear()
+        if self._pool is None:
+            return
+        if error is not None:  # Ctrl-C or a failure: stop now, not after the chunks queued
+            for process in list(getattr(self._pool, "_processes", {}).values()):
+                process.terminate()
+        self._pool.shutdown(wait=error is None, cancel_futures=True)
+        _WORKER_FN.clear()
