@@ -17,8 +17,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from tenken.errors import InputError
+from tenken.linkage import checks
+from tenken.linkage.checks import Input
 from tenken.linkage.columns import RECORD_COLUMNS
-from tenken.linkage.readers import check_unique, first_blank, read
+from tenken.linkage.engine import DuckDBEngine
 from tenken.normalize.mynumber import is_valid
 from tenken.survey.document import AnswerDocument, parse_json_bytes
 from tenken.survey.engine import evaluate
@@ -87,11 +89,15 @@ def records_file(data: bytes, suffix: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"records{suffix}"
         path.write_bytes(data)
+        engine = DuckDBEngine(threads=1)
         try:
-            loaded = read(path, RECORD_COLUMNS, {})
-            check_unique(loaded, "rid")
+            records = Input("rec_in", engine.load("rec_in", path, RECORD_COLUMNS, {}))
+            checks.check_unique(engine, records, "rid")
+            ids = engine.arrow("SELECT rid FROM rec_in").column(0).to_pylist()
         except InputError as error:
             assert_no_number(str(error))
             return
-        assert first_blank(loaded.table.column("rid")) is None
-        assert len(set(loaded.table.column("rid").to_pylist())) == loaded.table.num_rows
+        finally:
+            engine.close()
+        assert all(i is not None and i.strip() for i in ids)
+        assert len(set(ids)) == len(ids)

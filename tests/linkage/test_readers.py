@@ -11,7 +11,7 @@ from openpyxl import Workbook
 
 from tenken.errors import InputError
 from tenken.linkage.columns import RECORD_COLUMNS
-from tenken.linkage.readers import check_unique, parse_mapping, read
+from tenken.linkage.readers import parse_mapping, read
 
 HEADER = "制度固有番号,氏名,氏名カナ,生年月日,性別,住所,個人番号,紐付け日"
 ROWS = [
@@ -92,15 +92,6 @@ def test_mixed_encoding_after_the_first_megabyte_names_the_row(tmp_path: Path) -
     with pytest.raises(InputError) as caught:
         read(path, RECORD_COLUMNS, {})
     assert caught.value.location is not None and caught.value.location.row == 12002
-
-
-def test_duplicate_record_id_names_the_second_row(tmp_path: Path) -> None:
-    """A repeated 制度固有番号 stops with the row of the repetition."""
-    path = _csv(tmp_path, "\n".join([HEADER, ROWS[0], ROWS[1], ROWS[0]]), "utf-8")
-    loaded = read(path, RECORD_COLUMNS, {})
-    with pytest.raises(InputError) as caught:
-        check_unique(loaded, "rid")
-    assert str(caught.value).startswith(f"{path} 4行目 列 制度固有番号")
 
 
 def test_bad_map_option_is_explained() -> None:

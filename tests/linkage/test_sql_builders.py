@@ -355,7 +355,7 @@ def test_dates_read_in_sql_are_parse_dates_answers(engine: Engine) -> None:
 
 def test_blank_is_white_space_as_python_reads_it(engine: Engine) -> None:
     """checks.blank in SQL: NULL or only white space, the same set as str.strip (U+3000, the
-    C0 separators) and as readers.first_blank on Arrow; a zero-width space is not blank."""
+    C0 separators); a zero-width space is not blank."""
     values = [" ", "\u3000", "\x1f", "\t\n\r\x0b\x0c", "\u2028", "", None, "\u200b", "a", " a "]
     engine.register("blank_in", pa.table({"v": pa.array(values, pa.string())}))
     got = _rows(engine, f"SELECT v, {checks.blank(engine.dialect, 'v')} AS b FROM blank_in")

@@ -425,30 +425,6 @@ def with_row(table: pa.Table) -> pa.Table:
     return table.append_column("row", pa.array(np.arange(table.num_rows, dtype=np.int64)))
 
 
-def check_unique(loaded: Loaded, name: str) -> None:
-    """Stop on an empty or repeated value in column ``name`` (e.g. 制度固有番号)."""
-    column = loaded.table.column(name)
-    index = first_blank(column)
-    if index is not None:
-        raise InputError(
-            "値が空です", location=loaded.location(index, name),
-            hint="どの記録にも値を入れてください（空の行は削除してください）",
-            code="E-INPUT-BLANK",
-        )  # fmt: skip
-    if len(pc.unique(column)) == len(column):
-        return
-    seen: set[str] = set()
-    for index, value in enumerate(column.to_pylist()):
-        if value in seen:
-            raise InputError(
-                f"「{echo(value)}」が重複しています",
-                location=loaded.location(index, name),
-                hint="1つの記録に1つの値を割り当ててください",
-                code="E-INPUT-DUPLICATE",
-            )
-        seen.add(value)
-
-
 BLANK = (
     r"[\t\n\x{0b}\f\r\x{1c}-\x{1f} \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}"
     r"\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]*"
@@ -457,11 +433,3 @@ BLANK = (
 space as Arrow's utf8_trim_whitespace and Python's str.strip read it (U+3000 and the C0
 separators U+001C–U+001F too). The one rule for "empty" in Arrow here and in SQL
 (:func:`tenken.linkage.checks.blank`)."""
-
-
-def first_blank(column: pa.Array | pa.ChunkedArray) -> int | None:
-    """The index of the first null or blank value (nulls count: Excel and Parquet have them)."""
-    blank = pc.fill_null(pc.match_substring_regex(column, f"^{BLANK}$"), True)
-    if not pc.any(blank).as_py():
-        return None
-    return int(pc.index(blank, True).as_py())
