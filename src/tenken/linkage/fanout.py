@@ -31,6 +31,9 @@ PARALLEL_FROM = 20_000
 
 MAX_WORKERS = 4
 
+WORKER_EXIT_WAIT = 5.0
+"""Seconds to wait for each worker told to stop (SIGTERM ends one at once)."""
+
 _WORKER_FN: list[KeyFn] = []
 
 
@@ -121,7 +124,10 @@ class KeyPool:
         if self._pool is None:
             return
         if error is not None:  # Ctrl-C or a failure: stop now, not after the chunks queued
-            for process in list(getattr(self._pool, "_processes", {}).values()):
+            workers = list(getattr(self._pool, "_processes", {}).values())
+            for process in workers:
                 process.terminate()
+            for process in workers:  # gone when the lookup's error reaches the caller
+                process.join(WORKER_EXIT_WAIT)
         self._pool.shutdown(wait=error is None, cancel_futures=True)
         _WORKER_FN.clear()
