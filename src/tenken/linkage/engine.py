@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -172,33 +172,32 @@ def check_groups(groups: int) -> None:
 def char_blocks(mapping: Mapping[str, str], gap: int = 32) -> list[tuple[int, int]]:
     """The code point ranges of :meth:`Dialect.map_chars`: the keys of ``mapping`` (one
     character each, mapped to '' or one character), nearby code points in one range."""
-    codes = sorted(ord(k) for k in mapping)
     if any(len(k) != 1 or len(v) > 1 for k, v in mapping.items()):
         raise ValueError("map_chars maps one character to '' or one character")
-    blocks: list[list[int]] = []
-    for code in codes:
-        if blocks and code - blocks[-1][1] <= gap:
-            blocks[-1][1] = code
+    return code_runs(mapping, gap)
+
+
+def code_runs(chars: Iterable[str], gap: int = 1) -> list[tuple[int, int]]:
+    """The code points of ``chars`` as sorted (first, last) ranges, a code point at most
+    ``gap`` past the last one joining its range (``gap`` 1: runs of consecutive code points)."""
+    runs: list[list[int]] = []
+    for code in sorted({ord(ch) for ch in chars}):
+        if runs and code - runs[-1][1] <= gap:
+            runs[-1][1] = code
         else:
-            blocks.append([code, code])
-    return [(lo, hi) for lo, hi in blocks]
+            runs.append([code, code])
+    return [(lo, hi) for lo, hi in runs]
 
 
 def char_class(chars: str) -> str:
     """A regular-expression class holding exactly ``chars`` (runs of code points as ranges;
     characters a class would read otherwise escaped)."""
-    codes = sorted({ord(ch) for ch in chars})
-    runs: list[list[int]] = []
-    for code in codes:
-        if runs and code == runs[-1][1] + 1:
-            runs[-1][1] = code
-        else:
-            runs.append([code, code])
 
     def one(code: int) -> str:
         ch = chr(code)
         return "\\" + ch if ch in "\\]^-[" else ch
 
+    runs = code_runs(chars)
     return "[" + "".join(one(a) if a == b else f"{one(a)}-{one(b)}" for a, b in runs) + "]"
 
 
