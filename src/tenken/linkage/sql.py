@@ -253,6 +253,16 @@ def kana_values_sql(d: Dialect) -> Step:
     )
 
 
+def settled_sql(name: str, table: str, python: str, columns: str, answer: str) -> Step:
+    """``name``: the rows of ``table`` the engine settled (``answer`` not NULL) and the rows
+    Python settled into ``python`` for the others, with the same ``columns``."""
+    return Step(
+        name,
+        f"SELECT {columns} FROM {table} WHERE {answer} IS NOT NULL "
+        f"UNION ALL SELECT {columns} FROM {python}",
+    )
+
+
 def kana_python_sql() -> str:
     """The readings ``kana_sql`` left to ``reading_key``."""
     return f"SELECT raw AS v FROM {KANA_SQL} WHERE key IS NULL"
@@ -260,11 +270,7 @@ def kana_python_sql() -> str:
 
 def kana_keys_sql() -> Step:
     """``kana_keys`` (raw, key): every differing reading with its reading key."""
-    return Step(
-        KANA_KEYS,
-        f"SELECT raw, key FROM {KANA_SQL} WHERE key IS NOT NULL "
-        f"UNION ALL SELECT raw, key FROM {KANA_PY}",
-    )
+    return settled_sql(KANA_KEYS, KANA_SQL, KANA_PY, "raw, key", "key")
 
 
 def address_values_sql() -> Step:
@@ -348,11 +354,7 @@ def name_pairs_python_sql() -> str:
 
 def name_cmp_sql() -> Step:
     """``name_cmp`` (a, b, status) for every pair of ``name_pairs``."""
-    return Step(
-        NAME_CMP,
-        f"SELECT a, b, status FROM {NAME_PAIRS} WHERE status IS NOT NULL "
-        f"UNION ALL SELECT a, b, status FROM {NAME_CMP_PY}",
-    )
+    return settled_sql(NAME_CMP, NAME_PAIRS, NAME_CMP_PY, "a, b, status", "status")
 
 
 SCORE = (
